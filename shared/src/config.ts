@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import { ConfigError } from './errors';
+
+type Env = Record<string, string | undefined>;
+
+/** Reads a required environment variable, failing at cold start with its name rather than later. */
+export const requireEnv = (name: string, env: Env = process.env): string => {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') {
+    throw new ConfigError(`Missing required environment variable ${name}`);
+  }
+  return value;
+};
+
+/** Reads an optional environment variable, treating the empty string as absent. */
+export const optionalEnv = (name: string, env: Env = process.env): string | undefined => {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
+};
+
+/**
+ * Loads a service's config from the environment through a zod schema whose keys are the variable
+ * names. Every problem is reported at once, each naming its variable, so a bad deploy fails at cold
+ * start with a message an operator can act on.
+ */
+export const loadConfig = <S extends z.ZodObject>(schema: S, env: Env = process.env): z.output<S> => {
+  const raw: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    raw[key] = optionalEnv(key, env);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? '?');
+      return raw[name] === undefined
+        ? `Missing required environment variable ${name}`
+        : `Invalid environment variable ${name}: ${issue.message}`;
+    });
+    throw new ConfigError(problems.join('; '));
+  }
+  return parsed.data;
+};

@@ -1,0 +1,133 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { JSONStringified } from '@aws-lambda-powertools/parser/helpers';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbridge';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import type { DetailOf, EventContract } from './envelope';
+import { ContractViolationError } from './errors';
+import { loggerFor, logger as rootLogger } from './observability';
+
+/** One consumed event, narrowed by `detailType` to its contract's detail. */
+export type ConsumedEvent<Cs extends readonly EventContract[]> = {
+  [K in keyof Cs]: Cs[K] extends EventContract
+    ? {
+        detailType: Cs[K]['detailType'];
+        detail: DetailOf<Cs[K]>;
+        /** Set when EventBridge re-delivers from the archive; logged, never used as a key. */
+        replayName?: string;
+      }
+    : never;
+}[number];
+
+export interface ConsumerContext {
+  logger: Logger;
+  lambdaContext: Context;
+}
+
+export type EventHandler<Cs extends readonly EventContract[]> = (
+  event: ConsumedEvent<Cs>,
+  context: ConsumerContext,
+) => Promise<void>;
+
+export interface EventConsumerOptions<Cs extends readonly EventContract[]> {
+  contracts: Cs;
+  handler: EventHandler<Cs>;
+  /** Where handled eventIds are remembered (the idempotency table in deployed stacks). */
+  persistenceStore: BasePersistenceLayer;
+  /** How long an eventId is remembered; longer than the archive replay window you expect to use. */
+  expiresAfterSeconds?: number;
+  logger?: Logger;
+}
+
+const recordSchema = <Cs extends readonly EventContract[]>(contracts: Cs) =>
+  z.object({
+    messageId: z.string(),
+    body: JSONStringified(
+      EventBridgeSchema.extend({
+        // moto's EventBridge omits `account`; nothing here reads it, so do not make it a poison pill.
+        account: z.string().optional(),
+        'detail-type': z.enum(contracts.map((c) => c.detailType) as [string, ...string[]]),
+        detail: z.unknown(),
+        'replay-name': z.string().optional(),
+      }),
+    ),
+  });
+
+/**
+ * Builds the Lambda handler for an SQS queue fed by an EventBridge rule. Each record is parsed against
+ * its contract, then run once per `metadata.eventId` — never per SQS or EventBridge id, which change
+ * when the archive is replayed. Failures come back as partial batch responses so only the failed
+ * records are retried and, after the queue's maxReceiveCount, land in its DLQ.
+ */
+export const createEventConsumer = <const Cs extends readonly EventContract[]>(
+  options: EventConsumerOptions<Cs>,
+): ((event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) => {
+  const { contracts, handler, persistenceStore, expiresAfterSeconds = 7 * 24 * 3600 } = options;
+  const baseLogger = options.logger ?? rootLogger;
+  const byType = new Map<string, EventContract>(contracts.map((c) => [c.detailType, c]));
+  const schema = recordSchema(contracts);
+  const processor = new BatchProcessor(EventType.SQS);
+  const config = new IdempotencyConfig({
+    eventKeyJmesPath: 'detail.metadata.eventId',
+    throwOnNoIdempotencyKey: true,
+    expiresAfterSeconds,
+  });
+
+  const handleOnce = makeIdempotent(
+    async (event: ConsumedEvent<Cs>, context: ConsumerContext): Promise<{ handled: true }> => {
+      await handler(event, context);
+      return { handled: true };
+    },
+    { persistenceStore, config },
+  );
+
+  const parseRecord = (record: SQSRecord): ConsumedEvent<Cs> => {
+    const parsed = schema.safeParse(record);
+    if (!parsed.success) {
+      throw new ContractViolationError(
+        '(envelope)',
+        parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`),
+      );
+    }
+    const envelope = parsed.data.body;
+    const contract = byType.get(envelope['detail-type']);
+    const detail = contract?.detail.safeParse(envelope.detail);
+    if (!contract || !detail?.success) {
+      const issues =
+        detail?.success === false ? detail.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) : [];
+      throw new ContractViolationError(envelope['detail-type'], issues);
+    }
+    return {
+      detailType: contract.detailType,
+      detail: detail.data,
+      replayName: envelope['replay-name'],
+    } as ConsumedEvent<Cs>;
+  };
+
+  return async (event, lambdaContext) => {
+    config.registerLambdaContext(lambdaContext);
+    const recordHandler = async (record: SQSRecord): Promise<void> => {
+      let consumed: ConsumedEvent<Cs>;
+      try {
+        consumed = parseRecord(record);
+      } catch (error) {
+        baseLogger.error('Returning a record that does not match its contract to the queue', {
+          messageId: record.messageId,
+          error,
+        });
+        throw error;
+      }
+      const { metadata } = consumed.detail as DetailOf<EventContract>;
+      const log = loggerFor({ correlationId: metadata.correlationId, eventId: metadata.eventId }, baseLogger);
+      if (consumed.replayName) log.info('Handling a replayed event', { replayName: consumed.replayName });
+      await handleOnce(consumed, { logger: log, lambdaContext });
+    };
+    return processPartialResponse(event, recordHandler, processor, {
+      context: lambdaContext,
+      throwOnFullBatchFailure: false,
+    });
+  };
+};

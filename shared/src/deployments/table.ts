@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import { Ulid } from '../envelope';
+import { BranchName, EpochSeconds, IsoDateTime, Owner, ReplyTo } from '../events/common';
+import { DeploymentStatus } from './states';
+
+/** Names fixed by the platform stack; other stacks find the table by convention (DESIGN §7). */
+export const DEPLOYMENTS_INDEXES = {
+  byStatusExpiry: 'status-expiresAt',
+  byOwner: 'ownerId-createdAt',
+  byBranch: 'branch-createdAt',
+} as const;
+
+export const deploymentsTableName = (stage: string): string => `branch-envs-${stage}-deployments`;
+export const idempotencyTableName = (stage: string): string => `branch-envs-${stage}-idempotency`;
+export const busName = (stage: string): string => `branch-envs-${stage}-bus`;
+
+/** How long DynamoDB keeps a finished record before purging it (the `ttl` attribute). */
+export const FINISHED_RECORD_RETENTION_SECONDS = 30 * 24 * 3600;
+
+export const HistoryEntry = z.object({ step: z.string(), at: IsoDateTime, note: z.string().optional() });
+
+/**
+ * One item of the deployments table: who owns which instance and until when. GSI keys (`status`,
+ * `expiresAt`, `ownerId`, `branch`, `createdAt`) are top-level attributes because DynamoDB indexes
+ * only those. Readers parse items with this schema rather than casting them.
+ */
+export const DeploymentRecord = z.object({
+  deployId: Ulid,
+  status: z.enum(DeploymentStatus),
+  query: z.string(),
+  branch: BranchName,
+  headSha: z.string().optional(),
+  prNumber: z.number().int().nullable().optional(),
+  owner: Owner,
+  ownerId: z.string(),
+  channelId: z.string(),
+  replyTo: ReplyTo,
+  responseUrlUses: z.number().int().nonnegative().default(0),
+  instanceId: z.string().optional(),
+  instanceType: z.string().optional(),
+  url: z.string().optional(),
+  createdAt: IsoDateTime,
+  ttlSeconds: z.number().int().positive(),
+  expiresAt: EpochSeconds,
+  expiryWarnedFor: EpochSeconds.optional(),
+  keepOvernight: z.boolean().default(false),
+  history: z.array(HistoryEntry).default([]),
+  ttl: EpochSeconds.optional(),
+  version: z.number().int().nonnegative().default(0),
+});
+export type DeploymentRecord = z.infer<typeof DeploymentRecord>;

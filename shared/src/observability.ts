@@ -1,0 +1,23 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+
+/**
+ * One logger and one metrics instance per Lambda, named from `POWERTOOLS_SERVICE_NAME`. Per-event
+ * loggers are children carrying `correlationId` and `deployId` (see {@link loggerFor}); the tracer
+ * lives in `tracer.ts` so the ingress bundle does not pay for the X-Ray SDK.
+ */
+export const logger = new Logger({
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'branch-envs',
+  logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
+});
+
+export const metrics = new Metrics({
+  namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'branch-envs',
+  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'branch-envs',
+});
+
+/** A child logger for one event: every line it writes carries the correlation keys. */
+export const loggerFor = (
+  keys: { correlationId: string; deployId?: string; eventId?: string },
+  parent: Logger = logger,
+): Logger => parent.createChild({ persistentKeys: keys });

@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { loadConfig, requireEnv } from '../../src/config';
+import { ConfigError } from '../../src/errors';
+
+describe('requireEnv', () => {
+  it('returns the value of a set variable', () => {
+    expect(requireEnv('EVENT_BUS_NAME', { EVENT_BUS_NAME: 'bus' })).toBe('bus');
+  });
+
+  it.each([undefined, '', '   '])('fails naming the variable when it is %p', (value) => {
+    const act = () => requireEnv('EVENT_BUS_NAME', { EVENT_BUS_NAME: value });
+
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow('Missing required environment variable EVENT_BUS_NAME');
+  });
+});
+
+describe('loadConfig', () => {
+  const schema = z.object({
+    EVENT_BUS_NAME: z.string(),
+    MAX_TTL_SECONDS: z.coerce.number().int().positive(),
+    ADMIN_USERS: z.string().optional(),
+  });
+
+  it('parses and coerces the variables its schema names', () => {
+    const config = loadConfig(schema, { EVENT_BUS_NAME: 'bus', MAX_TTL_SECONDS: '7200', OTHER: 'x' });
+
+    expect(config).toEqual({ EVENT_BUS_NAME: 'bus', MAX_TTL_SECONDS: 7200, ADMIN_USERS: undefined });
+  });
+
+  it('reports every missing or invalid variable at once, by name', () => {
+    const act = () => loadConfig(schema, { MAX_TTL_SECONDS: 'soon' });
+
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(/Missing required environment variable EVENT_BUS_NAME/);
+    expect(act).toThrow(/Invalid environment variable MAX_TTL_SECONDS/);
+  });
+});
