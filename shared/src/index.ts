@@ -1,5 +1,6 @@
 export * from './config';
 export * from './consumer';
+export * from './deployments/repository';
 export * from './deployments/states';
 export * from './deployments/table';
 export * from './envelope';

@@ -25,6 +25,7 @@ export const HistoryEntry = z.object({ step: z.string(), at: IsoDateTime, note: 
  * only those. Readers parse items with this schema rather than casting them.
  */
 export const DeploymentRecord = z.object({
+  kind: z.literal('deployment').default('deployment'),
   deployId: Ulid,
   status: z.enum(DeploymentStatus),
   query: z.string(),
@@ -49,3 +50,22 @@ export const DeploymentRecord = z.object({
   version: z.number().int().nonnegative().default(0),
 });
 export type DeploymentRecord = z.infer<typeof DeploymentRecord>;
+
+/**
+ * What a terminate leaves behind for a deployment that has no record yet (still being resolved).
+ * It carries no GSI keys, so sweeps and lists never see it; the provisioner's create then fails on
+ * its condition, finds the tombstone and launches nothing (DESIGN §3).
+ */
+export const TombstoneRecord = z.object({
+  kind: z.literal('tombstone'),
+  deployId: Ulid,
+  status: z.literal('TERMINATING'),
+  requestedBy: Owner,
+  createdAt: IsoDateTime,
+  history: z.array(HistoryEntry).default([]),
+  ttl: EpochSeconds,
+});
+export type TombstoneRecord = z.infer<typeof TombstoneRecord>;
+
+export const DeploymentItem = z.union([TombstoneRecord, DeploymentRecord]);
+export type DeploymentItem = z.infer<typeof DeploymentItem>;

@@ -1,0 +1,204 @@
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { TransitionConflictError } from '../errors';
+import type { Owner } from '../events/common';
+import { allowedPredecessors, type DeploymentStatus } from './states';
+import {
+  DEPLOYMENTS_INDEXES,
+  DeploymentItem,
+  DeploymentRecord,
+  FINISHED_RECORD_RETENTION_SECONDS,
+  type TombstoneRecord,
+} from './table';
+
+const isConditionFailure = (error: unknown): boolean =>
+  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+
+/** Fields a transition may set beside `status`; GSI keys included, the key itself excluded. */
+export type TransitionUpdates = Partial<Omit<DeploymentRecord, 'deployId' | 'kind' | 'status' | 'history'>>;
+
+export interface TransitionRequest {
+  to: DeploymentStatus;
+  /** Defaults to every state the machine allows before `to`; narrow it to be stricter. */
+  from?: readonly DeploymentStatus[];
+  step: string;
+  note?: string;
+  set?: TransitionUpdates;
+  at?: Date;
+}
+
+export interface DeploymentRepository {
+  get(deployId: string): Promise<DeploymentItem | undefined>;
+  /** Creates the record unless any item (a record or a tombstone) already has this deployId. */
+  create(record: DeploymentRecord): Promise<{ created: true } | { created: false; existing: DeploymentItem }>;
+  /** A conditional, forward-only state change; throws {@link TransitionConflictError} when it loses. */
+  transition(deployId: string, request: TransitionRequest): Promise<DeploymentRecord>;
+  /** Leaves a tombstone for a deployment with no record yet; false when a record or tombstone exists. */
+  putTombstone(deployId: string, requestedBy: Owner, at?: Date): Promise<boolean>;
+  /** Records in one status whose expiresAt is at or before `epochSeconds` (the status+expiresAt GSI). */
+  expiringBy(status: DeploymentStatus, epochSeconds: number): AsyncGenerator<DeploymentRecord>;
+  byOwner(ownerId: string, options?: { newestFirst?: boolean }): AsyncGenerator<DeploymentRecord>;
+  byBranch(branch: string, options?: { newestFirst?: boolean }): AsyncGenerator<DeploymentRecord>;
+}
+
+export interface DeploymentRepositoryOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/**
+ * The ownership registry (DESIGN §3) behind one interface. Every status change is a conditional
+ * update on the current status, so duplicates, replays and races resolve to exactly one winner.
+ * Reads go through the key or a GSI; there is no Scan here on purpose.
+ */
+export const createDeploymentRepository = ({
+  client,
+  tableName,
+}: DeploymentRepositoryOptions): DeploymentRepository => {
+  const get = async (deployId: string): Promise<DeploymentItem | undefined> => {
+    const out = await client.send(
+      new GetCommand({ TableName: tableName, Key: { deployId }, ConsistentRead: true }),
+    );
+    return out.Item ? DeploymentItem.parse(out.Item) : undefined;
+  };
+
+  async function* query(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<DeploymentRecord> {
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey }));
+      for (const item of page.Items ?? []) yield DeploymentRecord.parse(item);
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+  }
+
+  return {
+    get,
+
+    async create(record) {
+      const item = DeploymentRecord.parse(record);
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(deployId)',
+          }),
+        );
+        return { created: true };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const existing = await get(record.deployId);
+        if (!existing)
+          throw new TransitionConflictError(record.deployId, 'create lost a race to a deleted item', {
+            cause: error,
+          });
+        return { created: false, existing };
+      }
+    },
+
+    async transition(
+      deployId,
+      { to, from = allowedPredecessors(to), step, note, set = {}, at = new Date() },
+    ) {
+      const names: Record<string, string> = { '#status': 'status', '#history': 'history' };
+      const values: Record<string, unknown> = {
+        ':to': to,
+        ':entry': [{ step, at: at.toISOString(), ...(note ? { note } : {}) }],
+        ':empty': [],
+      };
+      const assignments = [
+        '#status = :to',
+        '#history = list_append(if_not_exists(#history, :empty), :entry)',
+      ];
+      for (const [index, [key, value]] of Object.entries(set).entries()) {
+        if (value === undefined) continue;
+        names[`#f${index}`] = key;
+        values[`:f${index}`] = value;
+        assignments.push(`#f${index} = :f${index}`);
+      }
+      if (to === 'TERMINATED' && set.ttl === undefined) {
+        names['#ttl'] = 'ttl';
+        values[':ttl'] = Math.floor(at.getTime() / 1000) + FINISHED_RECORD_RETENTION_SECONDS;
+        assignments.push('#ttl = :ttl');
+      }
+      const fromKeys = from.map((status, i) => {
+        values[`:from${i}`] = status;
+        return `:from${i}`;
+      });
+      try {
+        const out = await client.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: { deployId },
+            UpdateExpression: `SET ${assignments.join(', ')}`,
+            ConditionExpression: `attribute_exists(deployId) AND #status IN (${fromKeys.join(', ')})`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return DeploymentRecord.parse(out.Attributes);
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const current = await get(deployId);
+        const state = current ? `it is ${current.status}` : 'it does not exist';
+        throw new TransitionConflictError(deployId, `cannot move to ${to}: ${state}`, { cause: error });
+      }
+    },
+
+    async putTombstone(deployId, requestedBy, at = new Date()) {
+      const item: TombstoneRecord = {
+        kind: 'tombstone',
+        deployId,
+        status: 'TERMINATING',
+        requestedBy,
+        createdAt: at.toISOString(),
+        history: [{ step: 'terminate requested before launch', at: at.toISOString() }],
+        ttl: Math.floor(at.getTime() / 1000) + FINISHED_RECORD_RETENTION_SECONDS,
+      };
+      try {
+        await client.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: item,
+            ConditionExpression: 'attribute_not_exists(deployId)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    expiringBy: (status, epochSeconds) =>
+      query({
+        IndexName: DEPLOYMENTS_INDEXES.byStatusExpiry,
+        KeyConditionExpression: '#status = :status AND expiresAt <= :now',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':status': status, ':now': epochSeconds },
+      }),
+
+    byOwner: (ownerId, { newestFirst = true } = {}) =>
+      query({
+        IndexName: DEPLOYMENTS_INDEXES.byOwner,
+        KeyConditionExpression: 'ownerId = :owner',
+        ExpressionAttributeValues: { ':owner': ownerId },
+        ScanIndexForward: !newestFirst,
+      }),
+
+    byBranch: (branch, { newestFirst = true } = {}) =>
+      query({
+        IndexName: DEPLOYMENTS_INDEXES.byBranch,
+        KeyConditionExpression: 'branch = :branch',
+        ExpressionAttributeValues: { ':branch': branch },
+        ScanIndexForward: !newestFirst,
+      }),
+  };
+};

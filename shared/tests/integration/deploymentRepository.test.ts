@@ -1,0 +1,122 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { motoConfig } from '../../../tests/helpers/aws';
+import { createPlatformTable } from '../../../tests/helpers/tables';
+import { createDeploymentRepository } from '../../src/deployments/repository';
+import type { DeploymentRecord } from '../../src/deployments/table';
+import { TransitionConflictError } from '../../src/errors';
+import { DeployRequested } from '../../src/events';
+import { newId } from '../../src/ids';
+import { fixtureData } from '../helpers/factories';
+
+const dynamo = new DynamoDBClient(motoConfig());
+const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+
+const recordFor = (overrides: Partial<DeploymentRecord> = {}): DeploymentRecord => {
+  const { owner, replyTo, query } = fixtureData(DeployRequested);
+  return {
+    kind: 'deployment',
+    deployId: newId(),
+    status: 'RESOLVED',
+    query,
+    branch: 'feature/ABC-123-login-page',
+    owner,
+    ownerId: owner.userId,
+    channelId: replyTo.channelId,
+    replyTo,
+    responseUrlUses: 0,
+    createdAt: new Date().toISOString(),
+    ttlSeconds: 3600,
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    keepOvernight: false,
+    history: [],
+    version: 0,
+    ...overrides,
+  };
+};
+
+describe('deployment repository (moto)', () => {
+  let tableName: string;
+  beforeAll(async () => {
+    tableName = await createPlatformTable(dynamo, 'DeploymentsTable');
+  });
+  const repo = () => createDeploymentRepository({ client: documents, tableName });
+
+  it('lets exactly one of five concurrent claims move RESOLVED to LAUNCHING', async () => {
+    const record = recordFor();
+    await repo().create(record);
+
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 5 }, () => repo().transition(record.deployId, { to: 'LAUNCHING', step: 'claim' })),
+    );
+
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const losers = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
+    expect(losers).toHaveLength(4);
+    for (const loser of losers) expect(loser.reason).toBeInstanceOf(TransitionConflictError);
+  });
+
+  it('never moves a TERMINATED record back, and says what state it found', async () => {
+    const record = recordFor({ status: 'TERMINATED' });
+    await repo().create(record);
+
+    const act = repo().transition(record.deployId, { to: 'READY', step: 'late probe' });
+
+    await expect(act).rejects.toThrow(/cannot move to READY: it is TERMINATED/);
+  });
+
+  it('appends history and sets the purge ttl when a deployment terminates', async () => {
+    const record = recordFor({ status: 'READY' });
+    await repo().create(record);
+
+    await repo().transition(record.deployId, { to: 'TERMINATING', step: 'ttl expired' });
+    const done = await repo().transition(record.deployId, {
+      to: 'TERMINATED',
+      step: 'instance gone',
+      set: { url: undefined },
+    });
+
+    expect(done.history.map((h) => h.step)).toEqual(['ttl expired', 'instance gone']);
+    expect(done.ttl).toBeGreaterThan(done.expiresAt);
+  });
+
+  it('refuses to create over a tombstone and returns the tombstone instead', async () => {
+    const record = recordFor();
+    const placed = await repo().putTombstone(record.deployId, record.owner);
+
+    const outcome = await repo().create(record);
+
+    expect(placed).toBe(true);
+    expect(outcome).toMatchObject({ created: false, existing: { kind: 'tombstone', status: 'TERMINATING' } });
+  });
+
+  it('finds expired records of one status through the GSI, and only those', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const expired = recordFor({ status: 'READY', expiresAt: now - 10 });
+    const fresh = recordFor({ status: 'READY', expiresAt: now + 3600 });
+    const otherStatus = recordFor({ status: 'TERMINATED', expiresAt: now - 10 });
+    for (const r of [expired, fresh, otherStatus]) await repo().create(r);
+
+    const found: string[] = [];
+    for await (const r of repo().expiringBy('READY', now)) found.push(r.deployId);
+
+    expect(found).toContain(expired.deployId);
+    expect(found).not.toContain(fresh.deployId);
+    expect(found).not.toContain(otherStatus.deployId);
+  });
+
+  it('lists an owner newest first through the owner GSI', async () => {
+    const ownerId = 'U0LISTME1';
+    const owner = { ...fixtureData(DeployRequested).owner, userId: ownerId };
+    const older = recordFor({ owner, ownerId, createdAt: '2026-11-26T08:00:00.000Z' });
+    const newer = recordFor({ owner, ownerId, createdAt: '2026-11-26T09:00:00.000Z' });
+    for (const r of [older, newer]) await repo().create(r);
+
+    const listed: string[] = [];
+    for await (const r of repo().byOwner(ownerId)) listed.push(r.deployId);
+    const all = await documents.send(new ScanCommand({ TableName: tableName, Select: 'COUNT' }));
+
+    expect(listed).toEqual([newer.deployId, older.deployId]);
+    expect(all.Count).toBeGreaterThan(2);
+  });
+});
