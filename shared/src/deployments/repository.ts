@@ -52,6 +52,45 @@ export interface DeploymentRepositoryOptions {
   tableName: string;
 }
 
+/** The UpdateItem expression of a transition: new status, history entry, extra fields, guard on `from`. */
+const transitionUpdate = ({
+  to,
+  from = allowedPredecessors(to),
+  step,
+  note,
+  set = {},
+  at = new Date(),
+}: TransitionRequest) => {
+  const names: Record<string, string> = { '#status': 'status', '#history': 'history' };
+  const values: Record<string, unknown> = {
+    ':to': to,
+    ':entry': [{ step, at: at.toISOString(), ...(note ? { note } : {}) }],
+    ':empty': [],
+  };
+  const assignments = ['#status = :to', '#history = list_append(if_not_exists(#history, :empty), :entry)'];
+  const fields: Record<string, unknown> = { ...set };
+  if (to === 'TERMINATED' && set.ttl === undefined) {
+    fields.ttl = Math.floor(at.getTime() / 1000) + FINISHED_RECORD_RETENTION_SECONDS;
+  }
+  Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .forEach(([key, value], index) => {
+      names[`#f${index}`] = key;
+      values[`:f${index}`] = value;
+      assignments.push(`#f${index} = :f${index}`);
+    });
+  const fromKeys = from.map((status, i) => {
+    values[`:from${i}`] = status;
+    return `:from${i}`;
+  });
+  return {
+    UpdateExpression: `SET ${assignments.join(', ')}`,
+    ConditionExpression: `attribute_exists(deployId) AND #status IN (${fromKeys.join(', ')})`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+};
+
 /**
  * The ownership registry (DESIGN §3) behind one interface. Every status change is a conditional
  * update on the current status, so duplicates, replays and races resolve to exactly one winner.
@@ -102,45 +141,14 @@ export const createDeploymentRepository = ({
       }
     },
 
-    async transition(
-      deployId,
-      { to, from = allowedPredecessors(to), step, note, set = {}, at = new Date() },
-    ) {
-      const names: Record<string, string> = { '#status': 'status', '#history': 'history' };
-      const values: Record<string, unknown> = {
-        ':to': to,
-        ':entry': [{ step, at: at.toISOString(), ...(note ? { note } : {}) }],
-        ':empty': [],
-      };
-      const assignments = [
-        '#status = :to',
-        '#history = list_append(if_not_exists(#history, :empty), :entry)',
-      ];
-      for (const [index, [key, value]] of Object.entries(set).entries()) {
-        if (value === undefined) continue;
-        names[`#f${index}`] = key;
-        values[`:f${index}`] = value;
-        assignments.push(`#f${index} = :f${index}`);
-      }
-      if (to === 'TERMINATED' && set.ttl === undefined) {
-        names['#ttl'] = 'ttl';
-        values[':ttl'] = Math.floor(at.getTime() / 1000) + FINISHED_RECORD_RETENTION_SECONDS;
-        assignments.push('#ttl = :ttl');
-      }
-      const fromKeys = from.map((status, i) => {
-        values[`:from${i}`] = status;
-        return `:from${i}`;
-      });
+    async transition(deployId, request) {
       try {
         const out = await client.send(
           new UpdateCommand({
             TableName: tableName,
             Key: { deployId },
-            UpdateExpression: `SET ${assignments.join(', ')}`,
-            ConditionExpression: `attribute_exists(deployId) AND #status IN (${fromKeys.join(', ')})`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
             ReturnValues: 'ALL_NEW',
+            ...transitionUpdate(request),
           }),
         );
         return DeploymentRecord.parse(out.Attributes);
@@ -148,7 +156,9 @@ export const createDeploymentRepository = ({
         if (!isConditionFailure(error)) throw error;
         const current = await get(deployId);
         const state = current ? `it is ${current.status}` : 'it does not exist';
-        throw new TransitionConflictError(deployId, `cannot move to ${to}: ${state}`, { cause: error });
+        throw new TransitionConflictError(deployId, `cannot move to ${request.to}: ${state}`, {
+          cause: error,
+        });
       }
     },
 
