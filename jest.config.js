@@ -22,6 +22,7 @@ const project = (displayName, testMatch, extra = {}) => ({
   transformIgnorePatterns,
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
+  setupFiles: ['<rootDir>/tests/helpers/setupEnv.ts'],
   ...extra,
 });
 
