@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { TransitionConflictError } from '../errors';
 import type { Owner } from '../events/common';
+import { logger } from '../observability';
 import { allowedPredecessors, type DeploymentStatus } from './states';
 import {
   DEPLOYMENTS_INDEXES,
@@ -111,7 +112,15 @@ export const createDeploymentRepository = ({
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await client.send(new QueryCommand({ ...input, TableName: tableName, ExclusiveStartKey }));
-      for (const item of page.Items ?? []) yield DeploymentRecord.parse(item);
+      for (const item of page.Items ?? []) {
+        const parsed = DeploymentRecord.safeParse(item);
+        // One malformed item must not break a list or a sweep for everyone else.
+        if (parsed.success) yield parsed.data;
+        else
+          logger.warn('Skipping a deployments item that does not match the schema', {
+            deployId: item.deployId,
+          });
+      }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
   }

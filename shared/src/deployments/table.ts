@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Ulid } from '../envelope';
 import { BranchName, EpochSeconds, IsoDateTime, Owner, ReplyTo } from '../events/common';
 import { DeploymentStatus } from './states';

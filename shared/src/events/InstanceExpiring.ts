@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent, Ulid } from '../envelope';
 import { BranchName, EpochSeconds, Owner, ReplyTo } from './common';
 

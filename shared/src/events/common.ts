@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Ulid } from '../envelope';
 
 export const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a Slack user id');
@@ -6,7 +6,11 @@ export const SlackTeamId = z.string().regex(/^[TE][A-Z0-9]{2,20}$/, 'must be a S
 export const SlackChannelId = z.string().regex(/^[CDG][A-Z0-9]{2,20}$/, 'must be a Slack channel id');
 
 /** Only Slack's own hooks host may receive a response_url post (DESIGN §7: closes the SSRF hole). */
-export const SlackResponseUrl = z.url({ protocol: /^https$/, hostname: /^hooks\.slack\.com$/ }).max(2048);
+export const SlackResponseUrl = z
+  .url({ protocol: /^https$/, hostname: /^hooks\.slack\.com$/ })
+  .max(2048)
+  // A path starting with `//` would become a new host if resolved against another origin.
+  .regex(/^https:\/\/hooks\.slack\.com\/[^/]/, 'must be a https://hooks.slack.com/... URL');
 
 export const EpochSeconds = z.number().int().nonnegative();
 export const IsoDateTime = z.iso.datetime({ offset: true });

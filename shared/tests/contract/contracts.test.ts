@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generatedContractFiles } from '../../src/contracts-doc/generate';
 import type { EventContract } from '../../src/envelope';
-import { allContracts } from '../../src/events';
+import { allContracts, SlackResponseUrl } from '../../src/events';
 
 const root = join(__dirname, '..', '..', '..');
 const fixtures = join(root, 'shared', 'fixtures');
@@ -107,5 +107,17 @@ describe('generated contract documents', () => {
     expect(asyncapi.startsWith('asyncapi: 3.0.0')).toBe(true);
     for (const c of allContracts)
       expect(asyncapi).toContain(`  ${c.detailType}:\n    address: ${c.detailType}`);
+  });
+});
+
+describe('SlackResponseUrl', () => {
+  it.each([
+    ['https://hooks.slack.com/commands/T1/2/abc', true],
+    ['https://hooks.slack.com//evil.example.com/x', false],
+    ['https://hooks.slack.com.evil.example.com/x', false],
+    ['http://hooks.slack.com/commands/T1/2/abc', false],
+    ['https://evil.example.com/?https://hooks.slack.com/', false],
+  ])('accepts %s: %p', (url, ok) => {
+    expect(SlackResponseUrl.safeParse(url).success).toBe(ok);
   });
 });

@@ -1,0 +1,114 @@
+import { loadConfig } from '@branch-envs/shared/config';
+import { SlackUserId } from '@branch-envs/shared/events/common';
+import * as z from 'zod';
+import { parseDuration } from './domain/duration';
+import type { IngressSettings } from './domain/ports';
+
+const idList = (item: z.ZodString) =>
+  z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    )
+    .pipe(z.array(item));
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const seconds = parseDuration(value);
+      if (seconds === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 30m, 4h or 2d` });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+const command = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .pipe(z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'must be a slash command like /deploy'));
+
+const origin = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .pipe(z.url({ protocol: /^https?$/ }))
+    .transform((value) => new URL(value).origin);
+
+/** The environment variables of the ingress function; names and defaults are in the README. */
+const IngressEnv = z
+  .object({
+    STAGE: z.string(),
+    EVENT_BUS_NAME: z.string(),
+    DEPLOYMENTS_TABLE: z.string(),
+    SIGNING_SECRET_PARAM: z.string().startsWith('/'),
+    BOT_TOKEN_PARAM: z.string().startsWith('/').optional(),
+    DEPLOY_COMMAND: command('/deploy'),
+    TERMINATE_COMMAND: command('/terminate'),
+    ALLOWED_USERS: idList(SlackUserId),
+    ADMIN_USERS: idList(SlackUserId),
+    ALLOWED_USER_GROUPS: idList(z.string().regex(/^S[A-Z0-9]{2,20}$/, 'must be a Slack user-group id')),
+    DEFAULT_TTL: duration('4h'),
+    MAX_TTL: duration('2d'),
+    /** Swapped in at send time only (local mode points it at the Slack catcher). */
+    SLACK_HOOKS_ORIGIN: origin('https://hooks.slack.com'),
+    SLACK_API_BASE: z
+      .string()
+      .default('https://slack.com/api')
+      .pipe(z.url({ protocol: /^https?$/ })),
+  })
+  .superRefine((env, ctx) => {
+    if (env.MAX_TTL < env.DEFAULT_TTL) {
+      ctx.addIssue({ code: 'custom', path: ['MAX_TTL'], message: 'must be at least DEFAULT_TTL' });
+    }
+    if (env.ALLOWED_USER_GROUPS.length > 0 && env.BOT_TOKEN_PARAM === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BOT_TOKEN_PARAM'],
+        message: 'is needed for ALLOWED_USER_GROUPS',
+      });
+    }
+  });
+
+export interface IngressConfig {
+  stage: string;
+  eventBusName: string;
+  deploymentsTable: string;
+  signingSecretParam: string;
+  botTokenParam: string | undefined;
+  slackHooksOrigin: string;
+  slackApiBase: string;
+  settings: IngressSettings;
+}
+
+/** Reads the environment once, at cold start; a bad value fails there, naming the variable. */
+export const loadIngressConfig = (env: Record<string, string | undefined> = process.env): IngressConfig => {
+  const c = loadConfig(IngressEnv, env);
+  return {
+    stage: c.STAGE,
+    eventBusName: c.EVENT_BUS_NAME,
+    deploymentsTable: c.DEPLOYMENTS_TABLE,
+    signingSecretParam: c.SIGNING_SECRET_PARAM,
+    botTokenParam: c.BOT_TOKEN_PARAM,
+    slackHooksOrigin: c.SLACK_HOOKS_ORIGIN,
+    slackApiBase: c.SLACK_API_BASE.replace(/\/+$/, ''),
+    settings: {
+      deployCommand: c.DEPLOY_COMMAND,
+      terminateCommand: c.TERMINATE_COMMAND,
+      defaultTtlSeconds: c.DEFAULT_TTL,
+      maxTtlSeconds: c.MAX_TTL,
+      policy: {
+        allowedUsers: new Set(c.ALLOWED_USERS),
+        adminUsers: new Set(c.ADMIN_USERS),
+        allowedUserGroups: c.ALLOWED_USER_GROUPS,
+      },
+    },
+  };
+};

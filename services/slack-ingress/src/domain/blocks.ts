@@ -1,0 +1,120 @@
+import { formatDuration } from './duration';
+import { code, truncate } from './text';
+
+/**
+ * The few Block Kit shapes ingress sends, and the messages built from them. Every builder keeps to
+ * Slack's limits (50 blocks, 3,000 characters per section text, 10 fields of 2,000), so a long branch
+ * name or history can never make Slack reject a reply.
+ */
+
+export type TextObject = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string };
+
+export interface Button {
+  type: 'button';
+  text: { type: 'plain_text'; text: string };
+  action_id: string;
+  value: string;
+  style?: 'primary' | 'danger';
+  confirm?: {
+    title: { type: 'plain_text'; text: string };
+    text: { type: 'mrkdwn'; text: string };
+    confirm: { type: 'plain_text'; text: string };
+    deny: { type: 'plain_text'; text: string };
+  };
+}
+
+export type Block =
+  | { type: 'section'; text: TextObject; fields?: TextObject[] }
+  | { type: 'context'; elements: TextObject[] }
+  | { type: 'header'; text: { type: 'plain_text'; text: string } }
+  | { type: 'divider' }
+  | { type: 'actions'; elements: Button[] };
+
+/** What a reply carries; `response_type` and `replace_original` are added where it is sent. */
+export interface SlackMessage {
+  text: string;
+  blocks: Block[];
+}
+
+export const MAX_BLOCKS = 50;
+export const MAX_SECTION_TEXT = 3000;
+const MAX_FIELD_TEXT = 2000;
+const MAX_FALLBACK_TEXT = 3000;
+
+export const section = (text: string, fields?: readonly string[]): Block => ({
+  type: 'section',
+  text: { type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) },
+  ...(fields && fields.length > 0
+    ? {
+        fields: fields
+          .slice(0, 10)
+          .map((f) => ({ type: 'mrkdwn' as const, text: truncate(f, MAX_FIELD_TEXT) })),
+      }
+    : {}),
+});
+
+export const context = (text: string): Block => ({
+  type: 'context',
+  elements: [{ type: 'mrkdwn', text: truncate(text, MAX_SECTION_TEXT) }],
+});
+
+export const header = (text: string): Block => ({
+  type: 'header',
+  text: { type: 'plain_text', text: truncate(text, 150) },
+});
+
+/** A message whose fallback text (notifications, screen readers) is its first line. */
+export const message = (fallback: string, blocks: readonly Block[]): SlackMessage => ({
+  text: truncate(fallback, MAX_FALLBACK_TEXT),
+  blocks: blocks.slice(0, MAX_BLOCKS),
+});
+
+/** A one-paragraph message. */
+export const notice = (text: string): SlackMessage => message(text, [section(text)]);
+
+export interface HelpOptions {
+  deployCommand: string;
+  terminateCommand: string;
+  defaultTtlSeconds: number;
+  maxTtlSeconds: number;
+}
+
+const helpLines = ({
+  deployCommand: d,
+  terminateCommand: t,
+  defaultTtlSeconds,
+  maxTtlSeconds,
+}: HelpOptions) => [
+  `\`${d} <query> [for <duration>] [--fresh]\`: start an environment for the branch matching <query>: ` +
+    'a branch fragment (`login-page`), a ticket id (`ABC-123`), a PR (`#42`) or `raw:<GitHub search qualifiers>`. ' +
+    `It lives for ${formatDuration(defaultTtlSeconds)} unless you say \`for 30m\`, \`for 2h\` or \`for 1d\` ` +
+    `(at most ${formatDuration(maxTtlSeconds)}). \`--fresh\` starts a new one even if the branch already runs.`,
+  `\`${d} list [mine]\`: every live environment (or yours): branch, owner, URL, state, time left.`,
+  `\`${d} status <id|branch>\`: one environment in detail, with its step history.`,
+  `\`${d} extend <id|branch> <duration|overnight>\`: push the expiry out (owner or admin).`,
+  `\`${t} <id|branch|mine|all>\`: end environments; yours, or anyone's if you are an admin. Only admins may use \`all\`.`,
+  `\`${d} help\`: this message.`,
+];
+
+/** Usage and examples; `problem` (mrkdwn) leads when the help answers a mistake. */
+export const helpMessage = (options: HelpOptions, problem?: string): SlackMessage => {
+  const { deployCommand: d } = options;
+  const lead = problem
+    ? `:warning: ${problem}`
+    : '*branch-envs* starts a throwaway environment for a branch.';
+  return message(problem ? `${problem} Type ${d} help for usage.` : `${d} usage`, [
+    section(lead),
+    section(
+      helpLines(options)
+        .map((line) => `• ${line}`)
+        .join('\n'),
+    ),
+    context(
+      `Examples: \`${d} ABC-123\` · \`${d} login-page for 2h\` · \`${d} #42\` · \`${d} status ABC-123\``,
+    ),
+  ]);
+};
+
+/** The only thing a user sees when something broke on our side; `ref` finds it in the logs. */
+export const somethingWentWrong = (ref: string): SlackMessage =>
+  notice(`:x: Something went wrong on our side. Please try again in a moment (ref ${code(ref, 60)}).`);

@@ -1,0 +1,123 @@
+import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import {
+  type Block,
+  type Button,
+  context,
+  header,
+  MAX_BLOCKS,
+  message,
+  type SlackMessage,
+  section,
+} from './blocks';
+import { formatDuration } from './duration';
+import { code, escapeMrkdwn } from './text';
+
+/** Action ids of the buttons ingress handles (and puts on its own status replies). */
+export const ACTIONS = {
+  deployCandidate: 'deploy_candidate',
+  extend: 'extend',
+  terminate: 'terminate',
+} as const;
+
+const MAX_LISTED = 40;
+const MAX_HISTORY = 20;
+const SAFE_URL = /^https?:\/\/[^\s<>|`]{1,400}$/;
+
+const linkTo = (url: string | undefined): string => {
+  if (!url) return '_no URL yet_';
+  return SAFE_URL.test(url) ? `<${escapeMrkdwn(url)}|${escapeMrkdwn(url)}>` : code(url);
+};
+
+export const timeLeft = (record: DeploymentRecord, now: Date): string => {
+  const seconds = record.expiresAt - Math.floor(now.getTime() / 1000);
+  const left = seconds > 0 ? `${formatDuration(seconds)} left` : 'expired';
+  return record.keepOvernight ? `${left}, kept overnight` : left;
+};
+
+const summaryLine = (record: DeploymentRecord, now: Date): string =>
+  `*${escapeMrkdwn(record.branch)}* · ${record.status} · <@${record.owner.userId}> · ` +
+  `${linkTo(record.url)} · ${timeLeft(record, now)} · deploy ${code(record.deployId)}`;
+
+/** `/deploy list`: soonest expiry first; what does not fit is counted, never silently dropped. */
+export const listMessage = (
+  records: readonly DeploymentRecord[],
+  now: Date,
+  scope: 'all' | 'mine',
+): SlackMessage => {
+  const title = scope === 'mine' ? 'Your live environments' : 'Live environments';
+  if (records.length === 0) {
+    const none = scope === 'mine' ? 'You have no live environments.' : 'No environments are running.';
+    return message(none, [section(none)]);
+  }
+  const sorted = [...records].sort((a, b) => a.expiresAt - b.expiresAt);
+  const shown = sorted.slice(0, Math.min(MAX_LISTED, MAX_BLOCKS - 3));
+  const blocks: Block[] = [
+    header(`${title} (${records.length})`),
+    ...shown.map((r) => section(summaryLine(r, now))),
+  ];
+  if (sorted.length > shown.length) {
+    blocks.push(
+      context(`…and ${sorted.length - shown.length} more. Use \`status <branch>\` for one of them.`),
+    );
+  }
+  return message(`${title}: ${records.length}`, blocks);
+};
+
+const buttonsFor = (deployId: string): Block => {
+  const extend: Button = {
+    type: 'button',
+    text: { type: 'plain_text', text: 'Extend' },
+    action_id: ACTIONS.extend,
+    value: deployId,
+  };
+  const terminate: Button = {
+    type: 'button',
+    text: { type: 'plain_text', text: 'Terminate' },
+    action_id: ACTIONS.terminate,
+    value: deployId,
+    style: 'danger',
+    confirm: {
+      title: { type: 'plain_text', text: 'Terminate this environment?' },
+      text: { type: 'mrkdwn', text: `Deploy ${code(deployId)} will be shut down now.` },
+      confirm: { type: 'plain_text', text: 'Terminate' },
+      deny: { type: 'plain_text', text: 'Keep it' },
+    },
+  };
+  return { type: 'actions', elements: [extend, terminate] };
+};
+
+const historyText = (record: DeploymentRecord): string => {
+  const entries = record.history.slice(-MAX_HISTORY);
+  const skipped = record.history.length - entries.length;
+  const lines = entries.map(
+    (entry) =>
+      `• ${entry.at} ${escapeMrkdwn(entry.step)}${entry.note ? ` (${escapeMrkdwn(entry.note)})` : ''}`,
+  );
+  return (
+    [skipped > 0 ? `…${skipped} earlier steps` : '', ...lines].filter(Boolean).join('\n') || 'No steps yet.'
+  );
+};
+
+/** `/deploy status`: one deployment with its step history; live ones carry Extend and Terminate. */
+export const statusMessage = (
+  record: DeploymentRecord,
+  now: Date,
+  options: { live: boolean; olderCount?: number },
+): SlackMessage => {
+  const fields = [
+    `*State*\n${record.status}`,
+    `*Owner*\n<@${record.owner.userId}>`,
+    `*URL*\n${linkTo(record.url)}`,
+    `*Time left*\n${options.live ? timeLeft(record, now) : '-'}`,
+    `*Query*\n${code(record.query)}`,
+    `*Created*\n${record.createdAt}`,
+  ];
+  const blocks: Block[] = [
+    section(`*${escapeMrkdwn(record.branch)}* · deploy ${code(record.deployId)}`, fields),
+    section(`*History*\n${historyText(record)}`),
+  ];
+  if (options.live) blocks.push(buttonsFor(record.deployId));
+  if (options.olderCount)
+    blocks.push(context(`${options.olderCount} older deployment(s) of this branch are not shown.`));
+  return message(`${record.branch}: ${record.status}`, blocks);
+};

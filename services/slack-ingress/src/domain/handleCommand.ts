@@ -1,0 +1,144 @@
+import { isLive } from '@branch-envs/shared/deployments/states';
+import { resolveRole } from './authorization';
+import { helpMessage, notice } from './blocks';
+import { ACTIONS, listMessage, statusMessage } from './deploymentViews';
+import {
+  type DeployCommand,
+  parseDeployCommand,
+  parseTerminateCommand,
+  type Target,
+  type TerminateCommand,
+} from './grammar';
+import type { Actor, Conversation, IngressPorts, IngressSettings, Outcome, RequestContext } from './ports';
+import { parseTarget } from './query';
+import { requestDeploy, requestExtend, requestTerminate } from './requests';
+import { code } from './text';
+
+/** A parsed request, whichever way it arrived (slash command or button). */
+export type Command = DeployCommand | TerminateCommand | { kind: 'unknown'; reason: string };
+
+export interface SlashCommandRequest {
+  command: string;
+  text: string;
+  actor: Actor;
+  conversation: Conversation;
+}
+
+export interface ButtonRequest {
+  actionId: string;
+  value: string;
+  actor: Actor;
+  conversation: Conversation;
+}
+
+const helpOptions = (settings: IngressSettings) => ({
+  deployCommand: settings.deployCommand,
+  terminateCommand: settings.terminateCommand,
+  defaultTtlSeconds: settings.defaultTtlSeconds,
+  maxTtlSeconds: settings.maxTtlSeconds,
+});
+
+export const parseSlashCommand = (
+  { command, text }: SlashCommandRequest,
+  settings: IngressSettings,
+): Command => {
+  if (command === settings.deployCommand) return parseDeployCommand(text, settings);
+  if (command === settings.terminateCommand) return parseTerminateCommand(text);
+  return { kind: 'unknown', reason: `This app does not handle ${code(command, 40)}.` };
+};
+
+/** Buttons carry ids we put there ourselves, but they are still parsed like typed input. */
+export const parseButton = ({ actionId, value }: ButtonRequest, settings: IngressSettings): Command => {
+  const target = parseTarget(value);
+  if (actionId === ACTIONS.deployCandidate) {
+    if (target.kind !== 'branch') return { kind: 'unknown', reason: 'That button does not name a branch.' };
+    const ttl = settings.defaultTtlSeconds;
+    return {
+      kind: 'deploy',
+      query: target.branch,
+      ttlSeconds: ttl,
+      requestedSeconds: ttl,
+      capped: false,
+      fresh: false,
+    };
+  }
+  if (target.kind !== 'deploy') return { kind: 'unknown', reason: 'That button does not name a deployment.' };
+  if (actionId === ACTIONS.extend) {
+    const seconds = Math.min(settings.defaultTtlSeconds, settings.maxTtlSeconds);
+    return {
+      kind: 'extend',
+      target,
+      extension: { kind: 'duration', seconds, requestedSeconds: seconds, capped: false },
+    };
+  }
+  if (actionId === ACTIONS.terminate) return { kind: 'terminate', target };
+  return { kind: 'unknown', reason: 'I don’t know that button.' };
+};
+
+const showStatus = async (target: Target, ctx: RequestContext): Promise<Outcome> => {
+  const { deployments, now } = ctx.ports;
+  if (target.kind === 'deploy') {
+    const item = await deployments.get(target.deployId);
+    if (!item) return { kind: 'answered', message: notice(`I can't find deploy ${code(target.deployId)}.`) };
+    if (item.kind === 'tombstone') {
+      return {
+        kind: 'answered',
+        message: notice(`Deploy ${code(item.deployId)} was terminated before it launched.`),
+      };
+    }
+    return { kind: 'answered', message: statusMessage(item, now(), { live: isLive(item.status) }) };
+  }
+  const [newest, ...older] = await deployments.byBranch(target.branch, 10);
+  if (!newest)
+    return { kind: 'answered', message: notice(`Branch ${code(target.branch)} has no deployments.`) };
+  const message = statusMessage(newest, now(), { live: isLive(newest.status), olderCount: older.length });
+  return { kind: 'answered', message };
+};
+
+const listDeployments = async (scope: 'all' | 'mine', ctx: RequestContext): Promise<Outcome> => {
+  const { deployments, now } = ctx.ports;
+  const records =
+    scope === 'mine' ? await deployments.liveByOwner(ctx.actor.userId) : await deployments.live();
+  return { kind: 'answered', message: listMessage(records, now(), scope) };
+};
+
+type Runnable = Exclude<Command, { kind: 'help' | 'invalid' | 'unknown' }>;
+
+const run = (command: Runnable, ctx: RequestContext): Promise<Outcome> => {
+  switch (command.kind) {
+    case 'deploy':
+      return requestDeploy(command, ctx);
+    case 'list':
+      return listDeployments(command.scope, ctx);
+    case 'status':
+      return showStatus(command.target, ctx);
+    case 'extend':
+      return requestExtend(command.target, command.extension, ctx);
+    case 'terminate':
+      return requestTerminate(command.target, ctx);
+  }
+};
+
+/**
+ * One request, start to finish: help and mistakes are answered before anything else (no I/O, and
+ * the reply always includes usage); then the user must be allowed; then the use case runs.
+ */
+export const handleCommand = async (
+  command: Command,
+  request: { actor: Actor; conversation: Conversation },
+  settings: IngressSettings,
+  ports: IngressPorts,
+): Promise<Outcome> => {
+  if (command.kind === 'help') return { kind: 'answered', message: helpMessage(helpOptions(settings)) };
+  if (command.kind === 'invalid' || command.kind === 'unknown') {
+    return { kind: 'answered', message: helpMessage(helpOptions(settings), command.reason) };
+  }
+  const role = await resolveRole(request.actor.userId, settings.policy, ports.groups);
+  if (role === 'none') {
+    const text =
+      `:no_entry: You are not allowed to use branch-envs yet, so nothing was started. ` +
+      `Ask an admin to add your Slack user id ${code(request.actor.userId)}.`;
+    return { kind: 'refused', message: notice(text) };
+  }
+  return run(command, { ...request, role, settings, ports });
+};

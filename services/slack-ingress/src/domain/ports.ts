@@ -1,0 +1,62 @@
+import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import type { Publisher } from '@branch-envs/shared/publish';
+import type { AccessPolicy, GroupDirectory, Role } from './authorization';
+import type { SlackMessage } from './blocks';
+import type { GrammarConfig } from './grammar';
+
+/** The Slack user behind a request, as the contracts' `owner` / `requestedBy`. */
+export interface Actor {
+  userId: string;
+  teamId: string;
+  userName: string;
+}
+
+/** Where the conversation continues: the contracts' `replyTo` without the user. */
+export interface Conversation {
+  channelId: string;
+  responseUrl?: string;
+  issuedAt: string;
+}
+
+/** Reads of the deployments table; every one goes through the key or a GSI, never a Scan. */
+export interface DeploymentReader {
+  get(deployId: string): Promise<DeploymentItem | undefined>;
+  /** Every record in a live status (one status+expiresAt query per status). */
+  live(): Promise<DeploymentRecord[]>;
+  /** The owner's live records (ownerId+createdAt), newest first. */
+  liveByOwner(ownerId: string): Promise<DeploymentRecord[]>;
+  /** Up to `limit` records of a branch (branch+createdAt), newest first, any status. */
+  byBranch(branch: string, limit: number): Promise<DeploymentRecord[]>;
+}
+
+export interface IngressPorts {
+  publisher: Publisher;
+  deployments: DeploymentReader;
+  groups: GroupDirectory;
+  now: () => Date;
+  newId: () => string;
+}
+
+export interface IngressSettings extends GrammarConfig {
+  deployCommand: string;
+  terminateCommand: string;
+  policy: AccessPolicy;
+}
+
+/**
+ * What came of a request. `published` means an event is on the bus; `answered` and `refused` mean
+ * nothing was published. The handler turns each into an ephemeral reply.
+ */
+export type Outcome =
+  | { kind: 'answered'; message: SlackMessage }
+  | { kind: 'refused'; message: SlackMessage }
+  | { kind: 'published'; message: SlackMessage; detailType: string; correlationId: string };
+
+/** One authorized request on its way through the use cases. */
+export interface RequestContext {
+  actor: Actor;
+  role: Exclude<Role, 'none'>;
+  conversation: Conversation;
+  settings: IngressSettings;
+  ports: IngressPorts;
+}

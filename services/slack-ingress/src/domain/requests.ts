@@ -1,0 +1,131 @@
+import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
+import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
+import { TerminateRequested, type TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
+import { notice } from './blocks';
+import { formatDuration } from './duration';
+import { cappedNote, type DeployCommand, type Extension, type Target } from './grammar';
+import type { Outcome, RequestContext } from './ports';
+import { type CheckedTarget, checkTarget, isOutcome } from './targets';
+import { code } from './text';
+
+/** The use cases that publish: each builds one event, publishes it and acknowledges with its id. */
+
+type DeployRequest = Extract<DeployCommand, { kind: 'deploy' }>;
+
+const replyTo = ({ actor, conversation }: RequestContext) => ({ userId: actor.userId, ...conversation });
+
+export const requestDeploy = async (command: DeployRequest, ctx: RequestContext): Promise<Outcome> => {
+  const { ports, actor, settings } = ctx;
+  const deployId = ports.newId();
+  await ports.publisher.publish([
+    {
+      contract: DeployRequested,
+      data: {
+        deployId,
+        query: command.query,
+        ttlSeconds: command.ttlSeconds,
+        ttlCapped: command.capped,
+        fresh: command.fresh,
+        owner: actor,
+        replyTo: replyTo(ctx),
+      },
+      cause: { correlationId: deployId },
+    },
+  ]);
+  const lines = [
+    `:mag: Looking for a branch matching ${code(command.query)}… (deploy ${code(deployId)})`,
+    `Once it is up it lives for ${formatDuration(command.ttlSeconds)}.`,
+    command.capped ? cappedNote(command.requestedSeconds, settings.maxTtlSeconds) : '',
+    command.fresh ? 'You asked for a fresh environment, even if this branch already runs.' : '',
+  ];
+  return {
+    kind: 'published',
+    message: notice(lines.filter(Boolean).join('\n')),
+    detailType: DeployRequested.detailType,
+    correlationId: deployId,
+  };
+};
+
+const terminateCheck = async (
+  target: TerminateTarget,
+  ctx: RequestContext,
+  requestId: string,
+): Promise<CheckedTarget | Outcome> => {
+  if (target.kind === 'all') {
+    if (ctx.role !== 'admin') {
+      return { kind: 'refused', message: notice(':no_entry: Only admins can terminate every environment.') };
+    }
+    return { correlationId: requestId, label: 'every live environment' };
+  }
+  if (target.kind === 'mine') {
+    const mine = await ctx.ports.deployments.liveByOwner(ctx.actor.userId);
+    const [only] = mine;
+    if (!only) return { kind: 'answered', message: notice('You have no live environments.') };
+    return {
+      correlationId: mine.length === 1 ? only.deployId : requestId,
+      label: `your ${mine.length} environment(s)`,
+    };
+  }
+  return checkTarget(target, ctx, requestId, 'terminate');
+};
+
+export const requestTerminate = async (target: TerminateTarget, ctx: RequestContext): Promise<Outcome> => {
+  const requestId = ctx.ports.newId();
+  const checked = await terminateCheck(target, ctx, requestId);
+  if (isOutcome(checked)) return checked;
+  await ctx.ports.publisher.publish([
+    {
+      contract: TerminateRequested,
+      data: { requestId, target, requestedBy: ctx.actor, replyTo: replyTo(ctx) },
+      cause: { correlationId: checked.correlationId },
+    },
+  ]);
+  return {
+    kind: 'published',
+    message: notice(`:wastebasket: Terminating ${checked.label}… (request ${code(requestId)})`),
+    detailType: TerminateRequested.detailType,
+    correlationId: checked.correlationId,
+  };
+};
+
+const extensionPhrase = (extension: Extension): string =>
+  extension.kind === 'overnight' ? 'through tonight’s shutdown' : `by ${formatDuration(extension.seconds)}`;
+
+export const requestExtend = async (
+  target: Target,
+  extension: Extension,
+  ctx: RequestContext,
+): Promise<Outcome> => {
+  const requestId = ctx.ports.newId();
+  const checked = await checkTarget(target, ctx, requestId, 'extend');
+  if (isOutcome(checked)) return checked;
+  await ctx.ports.publisher.publish([
+    {
+      contract: ExtendRequested,
+      data: {
+        requestId,
+        target,
+        extension:
+          extension.kind === 'overnight'
+            ? { kind: 'overnight' }
+            : { kind: 'duration', seconds: extension.seconds },
+        requestedBy: ctx.actor,
+        replyTo: replyTo(ctx),
+      },
+      cause: { correlationId: checked.correlationId },
+    },
+  ]);
+  const verb = extension.kind === 'overnight' ? 'Keeping' : 'Extending';
+  const lines = [
+    `:hourglass_flowing_sand: ${verb} ${checked.label} ${extensionPhrase(extension)}… (request ${code(requestId)})`,
+    extension.kind === 'duration' && extension.capped
+      ? cappedNote(extension.requestedSeconds, ctx.settings.maxTtlSeconds)
+      : '',
+  ];
+  return {
+    kind: 'published',
+    message: notice(lines.filter(Boolean).join('\n')),
+    detailType: ExtendRequested.detailType,
+    correlationId: checked.correlationId,
+  };
+};

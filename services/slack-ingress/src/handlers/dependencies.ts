@@ -1,0 +1,61 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
+import { newId } from '@branch-envs/shared/ids';
+import { createPublisher } from '@branch-envs/shared/publish';
+import { createDeploymentReader } from '../adapters/deploymentReader';
+import { createResponsePoster } from '../adapters/responseUrl';
+import { cachedSecureParameter } from '../adapters/secrets';
+import { createSlackGroupDirectory } from '../adapters/slackUserGroups';
+import type { IngressConfig } from '../config';
+import { SecretUnavailableError } from '../errors';
+import type { IngressDependencies } from './createIngressHandler';
+
+export interface AwsClients {
+  eventBridge: EventBridgeClient;
+  dynamo: DynamoDBDocumentClient;
+  ssm: SSMClient;
+}
+
+export interface WiringOptions {
+  logger: Logger;
+  /** Slack's hosts (response_url, Web API); tests and the local stack substitute their own. */
+  fetch?: typeof fetch;
+  now?: () => Date;
+}
+
+/** Adapters on top of the clients: the one place the handler's ports are wired, for Lambda and tests. */
+export const buildDependencies = (
+  config: IngressConfig,
+  clients: AwsClients,
+  { logger, fetch: send = fetch, now = () => new Date() }: WiringOptions,
+): IngressDependencies => {
+  const { botTokenParam } = config;
+  const botToken = botTokenParam
+    ? cachedSecureParameter(clients.ssm, botTokenParam)
+    : () => Promise.reject(new SecretUnavailableError('BOT_TOKEN_PARAM (not configured)'));
+  const repository = createDeploymentRepository({
+    client: clients.dynamo,
+    tableName: config.deploymentsTable,
+  });
+  return {
+    settings: config.settings,
+    ports: {
+      publisher: createPublisher({
+        client: clients.eventBridge,
+        busName: config.eventBusName,
+        producer: 'slack-ingress',
+        now,
+      }),
+      deployments: createDeploymentReader(repository),
+      groups: createSlackGroupDirectory({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
+      now,
+      newId: () => newId(now().getTime()),
+    },
+    signingSecret: cachedSecureParameter(clients.ssm, config.signingSecretParam),
+    responses: createResponsePoster({ hooksOrigin: config.slackHooksOrigin, logger, fetch: send }),
+    logger,
+  };
+};

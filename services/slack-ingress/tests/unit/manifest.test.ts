@@ -1,0 +1,50 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { testConfig } from '../helpers/factories';
+
+const root = join(__dirname, '..', '..', '..', '..');
+
+interface Manifest {
+  features: { slash_commands: { command: string; url: string; should_escape: boolean }[] };
+  oauth_config: { scopes: { bot: string[] } };
+  settings: { interactivity: { is_enabled: boolean; request_url: string } };
+}
+
+const manifest = parse(readFileSync(join(root, 'slack-app-manifest.yml'), 'utf8')) as Manifest;
+const serverless = readFileSync(join(__dirname, '..', '..', 'serverless.yml'), 'utf8');
+
+describe('slack-app-manifest.yml', () => {
+  it('declares the default command names the service is configured with', () => {
+    // Prepare
+    const { settings } = testConfig();
+
+    // Assess
+    expect(manifest.features.slash_commands.map((c) => c.command)).toEqual([
+      settings.deployCommand,
+      settings.terminateCommand,
+    ]);
+  });
+
+  it('sends commands and buttons to the two routes of the HTTP API', () => {
+    // Assess
+    for (const command of manifest.features.slash_commands)
+      expect(command.url).toMatch(/^https:\/\/.+\/slack\/commands$/);
+    expect(manifest.settings.interactivity).toEqual({
+      is_enabled: true,
+      request_url: expect.stringMatching(/^https:\/\/.+\/slack\/interactions$/),
+    });
+    expect(serverless).toContain('path: /slack/commands');
+    expect(serverless).toContain('path: /slack/interactions');
+  });
+
+  it('asks for no more scopes than commands and chat:write', () => {
+    // Assess
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write']);
+  });
+
+  it('does not have Slack escape user text, which the grammar checks itself', () => {
+    // Assess
+    expect(manifest.features.slash_commands.every((c) => c.should_escape === false)).toBe(true);
+  });
+});
