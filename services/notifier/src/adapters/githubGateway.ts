@@ -1,0 +1,87 @@
+import * as z from 'zod';
+import type { GithubSettings } from '../config';
+import type { GithubGateway, GithubStatus } from '../domain/ports';
+import { GithubApiError } from '../errors';
+
+export interface GithubGatewayOptions {
+  /** Undefined when owner or repository is not configured. */
+  settings: GithubSettings | undefined;
+  token(): Promise<string | undefined>;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+const Created = z.object({ id: z.number().int().positive() });
+
+/**
+ * GitHub Deployments over plain `fetch` (two endpoints; Octokit would add ~100 KB and an ESM-only
+ * dependency for them). Tests and the local stack inject `apiUrl`, as Octokit's `baseUrl` would be.
+ * Every failure is a {@link GithubApiError}; the caller logs it and carries on.
+ */
+export class GithubDeploymentsGateway implements GithubGateway {
+  private readonly send: typeof fetch;
+
+  public constructor(private readonly options: GithubGatewayOptions) {
+    this.send = options.fetch ?? fetch;
+  }
+
+  public async enabled(): Promise<boolean> {
+    return this.options.settings !== undefined && (await this.options.token()) !== undefined;
+  }
+
+  public async createDeployment(input: {
+    ref: string;
+    environment: string;
+    description: string;
+    deployId: string;
+  }): Promise<number> {
+    const created = await this.call('create deployment', '/deployments', {
+      ref: input.ref,
+      environment: input.environment,
+      description: input.description,
+      task: 'deploy',
+      auto_merge: false,
+      required_contexts: [],
+      transient_environment: true,
+      production_environment: false,
+      payload: { deployId: input.deployId },
+    });
+    const parsed = Created.safeParse(created);
+    if (!parsed.success) throw new GithubApiError('create deployment (answer without id)', 201);
+    return parsed.data.id;
+  }
+
+  public async createStatus(deploymentId: number, status: GithubStatus): Promise<void> {
+    await this.call(`set deployment status ${status.state}`, `/deployments/${deploymentId}/statuses`, {
+      state: status.state,
+      description: status.description,
+      ...(status.environmentUrl ? { environment_url: status.environmentUrl } : {}),
+    });
+  }
+
+  private async call(action: string, path: string, body: unknown): Promise<unknown> {
+    const { settings } = this.options;
+    const token = await this.options.token();
+    if (!settings || !token) throw new GithubApiError(`${action} (not configured)`, undefined);
+    const repo = `${encodeURIComponent(settings.owner)}/${encodeURIComponent(settings.repo)}`;
+    let response: Response;
+    try {
+      response = await this.send(`${settings.apiUrl}/repos/${repo}${path}`, {
+        method: 'POST',
+        headers: {
+          accept: 'application/vnd.github+json',
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'user-agent': 'branch-envs-notifier',
+          'x-github-api-version': '2022-11-28',
+        },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
+      });
+    } catch (error) {
+      throw new GithubApiError(action, undefined, { cause: error });
+    }
+    if (!response.ok) throw new GithubApiError(action, response.status);
+    return response.json();
+  }
+}

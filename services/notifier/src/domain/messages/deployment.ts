@@ -1,0 +1,174 @@
+import type {
+  BranchResolved,
+  DeployFailed,
+  InstanceLaunched,
+  InstanceTerminated,
+  TerminationReason,
+} from '@branch-envs/shared';
+import {
+  ACTIONS,
+  actions,
+  type Block,
+  button,
+  context,
+  message,
+  type SlackMessage,
+  section,
+} from '../blocks';
+import type { Facts } from '../states';
+import { bold, code, codeBlock, escapeMrkdwn, formatSpan, link, mention, slackDate } from '../text';
+
+/**
+ * The deployment's own message, one builder per state. Each returns the whole message: it replaces
+ * the previous one in place, so every state repeats what the reader still needs (branch, PR, id).
+ */
+
+type Found = BranchResolved['data'];
+type Launched = InstanceLaunched['data'];
+type Failed = DeployFailed['data'];
+type Terminated = InstanceTerminated['data'];
+
+const deployRef = (deployId: string): string => `deploy ${code(deployId)}`;
+
+const prLink = (facts: { prNumber?: number | null; prUrl?: string | null }): string => {
+  if (facts.prUrl) return link(facts.prUrl, facts.prNumber ? `PR #${facts.prNumber}` : 'pull request');
+  return facts.prNumber ? `PR #${facts.prNumber}` : '';
+};
+
+/** 🔎 The query matched one branch whose build exists; the instance is about to launch. */
+export const foundMessage = (data: Found, now: Date): SlackMessage => {
+  const buildAge = (now.getTime() - Date.parse(data.buildLastModified)) / 1000;
+  const headline = `🔎 Found branch ${bold(data.branch)} for ${code(data.query, 60)}`;
+  const pr = data.prTitle ? `${prLink(data)}: ${escapeMrkdwn(data.prTitle)}` : prLink(data);
+  return message(headline, [
+    section(`${headline}. Launching an environment for ${formatSpan(data.ttlSeconds)}…`),
+    context(
+      pr,
+      data.author ? `by ${escapeMrkdwn(data.author)}` : '',
+      buildAge < 60 ? 'fresh build' : `build from ${formatSpan(buildAge)} ago`,
+      `commit ${code(data.headSha.slice(0, 7))}`,
+      deployRef(data.deployId),
+    ),
+  ]);
+};
+
+/** 🚀 RunInstances succeeded; the app is booting. */
+export const launchingMessage = (data: Launched, facts: Facts): SlackMessage => {
+  const headline = `🚀 Launching ${bold(data.branch)}`;
+  return message(headline, [
+    section(`${headline}. It is usually ready in a few minutes.`),
+    context(
+      `instance ${code(data.instanceId)}`,
+      code(data.instanceType),
+      data.availabilityZone ? escapeMrkdwn(data.availabilityZone) : '',
+      prLink(facts),
+      deployRef(data.deployId),
+    ),
+  ]);
+};
+
+export interface ReadyView {
+  deployId: string;
+  branch: string;
+  url: string;
+  expiresAt: number;
+  instanceId?: string;
+  /** Shown under the URL, e.g. why the expiry moved. */
+  note?: string;
+}
+
+/** The [Extend] [Terminate] pair; values are the deployId, which slack-ingress parses back. */
+export const readyButtons = (deployId: string): Block => {
+  const terminate = button('Terminate', ACTIONS.terminate, deployId, 'danger');
+  terminate.confirm = {
+    title: { type: 'plain_text', text: 'Terminate this environment?' },
+    text: { type: 'mrkdwn', text: `Deploy ${code(deployId)} will be shut down now.` },
+    confirm: { type: 'plain_text', text: 'Terminate' },
+    deny: { type: 'plain_text', text: 'Keep it' },
+  };
+  return actions(button('Extend', ACTIONS.extend, deployId, 'primary'), terminate);
+};
+
+/** ✅ The environment answers its health check: the URL, when it expires, and the two buttons. */
+export const readyMessage = (view: ReadyView, facts: Facts = {}): SlackMessage => {
+  const headline = `✅ ${bold(view.branch)} is ready: ${link(view.url)}`;
+  return message(headline, [
+    section(headline),
+    context(
+      `expires ${slackDate(view.expiresAt)}`,
+      view.instanceId ? `instance ${code(view.instanceId)}` : '',
+      prLink(facts),
+      deployRef(view.deployId),
+    ),
+    ...(view.note ? [context(view.note)] : []),
+    readyButtons(view.deployId),
+  ]);
+};
+
+const FAILURE_WORDS: Record<Failed['reason'], string> = {
+  invalid_branch: 'the branch name is not a valid git ref',
+  user_data_too_large: 'the boot script is larger than EC2 allows',
+  launch_error: 'EC2 would not launch the instance',
+  boot_timeout: 'the app did not become healthy in time',
+  instance_stopped: 'the instance stopped while booting',
+  config_error: 'the provisioner is misconfigured',
+};
+
+/** When the provisioner sent no hints: the console output, or a shell on a kept instance. */
+const defaultHints = (data: Failed): string[] => {
+  if (!data.instanceId) return [];
+  const hints = [`aws ec2 get-console-output --instance-id ${data.instanceId} --latest --output text`];
+  if (data.instanceKept) hints.push(`aws ssm start-session --target ${data.instanceId}`);
+  return hints;
+};
+
+/** ❌ The launch or boot failed: what happened, and where to look next. */
+export const failedMessage = (data: Failed, facts: Facts): SlackMessage => {
+  const headline = `❌ Deploying ${bold(data.branch)} failed: ${FAILURE_WORDS[data.reason]}`;
+  const hints = data.hints.length > 0 ? data.hints : defaultHints(data);
+  const kept = data.instanceKept
+    ? 'The instance was kept for debugging (SSM Session Manager works; SSH is closed).'
+    : 'The instance was shut down.';
+  const blocks: Block[] = [section(headline), section(escapeMrkdwn(data.message))];
+  if (hints.length > 0) blocks.push(section(`*To debug:*\n${hints.map((h) => codeBlock(h)).join('\n')}`));
+  blocks.push(
+    context(
+      data.instanceId ? kept : '',
+      data.instanceId ? `instance ${code(data.instanceId)}` : '',
+      prLink(facts),
+      deployRef(data.deployId),
+    ),
+  );
+  return message(headline, blocks);
+};
+
+const terminationWords = (reason: TerminationReason, by: string | undefined): string => {
+  const who = by ? ` by ${mention(by)}` : '';
+  const words: Record<TerminationReason, string> = {
+    ttl: 'its time ran out',
+    nightly: 'the nightly shutdown ended it',
+    user: `it was terminated${who}`,
+    admin: `an admin terminated it${who}`,
+    orphan: 'it was an orphan instance with no deployment record',
+    failed: 'the deploy had failed',
+    instance_gone: 'its instance was already gone',
+  };
+  return words[reason];
+};
+
+/** 🛑 The environment is gone; the message keeps the branch and id so the reader knows which. */
+export const terminatedMessage = (data: Terminated, facts: Facts): SlackMessage => {
+  const branch = data.branch ?? facts.branch;
+  const what = branch ? bold(branch) : `Deploy ${code(data.deployId)}`;
+  const headline = `🛑 ${what} was terminated: ${terminationWords(data.reason, data.terminatedBy)}`;
+  const instanceId = data.instanceId ?? facts.instanceId;
+  return message(headline, [
+    section(headline),
+    context(
+      instanceId ? `instance ${code(instanceId)}` : '',
+      prLink(facts),
+      deployRef(data.deployId),
+      'Run the deploy command again for a fresh environment.',
+    ),
+  ]);
+};

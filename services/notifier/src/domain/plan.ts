@@ -1,0 +1,178 @@
+import {
+  BranchResolved,
+  DeployFailed,
+  DeployRejected,
+  ExpiryExtended,
+  InstanceExpiring,
+  InstanceLaunched,
+  InstanceReady,
+  InstanceTerminated,
+  type ReplyTo,
+  RequestRefused,
+} from '@branch-envs/shared';
+import type { ConsumedEvent } from '@branch-envs/shared/consumer';
+import type { SlackMessage } from './blocks';
+import {
+  failedMessage,
+  foundMessage,
+  launchingMessage,
+  readyMessage,
+  terminatedMessage,
+} from './messages/deployment';
+import { expiringMessage, extendedMessage, refusedMessage } from './messages/notices';
+import { rejectedMessage } from './messages/rejections';
+import type { Facts, MessageState } from './states';
+
+/** Every event the notifier consumes; the queue's rule lists the same detail types. */
+export const NOTIFIER_CONTRACTS = [
+  DeployRejected,
+  BranchResolved,
+  InstanceLaunched,
+  InstanceReady,
+  DeployFailed,
+  InstanceExpiring,
+  InstanceTerminated,
+  ExpiryExtended,
+  RequestRefused,
+] as const;
+
+export type NotifierEvent = ConsumedEvent<typeof NOTIFIER_CONTRACTS>;
+
+export type GithubState = 'in_progress' | 'success' | 'failure' | 'error' | 'inactive';
+
+export type GithubStep =
+  | { kind: 'create'; ref: string; environment: string; description: string; deployId: string }
+  | { kind: 'status'; state: GithubState; description: string; environmentUrl?: string };
+
+/** A new state of the deployment's own message, edited in place and ordered by rank. */
+export interface StatePlan {
+  kind: 'state';
+  deployId: string;
+  state: MessageState;
+  replyTo: ReplyTo | undefined;
+  /** What this event teaches about the deployment, remembered for later messages. */
+  facts: Facts;
+  render(known: Facts): SlackMessage;
+  github?: GithubStep;
+}
+
+/** A separate message: an expiry warning, or the answer to an extend or terminate request. */
+export interface NoticePlan {
+  kind: 'notice';
+  deployId: string | undefined;
+  replyTo: ReplyTo;
+  /** A reply to a request replaces that request's acknowledgement; a warning is a new message. */
+  replaceOriginal: boolean;
+  /** Say nothing when the deployment's message already shows it has ended. */
+  skipIfEnded: boolean;
+  /** Sent once per expiry time, however often the reaper or a replay sends the warning. */
+  onceFor?: number;
+  facts: Facts;
+  render(known: Facts): SlackMessage;
+}
+
+export type Plan = StatePlan | NoticePlan;
+
+const description = (text: string): string => (text.length <= 140 ? text : `${text.slice(0, 139)}…`);
+
+const failureState = (reason: DeployFailed['data']['reason']): GithubState =>
+  reason === 'boot_timeout' || reason === 'instance_stopped' ? 'failure' : 'error';
+
+type EventOf<T extends NotifierEvent['detailType']> = Extract<NotifierEvent, { detailType: T }>;
+type Planners = { [T in NotifierEvent['detailType']]: (event: EventOf<T>, now: Date) => Plan };
+
+const state = (
+  deployId: string,
+  messageState: MessageState,
+  replyTo: ReplyTo | undefined,
+  rest: Pick<StatePlan, 'facts' | 'render' | 'github'>,
+): StatePlan => ({ kind: 'state', deployId, state: messageState, replyTo, ...rest });
+
+const planners: Planners = {
+  BranchResolved: ({ detail: { data: d } }, now) =>
+    state(d.deployId, 'found', d.replyTo, {
+      facts: { branch: d.branch, prNumber: d.prNumber ?? undefined, prUrl: d.prUrl ?? undefined },
+      render: () => foundMessage(d, now),
+      github: {
+        kind: 'create',
+        ref: d.headSha,
+        environment: `preview/${d.branch}`,
+        description: description(`branch-envs preview of ${d.branch}`),
+        deployId: d.deployId,
+      },
+    }),
+  InstanceLaunched: ({ detail: { data: d } }) =>
+    state(d.deployId, 'launching', d.replyTo, {
+      facts: {
+        branch: d.branch,
+        instanceId: d.instanceId,
+        instanceType: d.instanceType,
+        expiresAt: d.expiresAt,
+      },
+      render: (known) => launchingMessage(d, known),
+      github: { kind: 'status', state: 'in_progress', description: `Launching ${d.instanceId}` },
+    }),
+  InstanceReady: ({ detail: { data: d } }) =>
+    state(d.deployId, 'ready', d.replyTo, {
+      facts: { branch: d.branch, instanceId: d.instanceId, url: d.url, expiresAt: d.expiresAt },
+      render: (known) => readyMessage(d, known),
+      github: {
+        kind: 'status',
+        state: 'success',
+        description: 'Environment is ready',
+        environmentUrl: d.url,
+      },
+    }),
+  DeployFailed: ({ detail: { data: d } }) =>
+    state(d.deployId, 'failed', d.replyTo, {
+      facts: { branch: d.branch, instanceId: d.instanceId },
+      render: (known) => failedMessage(d, known),
+      github: { kind: 'status', state: failureState(d.reason), description: description(d.message) },
+    }),
+  DeployRejected: ({ detail: { data: d } }, now) =>
+    state(d.deployId, 'rejected', d.replyTo, {
+      facts: {},
+      render: () => rejectedMessage(d, now),
+      // Only a quota rejection follows BranchResolved, so only it finds a GitHub deployment to close.
+      github: { kind: 'status', state: 'error', description: `Not launched: ${d.reason.code}` },
+    }),
+  InstanceTerminated: ({ detail: { data: d } }) =>
+    state(d.deployId, 'terminated', d.replyTo, {
+      facts: { branch: d.branch ?? undefined },
+      render: (known) => terminatedMessage(d, known),
+      github: { kind: 'status', state: 'inactive', description: `Terminated: ${d.reason}` },
+    }),
+  InstanceExpiring: ({ detail: { data: d } }, now) => ({
+    kind: 'notice',
+    deployId: d.deployId,
+    replyTo: d.replyTo,
+    replaceOriginal: false,
+    skipIfEnded: true,
+    onceFor: d.expiresAt,
+    facts: { expiresAt: d.expiresAt },
+    render: () => expiringMessage(d, now),
+  }),
+  ExpiryExtended: ({ detail: { data: d } }) => ({
+    kind: 'notice',
+    deployId: d.deployId,
+    replyTo: d.replyTo,
+    replaceOriginal: true,
+    skipIfEnded: true,
+    facts: { expiresAt: d.expiresAt },
+    render: (known) => extendedMessage(d, known),
+  }),
+  RequestRefused: ({ detail: { data: d } }) => ({
+    kind: 'notice',
+    deployId: d.deployId,
+    replyTo: d.replyTo,
+    replaceOriginal: true,
+    skipIfEnded: false,
+    facts: {},
+    render: () => refusedMessage(d),
+  }),
+};
+
+/** What one event means for Slack and GitHub; no I/O, so it is tested with fixtures alone. */
+export const planFor = (event: NotifierEvent, now: Date): Plan =>
+  // TypeScript cannot tie the record's key to the event's type; `Planners` checks each entry instead.
+  (planners[event.detailType] as (e: NotifierEvent, at: Date) => Plan)(event, now);

@@ -1,0 +1,50 @@
+/**
+ * Text that ends up in Slack mrkdwn. Every value from an event (branch, PR title, a reaper's message)
+ * goes through these helpers so it can never turn into a link, a mention or broken formatting.
+ */
+
+/** Slack's own escaping: the only three characters mrkdwn treats as markup. */
+export const escapeMrkdwn = (text: string): string =>
+  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+
+/** Cuts text to `max` characters (Slack refuses a section over 3,000), marking the cut. */
+export const truncate = (text: string, max: number): string =>
+  text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
+
+/** A value shown as inline code: escaped, backticks removed (they would end the span), bounded. */
+export const code = (text: string, max = 80): string =>
+  `\`${escapeMrkdwn(truncate(text.replaceAll('`', "'"), max))}\``;
+
+/** A multi-line command shown as a code block; triple backticks inside would end the block. */
+export const codeBlock = (text: string, max = 500): string =>
+  `\`\`\`${escapeMrkdwn(truncate(text.replaceAll('```', "'''"), max))}\`\`\``;
+
+/** Branch names and titles in bold, escaped; `*` is replaced so it cannot end the bold span. */
+export const bold = (text: string, max = 200): string =>
+  `*${escapeMrkdwn(truncate(text.replaceAll('*', '∗'), max))}*`;
+
+const SAFE_URL = /^https?:\/\/[^\s<>|`]{1,400}$/;
+
+/** A link Slack renders, or the URL as code when it could break the `<url|label>` syntax. */
+export const link = (url: string, label?: string): string =>
+  SAFE_URL.test(url) ? `<${url}|${escapeMrkdwn((label ?? url).replaceAll('|', '/'))}>` : code(url, 400);
+
+/** Slack renders this in the reader's own time zone; the fallback (UTC) shows where it cannot. */
+export const slackDate = (epochSeconds: number): string => {
+  const iso = new Date(epochSeconds * 1000).toISOString();
+  const fallback = `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+  return `<!date^${epochSeconds}^{date_short_pretty} at {time}|${fallback}>`;
+};
+
+/** `45 s`, `12 min`, `3 h 5 min`, `2 days`: how long, in the words a person would use. */
+export const formatSpan = (seconds: number): string => {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  const minutes = Math.floor(s / 60);
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
+  return `${Math.floor(hours / 24)} days`;
+};
+
+export const mention = (userId: string): string => `<@${userId}>`;

@@ -1,0 +1,257 @@
+import { fixtureData } from '../../../../shared/tests/helpers/factories';
+import type { Block, Button, SlackMessage } from '../../src/domain/blocks';
+import {
+  failedMessage,
+  foundMessage,
+  launchingMessage,
+  readyMessage,
+  terminatedMessage,
+} from '../../src/domain/messages/deployment';
+import { expiringMessage, extendedMessage, refusedMessage } from '../../src/domain/messages/notices';
+import { rejectedMessage } from '../../src/domain/messages/rejections';
+import {
+  BranchResolved,
+  DEPLOY_ID,
+  DeployFailed,
+  DeployRejected,
+  ExpiryExtended,
+  FIXTURE_NOW,
+  InstanceExpiring,
+  InstanceLaunched,
+  InstanceReady,
+  InstanceTerminated,
+  RequestRefused,
+} from '../helpers/factories';
+
+const buttonsOf = (message: SlackMessage): Button[] =>
+  message.blocks.flatMap((block: Block) => {
+    if (block.type === 'actions') return block.elements;
+    if (block.type === 'section' && block.accessory) return [block.accessory];
+    return [];
+  });
+
+const textOf = (message: SlackMessage): string => JSON.stringify(message.blocks);
+
+const rejection = (reason: unknown) =>
+  ({ ...fixtureData(DeployRejected), reason }) as ReturnType<typeof fixtureData<typeof DeployRejected>>;
+
+const found = fixtureData(BranchResolved);
+const facts = { prNumber: 42, prUrl: 'https://github.com/acme/shop/pull/42', branch: found.branch };
+
+describe('deployment messages', () => {
+  it('shows the found branch with its PR link and the age of its build', () => {
+    // Act
+    const message = foundMessage(found, FIXTURE_NOW);
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(textOf(message)).toContain('<https://github.com/acme/shop/pull/42|PR #42>');
+    expect(textOf(message)).toContain('build from 30 min ago');
+    expect(message.text).toBe('🔎 Found branch feature/ABC-123-login-page for ABC-123');
+  });
+
+  it('shows the instance id and type while launching', () => {
+    // Act
+    const message = launchingMessage(fixtureData(InstanceLaunched), facts);
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(textOf(message)).toContain('i-0abc123def4567890');
+    expect(textOf(message)).toContain('t3.medium');
+  });
+
+  it('gives the ready URL, the expiry and Extend and Terminate buttons carrying the deployId', () => {
+    // Act
+    const message = readyMessage(fixtureData(InstanceReady), facts);
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(message.text).toBe('✅ feature/ABC-123-login-page is ready: http://10.0.1.23/');
+    expect(textOf(message)).toContain('<http://10.0.1.23/|http://10.0.1.23/>');
+    expect(textOf(message)).toContain('<!date^1796302800^');
+    expect(buttonsOf(message).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
+      ['extend', DEPLOY_ID, 'Extend'],
+      ['terminate', DEPLOY_ID, 'Terminate'],
+    ]);
+    expect(buttonsOf(message)[1]?.confirm).toBeDefined();
+  });
+
+  it('names the failure and gives the provisioner hints as code', () => {
+    // Act
+    const message = failedMessage(fixtureData(DeployFailed), facts);
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(message.text).toContain('the app did not become healthy in time');
+    expect(textOf(message)).toContain(
+      '```aws ec2 get-console-output --instance-id i-0abc123def4567890 --latest --output text```',
+    );
+  });
+
+  it('suggests SSM Session Manager when the failed instance was kept and no hints came', () => {
+    // Act
+    const message = failedMessage({ ...fixtureData(DeployFailed), hints: [], instanceKept: true }, facts);
+
+    // Assess
+    expect(textOf(message)).toContain('aws ssm start-session --target i-0abc123def4567890');
+    expect(textOf(message)).toContain('get-console-output');
+  });
+
+  it('says why the environment was terminated and keeps no buttons', () => {
+    // Act
+    const message = terminatedMessage(fixtureData(InstanceTerminated), facts);
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(message.text).toBe('🛑 feature/ABC-123-login-page was terminated: its time ran out');
+    expect(buttonsOf(message)).toEqual([]);
+  });
+
+  it('names the orphan instance by deployId when it had no branch', () => {
+    // Act
+    const orphan = { ...fixtureData(InstanceTerminated), branch: null, reason: 'orphan' as const };
+    const message = terminatedMessage(orphan, {});
+
+    // Assess
+    expect(message.text).toContain(`Deploy ${DEPLOY_ID} was terminated`);
+  });
+
+  it('escapes mrkdwn in values users control', () => {
+    // Act
+    const message = foundMessage({ ...found, prTitle: '<!channel> & *bold*' }, FIXTURE_NOW);
+
+    // Assess
+    expect(textOf(message)).toContain('&lt;!channel&gt; &amp; *bold*');
+    expect(textOf(message)).not.toContain('<!channel>');
+  });
+});
+
+describe('rejection messages', () => {
+  it('offers one deploy_candidate button per candidate, valued with its branch', () => {
+    // Act
+    const message = rejectedMessage(fixtureData(DeployRejected), FIXTURE_NOW);
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(buttonsOf(message).map((b) => [b.action_id, b.value])).toEqual([
+      ['deploy_candidate', 'feature/ABC-123-login-page'],
+      ['deploy_candidate', 'fix/login-timeout'],
+    ]);
+    // Slack refuses two equal action ids in one block: each candidate has its own.
+    for (const block of message.blocks) {
+      if (block.type === 'actions') expect(new Set(block.elements.map((e) => e.action_id)).size).toBe(1);
+    }
+  });
+
+  it('names every missing artifact key', () => {
+    // Act
+    const message = rejectedMessage(
+      rejection({
+        code: 'artifacts_missing',
+        branch: 'feat/x',
+        missingKeys: ['build-artifacts/shop-feat/x.jar'],
+      }),
+      FIXTURE_NOW,
+    );
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(textOf(message)).toContain('`build-artifacts/shop-feat/x.jar`');
+  });
+
+  it('lists the live environments that fill the quota, with their URLs', () => {
+    // Act
+    const live = [
+      { deployId: '01KB0W8J6QF3ZC9D2M4N5P7R90', branch: 'a', status: 'READY', url: 'http://10.0.0.1/' },
+      { deployId: '01KB0W8J6QF3ZC9D2M4N5P7R91', branch: 'b', status: 'LAUNCHING', expiresAt: 1796302800 },
+    ];
+    const message = rejectedMessage(
+      rejection({ code: 'quota_exceeded', scope: 'user', limit: 2, live }),
+      FIXTURE_NOW,
+    );
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(message.text).toContain('You already have 2 live environment(s); the limit is 2');
+    expect(textOf(message)).toContain('<http://10.0.0.1/|http://10.0.0.1/>');
+    expect(textOf(message)).toContain('*b* · LAUNCHING');
+  });
+
+  it('gives the URL of the environment that is already running', () => {
+    // Act
+    const existing = { deployId: DEPLOY_ID, branch: 'feat/x', status: 'READY', url: 'http://10.0.1.23/' };
+    const message = rejectedMessage(rejection({ code: 'already_running', existing }), FIXTURE_NOW);
+
+    // Assess
+    expect(message.text).toBe('♻️ feat/x is already running: http://10.0.1.23/');
+  });
+
+  it('says when to retry after an upstream rate limit', () => {
+    // Act
+    const retryAfter = Math.floor(FIXTURE_NOW.getTime() / 1000) + 600;
+    const reason = { code: 'upstream_error', upstream: 'github', message: 'rate limited', retryAfter };
+    const message = rejectedMessage(rejection(reason), FIXTURE_NOW);
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(textOf(message)).toContain('(in 10 min)');
+  });
+
+  it('explains not found, expired requests and retries without a reset time in plain words', () => {
+    // Act
+    const texts = [
+      { code: 'not_found', searched: 'is:pr is:open ABC-999' },
+      { code: 'expired_request', ageSeconds: 5400 },
+      { code: 'upstream_error', upstream: 's3', message: 'timeout' },
+    ].map((reason) => rejectedMessage(rejection(reason), FIXTURE_NOW).text);
+
+    // Assess
+    expect(texts).toEqual([
+      '🤷 Nothing matches login: no open PR or branch found.',
+      '⌛ Your request waited 1 h 30 min before it could be handled, so nothing was launched.',
+      '⚠️ S3 did not answer properly, so nothing was launched.',
+    ]);
+  });
+});
+
+describe('notices', () => {
+  it('warns before expiry with an Extend button for the deployment', () => {
+    // Act
+    const message = expiringMessage(fixtureData(InstanceExpiring), new Date(1796301900 * 1000));
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(message.text).toContain('(in 15 min)');
+    expect(buttonsOf(message).map((b) => [b.action_id, b.value])).toEqual([['extend', DEPLOY_ID]]);
+  });
+
+  it('brings the ready message back with the new expiry after an extension', () => {
+    // Act
+    const message = extendedMessage(fixtureData(ExpiryExtended), { ...facts, url: 'http://10.0.1.23/' });
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(textOf(message)).toContain('Extended until <!date^1796310000^');
+    expect(buttonsOf(message).map((b) => b.action_id)).toEqual(['extend', 'terminate']);
+  });
+
+  it('confirms an extension in words when the URL is not known', () => {
+    // Act
+    const message = extendedMessage({ ...fixtureData(ExpiryExtended), capped: true }, {});
+
+    // Assess
+    expect(message.text).toContain('capped at the maximum lifetime');
+    expect(buttonsOf(message)).toEqual([]);
+  });
+
+  it('passes on why a request was refused', () => {
+    // Act
+    const message = refusedMessage(fixtureData(RequestRefused));
+
+    // Assess
+    expect(message).toMatchSnapshot();
+    expect(message.text).toBe(
+      '🚫 Could not terminate: Only the owner (maija) or an admin can terminate feature/ABC-123-login-page.',
+    );
+  });
+});
