@@ -12,6 +12,8 @@ const esmOnly = [
   'bottleneck',
   'fast-content-type-parse',
   'json-with-bigint',
+  // @octokit/request 10.0.16 parses content types with content-type 3, which is ESM only too.
+  'content-type',
 ];
 const transformIgnorePatterns = [`/node_modules/(?!(${esmOnly.join('|')})/)`];
 

@@ -1,0 +1,86 @@
+import * as z from 'zod';
+import { GithubRateLimitedError, GithubRefusedError, GithubUnavailableError, UpstreamError } from '../errors';
+
+type Headers = Record<string, string | number | undefined>;
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+
+const recordOr = (value: unknown): Record<string, unknown> => (isRecord(value) ? value : {});
+
+/** Octokit's RequestError, the throttling plugin's GraphQL error and GraphqlResponseError differ in shape. */
+const facts = (error: unknown) => {
+  const e = recordOr(error);
+  const response = recordOr(e.response);
+  const headers = (isRecord(response.headers) ? response.headers : recordOr(e.headers)) as Headers;
+  const data = isRecord(e.data) ? e.data : recordOr(response.data);
+  const errors: unknown[] = Array.isArray(e.errors)
+    ? e.errors
+    : Array.isArray(data.errors)
+      ? data.errors
+      : [];
+  return {
+    status: typeof e.status === 'number' ? e.status : undefined,
+    headers,
+    message: typeof e.message === 'string' ? e.message : String(error),
+    graphqlTypes: errors.map((g) => String(recordOr(g).type ?? '')),
+    // Duck-typed: fetch's DOMException may come from another realm (undici, test sandboxes).
+    causeName: typeof recordOr(e.cause).name === 'string' ? String(recordOr(e.cause).name) : undefined,
+  };
+};
+
+const header = (headers: Headers, name: string): string | undefined => {
+  const value = headers[name];
+  return value === undefined ? undefined : String(value);
+};
+
+const rateLimitReset = (f: ReturnType<typeof facts>, nowSeconds: number): number | undefined => {
+  const limited = f.status === 403 || f.status === 429;
+  const primary =
+    (limited && header(f.headers, 'x-ratelimit-remaining') === '0') ||
+    f.graphqlTypes.includes('RATE_LIMITED');
+  if (primary) return Number(header(f.headers, 'x-ratelimit-reset')) || nowSeconds + 3600;
+  const retryAfter = Number(header(f.headers, 'retry-after'));
+  if (limited && retryAfter > 0) return nowSeconds + retryAfter;
+  if (limited && /rate limit/i.test(f.message)) return nowSeconds + 60;
+  return undefined;
+};
+
+/**
+ * Sorts a GitHub failure into what happens next: a rate limit is answered at once with its reset
+ * time; a 5xx, a timeout or no answer at all is retried through SQS; anything else (bad token, no
+ * access, an answer of the wrong shape) is answered at once, because a retry would fail the same way.
+ */
+export const toUpstreamError = (error: unknown, now: () => number = Date.now): UpstreamError => {
+  if (error instanceof UpstreamError) return error;
+  if (error instanceof z.ZodError) {
+    return new GithubRefusedError(
+      'GitHub answered in a shape the resolver does not understand.',
+      `unexpected GitHub response: ${error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      { cause: error },
+    );
+  }
+  const f = facts(error);
+  const resetAt = rateLimitReset(f, Math.floor(now() / 1000));
+  if (resetAt !== undefined) {
+    return new GithubRateLimitedError(resetAt, header(f.headers, 'x-ratelimit-resource') ?? 'core', {
+      cause: error,
+    });
+  }
+  if (f.causeName === 'TimeoutError' || f.causeName === 'AbortError') {
+    return new GithubUnavailableError('no answer in time', { cause: error });
+  }
+  if (f.status === undefined || f.status >= 500) {
+    return new GithubUnavailableError(f.status ? `HTTP ${f.status}` : 'no answer', { cause: error });
+  }
+  if (f.status === 401) {
+    return new GithubRefusedError("GitHub refused the resolver's token.", 'GitHub answered 401', {
+      cause: error,
+    });
+  }
+  return new GithubRefusedError(
+    `GitHub refused the request (HTTP ${f.status}).`,
+    `GitHub answered ${f.status}: ${f.message}`,
+    { cause: error },
+  );
+};

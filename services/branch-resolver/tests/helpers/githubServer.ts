@@ -1,0 +1,262 @@
+/**
+ * A small GitHub on `node:http` for integration tests and the calls benchmark: the fixture
+ * repository behind the REST and GraphQL calls the resolver makes, in GitHub's shapes, with ETags
+ * and 304s, `x-ratelimit-*` headers and limits, a call log, and injectable faults.
+ * 304s are free only for authenticated requests, as GitHub documents.
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  branchShas,
+  OWNER,
+  openPullsByUpdate,
+  PULLS,
+  type PullSpec,
+  REPO,
+  restBranch,
+  restPull,
+  restSearchItem,
+  searchFixture,
+} from './githubFixtures';
+
+export type Fault = { kind: '500' } | { kind: 'timeout'; delayMs: number } | { kind: 'rate-limited' };
+type Resource = 'core' | 'search' | 'graphql';
+
+export interface LoggedCall {
+  method: string;
+  path: string;
+  /** 0 when the server never answered (a timeout fault). */
+  status: number;
+  authorized: boolean;
+  conditional: boolean;
+}
+
+export interface GithubServer {
+  url: string;
+  calls: LoggedCall[];
+  /** Rate limit spent so far, per resource. */
+  used: Record<Resource, number>;
+  limits: Record<Resource, number>;
+  resetAt: number;
+  faults: Fault[];
+  reset(): void;
+  stop(): Promise<void>;
+}
+
+type Answer = { status: number; body: unknown; headers?: Record<string, string> };
+
+interface Request {
+  method: string;
+  url: URL;
+  body: unknown;
+  origin: string;
+  pulls: readonly PullSpec[];
+  authorized: boolean;
+  etag?: string;
+  resource: Resource;
+}
+
+const NOT_FOUND: Answer = {
+  status: 404,
+  body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
+};
+const REPO_PATH = `/repos/${OWNER}/${REPO}`;
+const DEFAULT_LIMITS: Record<Resource, number> = { core: 5000, search: 30, graphql: 5000 };
+
+const listPulls = ({ pulls, url, origin }: Request): Answer => {
+  const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100);
+  const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
+  const open = openPullsByUpdate(pulls);
+  const last = Math.max(Math.ceil(open.length / perPage), 1);
+  const link = (n: number, rel: string) => {
+    const next = new URL(url.pathname + url.search, origin);
+    next.searchParams.set('page', String(n));
+    return `<${next.href}>; rel="${rel}"`;
+  };
+  const links = page < last ? [link(page + 1, 'next'), link(last, 'last')] : [];
+  return {
+    status: 200,
+    body: open.slice((page - 1) * perPage, page * perPage).map(restPull),
+    ...(links.length > 0 ? { headers: { link: links.join(', ') } } : {}),
+  };
+};
+
+/** The OpenPullRequests query; cursors are base64 indexes, as opaque as GitHub's. */
+const graphqlPulls = ({ pulls, body }: Request): Answer => {
+  const variables = (body as { variables?: { first?: number; after?: string | null } }).variables ?? {};
+  const start = variables.after ? Number(Buffer.from(variables.after, 'base64').toString()) + 1 : 0;
+  const open = openPullsByUpdate(pulls);
+  const page = open.slice(start, start + (variables.first ?? 100));
+  const nodes = page.map((p) => {
+    const rest = restPull(p);
+    return {
+      number: p.number,
+      title: p.title,
+      url: rest.html_url,
+      headRefName: p.head,
+      headRefOid: rest.head.sha,
+      updatedAt: p.updatedAt,
+      isDraft: rest.draft,
+      isCrossRepository: p.fork !== undefined,
+      author: { login: p.author },
+    };
+  });
+  const end = start + page.length;
+  const pageInfo = {
+    hasNextPage: end < open.length,
+    endCursor: Buffer.from(String(end - 1)).toString('base64'),
+  };
+  return { status: 200, body: { data: { repository: { pullRequests: { pageInfo, nodes } } } } };
+};
+
+const pullByNumber = ({ pulls }: Request, number: string): Answer => {
+  const found = pulls.find((p) => p.number === Number(number));
+  return found ? { status: 200, body: restPull(found) } : NOT_FOUND;
+};
+
+const branchByName = (_: Request, encoded: string): Answer => {
+  const name = decodeURIComponent(encoded);
+  const sha = branchShas().get(name);
+  return sha
+    ? { status: 200, body: restBranch(name, sha) }
+    : { status: 404, body: { message: 'Branch not found' } };
+};
+
+const search = ({ pulls, url }: Request): Answer => {
+  const hits = searchFixture(url.searchParams.get('q') ?? '', pulls);
+  const perPage = Number(url.searchParams.get('per_page') ?? 30);
+  const items = hits.slice(0, perPage).map(restSearchItem);
+  return { status: 200, body: { total_count: hits.length, incomplete_results: false, items } };
+};
+
+/** `[method, path, answer]`; the path's first group, if any, goes to the answer. */
+const ROUTES: [string, RegExp, (request: Request, match: string) => Answer][] = [
+  ['POST', /^\/graphql$/, graphqlPulls],
+  ['GET', new RegExp(`^${REPO_PATH}/pulls$`), listPulls],
+  ['GET', new RegExp(`^${REPO_PATH}/pulls/(\\d+)$`), pullByNumber],
+  ['GET', new RegExp(`^${REPO_PATH}/branches/(.+)$`), branchByName],
+  ['GET', /^\/search\/issues$/, search],
+];
+
+const route = (request: Request): Answer => {
+  for (const [method, pattern, answer] of ROUTES) {
+    const match = method === request.method ? pattern.exec(request.url.pathname) : null;
+    if (match) return answer(request, match[1] ?? '');
+  }
+  return NOT_FOUND;
+};
+
+const readBody = async (req: IncomingMessage): Promise<unknown> => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text ? (JSON.parse(text) as unknown) : undefined;
+};
+
+const resourceOf = (path: string): Resource =>
+  path === '/graphql' ? 'graphql' : path.startsWith('/search/') ? 'search' : 'core';
+
+export const startGithubServer = async (
+  options: { pulls?: readonly PullSpec[] } = {},
+): Promise<GithubServer> => {
+  const pulls = options.pulls ?? PULLS;
+  const state = {
+    calls: [] as LoggedCall[],
+    used: { core: 0, search: 0, graphql: 0 } as Record<Resource, number>,
+    limits: { ...DEFAULT_LIMITS },
+    resetAt: Math.floor(Date.now() / 1000) + 3600,
+    faults: [] as Fault[],
+  };
+
+  const rateHeaders = (resource: Resource): Record<string, string> => ({
+    'x-ratelimit-limit': String(state.limits[resource]),
+    'x-ratelimit-remaining': String(Math.max(state.limits[resource] - state.used[resource], 0)),
+    'x-ratelimit-reset': String(state.resetAt),
+    'x-ratelimit-used': String(state.used[resource]),
+    'x-ratelimit-resource': resource,
+  });
+
+  /** A fault or a refusal (rate limit, GraphQL without a token) instead of the real answer. */
+  const interception = (r: Request, res: ServerResponse): Answer | 'hang' | undefined => {
+    const fault = state.faults.shift();
+    if (fault?.kind === 'timeout') {
+      setTimeout(() => res.destroy(), fault.delayMs).unref();
+      return 'hang';
+    }
+    if (fault?.kind === '500') return { status: 500, body: { message: 'Server Error' } };
+    if (r.resource === 'graphql' && !r.authorized) {
+      return { status: 401, body: { message: 'This endpoint requires you to be authenticated.' } };
+    }
+    if (fault?.kind === 'rate-limited' || state.used[r.resource] >= state.limits[r.resource]) {
+      return {
+        status: 403,
+        body: { message: 'API rate limit exceeded' },
+        headers: { ...rateHeaders(r.resource), 'x-ratelimit-remaining': '0' },
+      };
+    }
+    return undefined;
+  };
+
+  /** The answer, or a 304 when the client's ETag still matches; spends rate limit as GitHub does. */
+  const answer = (r: Request): Answer => {
+    const real = route(r);
+    const etag = `W/"${createHash('sha1').update(JSON.stringify(real.body)).digest('hex')}"`;
+    const notModified = r.method === 'GET' && real.status === 200 && r.etag === etag;
+    if (!notModified || !r.authorized) state.used[r.resource] += 1;
+    const headers = { ...(r.method === 'GET' ? { etag } : {}), ...rateHeaders(r.resource) };
+    return notModified
+      ? { status: 304, body: undefined, headers }
+      : { ...real, headers: { ...headers, ...real.headers } };
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> => {
+    const url = new URL(req.url ?? '/', origin);
+    const request: Request = {
+      method: req.method ?? 'GET',
+      url,
+      body: await readBody(req),
+      origin,
+      pulls,
+      authorized: typeof req.headers.authorization === 'string',
+      etag: req.headers['if-none-match'],
+      resource: resourceOf(url.pathname),
+    };
+    const intercepted = interception(request, res);
+    const result = intercepted === 'hang' ? undefined : (intercepted ?? answer(request));
+    state.calls.push({
+      method: request.method,
+      path: url.pathname + url.search,
+      status: result?.status ?? 0,
+      authorized: request.authorized,
+      conditional: request.etag !== undefined,
+    });
+    if (!result) return;
+    res.writeHead(result.status, { 'content-type': 'application/json; charset=utf-8', ...result.headers });
+    res.end(result.status === 304 ? undefined : JSON.stringify(result.body));
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res, origin).catch(() => {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ message: 'Problems parsing JSON' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return Object.assign(state, {
+    url: origin,
+    reset() {
+      state.calls.length = 0;
+      state.faults.length = 0;
+      state.used = { core: 0, search: 0, graphql: 0 };
+      state.limits = { ...DEFAULT_LIMITS };
+    },
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  });
+};

@@ -1,0 +1,155 @@
+import { RequestError } from '@octokit/request-error';
+import { toUpstreamError } from '../../src/adapters/githubErrors';
+import { nextPageOf, pullFromRest, pullPageFromRest } from '../../src/adapters/githubShapes';
+import { GithubRateLimitedError, GithubRefusedError, GithubUnavailableError } from '../../src/errors';
+import { fixturePull, restPull } from '../helpers/githubFixtures';
+
+const NOW = Date.parse('2026-11-26T09:00:00Z');
+
+const requestError = (status: number, headers: Record<string, string> = {}, message = 'x') =>
+  new RequestError(message, status, {
+    request: { method: 'GET', url: 'https://api.github.com/repos/acme/shop/pulls', headers: {} },
+    response: { status, url: 'https://api.github.com/repos/acme/shop/pulls', headers, data: { message } },
+  });
+
+describe('toUpstreamError', () => {
+  it('reads the reset time of an exhausted primary rate limit', () => {
+    // Act
+    const error = toUpstreamError(
+      requestError(403, {
+        'x-ratelimit-remaining': '0',
+        'x-ratelimit-reset': '1764150000',
+        'x-ratelimit-resource': 'core',
+      }),
+      () => NOW,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRateLimitedError);
+    expect(error.retryAfter).toBe(1_764_150_000);
+    expect(error.retryable).toBe(false);
+  });
+
+  it('reads retry-after of a secondary rate limit', () => {
+    // Act
+    const error = toUpstreamError(requestError(429, { 'retry-after': '30' }), () => NOW);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRateLimitedError);
+    expect(error.retryAfter).toBe(NOW / 1000 + 30);
+  });
+
+  it('reads a GraphQL RATE_LIMITED error', () => {
+    // Prepare: the shape plugin-throttling throws for GraphQL
+    const graphql = Object.assign(new Error('GraphQL Rate Limit Exceeded'), {
+      response: { headers: { 'x-ratelimit-reset': '1764150000' } },
+      data: { errors: [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded' }] },
+    });
+
+    // Act
+    const error = toUpstreamError(graphql, () => NOW);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRateLimitedError);
+    expect(error.retryAfter).toBe(1_764_150_000);
+  });
+
+  it.each([500, 502, 503])('retries HTTP %i', (status) => {
+    // Act
+    const error = toUpstreamError(requestError(status));
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubUnavailableError);
+    expect(error.retryable).toBe(true);
+  });
+
+  it('retries a timeout', () => {
+    // Prepare: what @octokit/request makes of an aborted fetch
+    const timeout = requestError(500);
+    timeout.cause = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+
+    // Act
+    const error = toUpstreamError(timeout);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubUnavailableError);
+    expect(error.userMessage).toBe('GitHub is not answering right now (no answer in time).');
+  });
+
+  it('does not retry a refused token or a forbidden repository', () => {
+    // Act
+    const unauthorized = toUpstreamError(requestError(401));
+    const forbidden = toUpstreamError(
+      requestError(403, { 'x-ratelimit-remaining': '4000' }, 'Resource not accessible'),
+    );
+
+    // Assess
+    expect(unauthorized).toBeInstanceOf(GithubRefusedError);
+    expect(unauthorized.userMessage).toBe("GitHub refused the resolver's token.");
+    expect(forbidden).toBeInstanceOf(GithubRefusedError);
+    expect(forbidden.retryable).toBe(false);
+  });
+});
+
+describe('GitHub response shapes', () => {
+  it('projects a REST pull request', () => {
+    // Act
+    const pull = pullFromRest(restPull(fixturePull(42)));
+
+    // Assess
+    expect(pull).toEqual({
+      number: 42,
+      branch: 'feature/ABC-123-login-page',
+      headSha: expect.stringMatching(/^[0-9a-f]{40}$/),
+      title: 'ABC-123: New login page',
+      url: 'https://github.com/acme/shop/pull/42',
+      author: 'alice',
+      updatedAt: '2026-11-25T14:00:00Z',
+      state: 'open',
+      draft: false,
+      fromFork: false,
+    });
+  });
+
+  it('marks a pull request from a fork, or from a deleted fork', () => {
+    // Prepare
+    const fork = restPull({
+      number: 1,
+      head: 'main',
+      title: 't',
+      author: 'x',
+      updatedAt: '2026-11-01T00:00:00Z',
+      fork: 'x/shop',
+    });
+    const deleted = { ...fork, head: { ...fork.head, repo: null } };
+
+    // Act + Assess
+    expect(pullFromRest(fork).fromFork).toBe(true);
+    expect(pullFromRest(deleted).fromFork).toBe(true);
+  });
+
+  it('skips a list item it cannot read instead of failing the page', () => {
+    // Prepare
+    const good = restPull(fixturePull(43));
+    const odd = { ...good, number: 7, head: { ...good.head, sha: 'not-a-sha' } };
+
+    // Act
+    const page = pullPageFromRest([good, odd], undefined);
+
+    // Assess
+    expect(page.pulls.map((p) => p.number)).toEqual([good.number]);
+    expect(page.skipped).toBe(1);
+  });
+
+  it('finds the next page in a Link header', () => {
+    // Prepare
+    const link =
+      '<https://api.github.com/repositories/1/pulls?state=open&per_page=100&page=3>; rel="next", ' +
+      '<https://api.github.com/repositories/1/pulls?state=open&per_page=100&page=5>; rel="last"';
+
+    // Act + Assess
+    expect(nextPageOf(link)).toBe('3');
+    expect(nextPageOf('<https://api.github.com/x?page=1>; rel="prev"')).toBeUndefined();
+    expect(nextPageOf(undefined)).toBeUndefined();
+  });
+});
