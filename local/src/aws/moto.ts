@@ -43,8 +43,10 @@ const assertMotoInstalled = (python: string): void => {
 const waitUntilUp = async (endpoint: string, child: ChildProcess, timeoutMs: number): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null)
-      throw new MotoUnavailableError(`moto exited with code ${child.exitCode} during start-up`);
+    // A signal (Ctrl-C reaches moto too) leaves exitCode null, so check both.
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new MotoUnavailableError(`moto exited (${child.exitCode ?? child.signalCode}) during start-up`);
+    }
     try {
       const response = await fetch(`${endpoint}/moto-api/`, { signal: AbortSignal.timeout(500) });
       if (response.ok) return;
@@ -87,7 +89,7 @@ export const startMoto = async (
     pid: child.pid ?? -1,
     stop: () =>
       new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 3000).unref();

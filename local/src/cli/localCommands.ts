@@ -1,0 +1,131 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { motoClientConfig } from '../aws/moto';
+import type { StackEndpoints } from '../stack/stateFile';
+import type { CaughtMessage } from '../standins/slackCatcher';
+
+/** The signing secret the running stack seeded into moto SSM, read the way the ingress reads it. */
+export const readSigningSecret = async (endpoints: StackEndpoints): Promise<string> => {
+  const ssm = new SSMClient(motoClientConfig(endpoints.motoEndpoint, endpoints.region));
+  try {
+    const result = await ssm.send(
+      new GetParameterCommand({ Name: endpoints.signingSecretParameter, WithDecryption: true }),
+    );
+    return result.Parameter?.Value ?? '';
+  } finally {
+    ssm.destroy();
+  }
+};
+
+const documentClient = (endpoints: StackEndpoints) =>
+  DynamoDBDocumentClient.from(new DynamoDBClient(motoClientConfig(endpoints.motoEndpoint, endpoints.region)));
+
+export type DeploymentRow = Record<string, unknown>;
+
+/** Every record of the deployments table (a Scan is fine for a local demo table, never in a service). */
+export const listDeployments = async (endpoints: StackEndpoints): Promise<DeploymentRow[]> => {
+  const client = documentClient(endpoints);
+  try {
+    const rows: DeploymentRow[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await client.send(
+        new ScanCommand({ TableName: endpoints.deploymentsTable, ExclusiveStartKey: startKey }),
+      );
+      rows.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return rows.sort((a, b) => String(b.createdAt ?? '').localeCompare(String(a.createdAt ?? '')));
+  } finally {
+    client.destroy();
+  }
+};
+
+export const deploymentStatus = async (
+  endpoints: StackEndpoints,
+  deployId: string,
+): Promise<string | undefined> => {
+  const client = documentClient(endpoints);
+  try {
+    const result = await client.send(
+      new GetCommand({ TableName: endpoints.deploymentsTable, Key: { deployId } }),
+    );
+    return typeof result.Item?.status === 'string' ? result.Item.status : undefined;
+  } finally {
+    client.destroy();
+  }
+};
+
+const timeLeft = (expiresAt: unknown, now: number): string => {
+  if (typeof expiresAt !== 'number') return '';
+  const minutes = Math.round((expiresAt * 1000 - now) / 60_000);
+  if (minutes <= 0) return 'expired';
+  return minutes >= 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
+};
+
+const ownerOf = (row: DeploymentRow): string => {
+  const owner = row.owner as { userName?: string; userId?: string } | undefined;
+  return String(owner?.userName ?? owner?.userId ?? row.ownerId ?? '');
+};
+
+/** The deployments as an aligned text table. */
+export const formatDeployments = (rows: DeploymentRow[], now = Date.now()): string => {
+  if (rows.length === 0) return '(no deployments yet)';
+  const header = ['DEPLOY ID', 'STATUS', 'BRANCH', 'OWNER', 'URL', 'TIME LEFT'];
+  const body = rows.map((r) => [
+    String(r.deployId ?? ''),
+    String(r.status ?? ''),
+    String(r.branch ?? r.query ?? ''),
+    ownerOf(r),
+    String(r.url ?? ''),
+    timeLeft(r.expiresAt, now),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
+  return [header, ...body]
+    .map((row) =>
+      row
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+};
+
+export interface FiredSchedule {
+  id: string;
+  functionName: string;
+  ok: boolean;
+  durationMs: number;
+  error?: { errorType: string; errorMessage: string };
+}
+
+export class ControlError extends Error {
+  public constructor(message: string) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}
+
+/** Fires a schedule of the running stack now, through its control endpoint. */
+export const fireSchedule = async (endpoints: StackEndpoints, name: string): Promise<FiredSchedule[]> => {
+  const response = await fetch(`${endpoints.controlUrl}/schedules/${encodeURIComponent(name)}/fire`, {
+    method: 'POST',
+  });
+  const body = (await response.json()) as { fired?: FiredSchedule[]; error?: string };
+  if (!response.ok || !body.fired)
+    throw new ControlError(body.error ?? `control endpoint answered ${response.status}`);
+  return body.fired;
+};
+
+export const caughtMessages = async (endpoints: StackEndpoints, since = 0): Promise<CaughtMessage[]> => {
+  const response = await fetch(`${endpoints.slackCatcherUrl}/_messages?since=${since}`);
+  return ((await response.json()) as { messages: CaughtMessage[] }).messages;
+};
+
+/** A caught message as the terminal shows it. */
+export const formatMessage = (m: CaughtMessage): string =>
+  [
+    `── ${m.kind} ${m.channel ? `#${m.channel}` : m.path}${m.deployId ? ` · ${m.deployId}` : ''}`,
+    ...m.lines.map((l) => `   ${l}`),
+  ].join('\n');

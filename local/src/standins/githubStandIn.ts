@@ -1,0 +1,296 @@
+import { createHash } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isRecord } from '../templates/cfnTypes';
+import { branchJson, type DemoRepository, loadDemoRepository, pullJson, repoJson, shaOf } from './githubDemo';
+import { type ApiAnswer, DeploymentStore } from './githubDeployments';
+import {
+  type FaultKind,
+  type GithubCalls,
+  GithubLedger,
+  type RateResource,
+  resourceOf,
+} from './githubLedger';
+import { answerGraphql, searchIssues } from './githubQueries';
+import { type Answer, type LocalServer, listen, parseJsonBody, readBody, send } from './httpServer';
+
+export type { FaultKind, GithubCalls } from './githubLedger';
+
+export interface GithubStandIn extends LocalServer {
+  calls(): GithubCalls;
+  reset(): void;
+  injectFaults(count: number, kind: FaultKind, delayMs?: number): void;
+}
+
+interface Context {
+  demo: DemoRepository;
+  deployments: DeploymentStore;
+  params: URLSearchParams;
+  body: unknown;
+  url: string;
+}
+
+type Handler = (match: string[], ctx: Context) => ApiAnswer;
+
+const notFound: ApiAnswer = {
+  status: 404,
+  body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
+};
+
+const listPulls: Handler = (_m, { demo, params, url }) => {
+  const state = params.get('state') ?? 'open';
+  const head = params.get('head')?.split(':').pop();
+  const perPage = Math.min(Number(params.get('per_page') ?? 30), 100);
+  const page = Math.max(Number(params.get('page') ?? 1), 1);
+  const key = params.get('sort') === 'updated' ? 'updatedAt' : 'createdAt';
+  const direction = params.get('direction') === 'asc' ? 1 : -1;
+  const found = demo.pulls
+    .filter(
+      (p) =>
+        (state === 'all' || p.state === state) &&
+        (!head || p.head === head) &&
+        (!params.has('base') || p.base === params.get('base')),
+    )
+    .sort((a, b) => direction * a[key].localeCompare(b[key]));
+  const pages = Math.max(Math.ceil(found.length / perPage), 1);
+  const link = (n: number, rel: string) => {
+    const next = new URL(url, 'https://api.github.com');
+    next.searchParams.set('page', String(n));
+    return `<https://api.github.com${next.pathname}${next.search}>; rel="${rel}"`;
+  };
+  const links = [
+    page < pages ? link(page + 1, 'next') : '',
+    page < pages ? link(pages, 'last') : '',
+    page > 1 ? link(page - 1, 'prev') : '',
+    page > 1 ? link(1, 'first') : '',
+  ].filter(Boolean);
+  return {
+    status: 200,
+    body: found.slice((page - 1) * perPage, page * perPage).map((p) => pullJson(demo, p)),
+    headers: links.length > 0 ? { link: links.join(', ') } : undefined,
+  };
+};
+
+/** `[method, path pattern, endpoint name for /_calls, handler]`; owner and repo are checked first. */
+const ROUTES: [string, RegExp, string, Handler][] = [
+  [
+    'GET',
+    /^\/repos\/[^/]+\/[^/]+$/,
+    'GET /repos/{owner}/{repo}',
+    (_m, { demo }) => ({ status: 200, body: repoJson(demo) }),
+  ],
+  ['GET', /^\/repos\/[^/]+\/[^/]+\/pulls$/, 'GET /repos/{owner}/{repo}/pulls', listPulls],
+  [
+    'GET',
+    /^\/repos\/[^/]+\/[^/]+\/pulls\/(\d+)$/,
+    'GET /repos/{owner}/{repo}/pulls/{number}',
+    ([n], { demo }) => {
+      const pull = demo.pulls.find((p) => p.number === Number(n));
+      return pull ? { status: 200, body: pullJson(demo, pull) } : notFound;
+    },
+  ],
+  [
+    'GET',
+    /^\/repos\/[^/]+\/[^/]+\/branches\/(.+)$/,
+    'GET /repos/{owner}/{repo}/branches/{branch}',
+    ([name = ''], { demo }) => {
+      const branch = decodeURIComponent(name);
+      const sha = shaOf(demo, branch);
+      return sha
+        ? { status: 200, body: branchJson(demo, branch, sha) }
+        : {
+            status: 404,
+            body: { message: 'Branch not found', documentation_url: 'https://docs.github.com/rest' },
+          };
+    },
+  ],
+  [
+    'GET',
+    /^\/repos\/[^/]+\/[^/]+\/deployments$/,
+    'GET /repos/{owner}/{repo}/deployments',
+    (_m, c) => c.deployments.list(c.params),
+  ],
+  [
+    'POST',
+    /^\/repos\/[^/]+\/[^/]+\/deployments$/,
+    'POST /repos/{owner}/{repo}/deployments',
+    (_m, c) => c.deployments.create(c.body),
+  ],
+  [
+    'GET',
+    /^\/repos\/[^/]+\/[^/]+\/deployments\/(\d+)$/,
+    'GET /repos/{owner}/{repo}/deployments/{id}',
+    ([id], c) => c.deployments.get(Number(id)),
+  ],
+  [
+    'GET',
+    /^\/repos\/[^/]+\/[^/]+\/deployments\/(\d+)\/statuses$/,
+    'GET /repos/{owner}/{repo}/deployments/{id}/statuses',
+    ([id], c) => c.deployments.listStatuses(Number(id)),
+  ],
+  [
+    'POST',
+    /^\/repos\/[^/]+\/[^/]+\/deployments\/(\d+)\/statuses$/,
+    'POST /repos/{owner}/{repo}/deployments/{id}/statuses',
+    ([id], c) => c.deployments.addStatus(Number(id), c.body),
+  ],
+  [
+    'GET',
+    /^\/search\/issues$/,
+    'GET /search/issues',
+    (_m, { demo, params }) => ({ status: 200, body: searchIssues(demo, params).body }),
+  ],
+  ['POST', /^\/graphql$/, 'POST /graphql', (_m, { demo, body }) => answerGraphql(demo, body)],
+];
+
+const isOtherRepository = (path: string, demo: DemoRepository): boolean => {
+  const match = /^\/repos\/([^/]+)\/([^/]+)/.exec(path);
+  return !!match && (match[1] !== demo.owner || match[2] !== demo.repo);
+};
+
+const etagOf = (body: string): string => `W/"${createHash('sha1').update(body).digest('hex')}"`;
+
+const matchesEtag = (req: IncomingMessage, etag: string): boolean =>
+  (req.headers['if-none-match'] ?? '')
+    .split(',')
+    .map((tag) => tag.trim().replace(/^W\//, ''))
+    .includes(etag.replace(/^W\//, ''));
+
+export interface GithubStandInOptions {
+  port?: number;
+  demo?: DemoRepository;
+}
+
+interface StandInState {
+  demo: DemoRepository;
+  ledger: GithubLedger;
+  deployments: DeploymentStore;
+}
+
+const control = (state: StandInState, method: string, path: string, body: unknown): Answer | undefined => {
+  if (method === 'GET' && path === '/_calls') return { status: 200, body: state.ledger.snapshot() };
+  if (method === 'POST' && path === '/_reset') {
+    state.ledger.reset();
+    state.deployments = new DeploymentStore(state.demo);
+    return { status: 200, body: { ok: true } };
+  }
+  if (method === 'POST' && path === '/_faults' && isRecord(body)) {
+    const pending = state.ledger.addFaults(
+      Number(body.count ?? 1),
+      String(body.kind ?? '500') as FaultKind,
+      Number(body.delayMs ?? 10_000),
+    );
+    return { status: 200, body: { ok: true, pending } };
+  }
+  return undefined;
+};
+
+/** A queued fault for this request: a 500, a rate-limit 403, or no answer at all (a timeout). */
+const faultAnswer = (
+  state: StandInState,
+  res: ServerResponse,
+  resource: RateResource,
+): Answer | 'hang' | undefined => {
+  const fault = state.ledger.nextFault();
+  if (!fault) return undefined;
+  if (fault.kind === 'timeout') {
+    setTimeout(() => res.destroy(), fault.delayMs).unref();
+    return 'hang';
+  }
+  if (fault.kind === 'rate-limited') {
+    const body = {
+      message: 'API rate limit exceeded (local stand-in fault)',
+      documentation_url: 'https://docs.github.com/rest/rate-limit',
+    };
+    return { status: 403, body, headers: state.ledger.rateHeaders(resource, true) };
+  }
+  return { status: 500, body: { message: 'Server Error (local stand-in fault)' } };
+};
+
+type Route = (typeof ROUTES)[number];
+
+const findRoute = (method: string, path: string): Route | undefined =>
+  ROUTES.find(([m, pattern]) => m === method && pattern.test(path));
+
+const routeAnswer = (state: StandInState, route: Route | undefined, url: URL, body: unknown): ApiAnswer => {
+  if (!route || isOtherRepository(url.pathname, state.demo)) return notFound;
+  const [, pattern, , handler] = route;
+  const context = {
+    demo: state.demo,
+    deployments: state.deployments,
+    params: url.searchParams,
+    body,
+    url: `${url.pathname}${url.search}`,
+  };
+  return handler((pattern.exec(url.pathname) ?? []).slice(1), context);
+};
+
+const api = (
+  state: StandInState,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: unknown,
+): void => {
+  const method = req.method ?? 'GET';
+  const resource = resourceOf(url.pathname);
+  const route = findRoute(method, url.pathname);
+  const endpoint = route?.[2] ?? `${method} ${url.pathname}`;
+  const fault = faultAnswer(state, res, resource);
+  if (fault) {
+    if (fault !== 'hang') send(res, fault);
+    state.ledger.count(method, endpoint, url.pathname, fault === 'hang' ? 0 : fault.status);
+    return;
+  }
+  const answer = routeAnswer(state, route, url, body);
+  const etag = etagOf(JSON.stringify(answer.body));
+  if (method === 'GET' && answer.status === 200 && matchesEtag(req, etag)) {
+    res.writeHead(304, { etag, ...state.ledger.rateHeaders(resource) });
+    res.end();
+    state.ledger.count(method, endpoint, url.pathname, 304);
+    return;
+  }
+  state.ledger.spend(resource);
+  const etagHeader: Record<string, string> = method === 'GET' ? { etag } : {};
+  send(res, {
+    status: answer.status,
+    body: answer.body,
+    headers: { ...etagHeader, ...state.ledger.rateHeaders(resource), ...answer.headers },
+  });
+  state.ledger.count(method, endpoint, url.pathname, answer.status);
+};
+
+/**
+ * Stands in for api.github.com with the demo repository: the REST and GraphQL calls the resolver and
+ * the notifier make, with GitHub's response shapes, ETags honoured with 304s that cost no rate limit,
+ * rate-limit headers, per-endpoint call counts (`GET /_calls`, `POST /_reset`) and injectable
+ * failures (`POST /_faults {count, kind: 500|rate-limited|timeout, delayMs}`).
+ */
+export const startGithubStandIn = async (options: GithubStandInOptions = {}): Promise<GithubStandIn> => {
+  const demo = options.demo ?? loadDemoRepository();
+  const state: StandInState = { demo, ledger: new GithubLedger(), deployments: new DeploymentStore(demo) };
+  const server = await listen((req, res) => {
+    readBody(req).then(
+      (raw) => {
+        const url = new URL(req.url ?? '/', 'http://github.local');
+        const body = parseJsonBody(raw);
+        const answer = control(state, req.method ?? 'GET', url.pathname, body);
+        if (answer) send(res, answer);
+        else api(state, req, res, url, body);
+      },
+      () => send(res, { status: 400, body: { message: 'Problems parsing JSON' } }),
+    );
+  }, options.port);
+  return {
+    url: server.url,
+    port: server.port,
+    stop: server.stop,
+    calls: () => state.ledger.snapshot(),
+    reset: () => {
+      state.ledger.reset();
+      state.deployments = new DeploymentStore(demo);
+    },
+    injectFaults: (count, kind, delayMs = 10_000) => {
+      state.ledger.addFaults(count, kind, delayMs);
+    },
+  };
+};

@@ -1,0 +1,166 @@
+import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import { HEALTH_PATH } from '../config/localEnv';
+import { type Answer, type LocalServer, listen, send } from './httpServer';
+
+export interface InstanceSimulatorOptions {
+  ec2: EC2Client;
+  port?: number;
+  /** How long a new instance answers 503 before it turns healthy (`SIM_BOOT_DELAY_MS`, default 2000). */
+  bootDelayMs?: number;
+  healthPath?: string;
+  pollIntervalMs?: number;
+  /** Optional phone-home: once an instance is healthy, POST `{instanceId, deployId, status}` here once. */
+  phoneHomeUrl?: string;
+  print?(text: string): void;
+}
+
+export interface SimulatedInstance {
+  instanceId: string;
+  deployId?: string;
+  branch?: string;
+  firstSeen: number;
+}
+
+export interface InstanceSimulator extends LocalServer {
+  instances(): SimulatedInstance[];
+  /** Re-reads EC2 now instead of waiting for the next poll. */
+  refresh(): Promise<void>;
+}
+
+const tag = (instance: Instance, key: string): string | undefined =>
+  instance.Tags?.find((t) => t.Key === key)?.Value;
+
+const listRunning = async (ec2: EC2Client): Promise<Instance[]> => {
+  const found: Instance[] = [];
+  let token: string | undefined;
+  do {
+    const page = await ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: 'tag:ManagedBy', Values: ['branch-envs'] },
+          { Name: 'instance-state-name', Values: ['running'] },
+        ],
+        NextToken: token,
+      }),
+    );
+    for (const reservation of page.Reservations ?? []) found.push(...(reservation.Instances ?? []));
+    token = page.NextToken;
+  } while (token);
+  return found;
+};
+
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const landingPage = (instance: SimulatedInstance): Answer => {
+  const branch = escapeHtml(instance.branch ?? '?');
+  const html = `<!doctype html><title>${branch}</title><h1>branch-envs demo app</h1><p>Branch <b>${branch}</b> on simulated instance ${instance.instanceId}.</p>`;
+  return { status: 200, body: html, text: true, headers: { 'content-type': 'text/html; charset=utf-8' } };
+};
+
+/** The instances the simulator answers for, kept in step with moto's EC2. */
+class Fleet {
+  private readonly known = new Map<string, SimulatedInstance>();
+  private readonly phoned = new Set<string>();
+
+  public constructor(private readonly options: InstanceSimulatorOptions & { bootDelayMs: number }) {}
+
+  public get(id: string): SimulatedInstance | undefined {
+    return this.known.get(id);
+  }
+
+  public list(): SimulatedInstance[] {
+    return [...this.known.values()];
+  }
+
+  public isHealthy(instance: SimulatedInstance): boolean {
+    return Date.now() - instance.firstSeen >= this.options.bootDelayMs;
+  }
+
+  public async refresh(): Promise<void> {
+    const running = await listRunning(this.options.ec2);
+    const ids = new Set(running.map((i) => i.InstanceId ?? ''));
+    for (const id of this.known.keys()) if (!ids.has(id)) this.known.delete(id);
+    for (const instance of running) this.track(instance);
+  }
+
+  private track(instance: Instance): void {
+    const id = instance.InstanceId ?? '';
+    let entry = this.known.get(id);
+    if (!entry) {
+      entry = {
+        instanceId: id,
+        deployId: tag(instance, 'DeployId'),
+        branch: tag(instance, 'Branch'),
+        firstSeen: Date.now(),
+      };
+      this.known.set(id, entry);
+      this.options.print?.(
+        `simulator: ${id} (${entry.branch ?? 'no Branch tag'}) is booting; healthy in ${this.options.bootDelayMs} ms`,
+      );
+    }
+    if (this.isHealthy(entry)) this.phoneHome(entry);
+  }
+
+  private phoneHome(instance: SimulatedInstance): void {
+    const url = this.options.phoneHomeUrl;
+    if (!url || this.phoned.has(instance.instanceId)) return;
+    this.phoned.add(instance.instanceId);
+    const body = JSON.stringify({
+      instanceId: instance.instanceId,
+      deployId: instance.deployId,
+      status: 'ready',
+    });
+    void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(
+      (error: Error) =>
+        this.options.print?.(`simulator: phone-home for ${instance.instanceId} failed: ${error.message}`),
+    );
+  }
+}
+
+const answerFor = (fleet: Fleet, rawPath: string, healthPath: string): Answer => {
+  // Tolerate `<url>/` + `/health` joins: collapse repeated slashes.
+  const [, instanceId = '', ...rest] = rawPath.replace(/\/{2,}/g, '/').split('/');
+  const instance = fleet.get(instanceId);
+  if (!instance) return { status: 404, body: { error: 'unknown instance', instanceId } };
+  const healthy = fleet.isHealthy(instance);
+  if (`/${rest.join('/')}` === healthPath) {
+    return {
+      status: healthy ? 200 : 503,
+      body: { status: healthy ? 'ok' : 'booting', instanceId, branch: instance.branch },
+    };
+  }
+  return healthy ? landingPage(instance) : { status: 503, body: { status: 'booting', instanceId } };
+};
+
+/**
+ * moto's instances never serve HTTP. The simulator answers for every running instance tagged
+ * `ManagedBy=branch-envs`, under `/<instanceId>/`: the health path is 503 until the boot delay has
+ * passed since the instance was first seen, then 200; unknown or terminated instances get 404.
+ */
+export const startInstanceSimulator = async (
+  options: InstanceSimulatorOptions,
+): Promise<InstanceSimulator> => {
+  const fleet = new Fleet({ ...options, bootDelayMs: options.bootDelayMs ?? 2000 });
+  const healthPath = options.healthPath ?? HEALTH_PATH;
+  let polling = true;
+  const loop = (async () => {
+    while (polling) {
+      await fleet.refresh().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, options.pollIntervalMs ?? 500));
+    }
+  })();
+  const server = await listen((req, res) => {
+    send(res, answerFor(fleet, new URL(req.url ?? '/', 'http://sim').pathname, healthPath));
+  }, options.port);
+  return {
+    url: server.url,
+    port: server.port,
+    instances: () => fleet.list(),
+    refresh: () => fleet.refresh(),
+    stop: async () => {
+      polling = false;
+      await loop;
+      await server.stop();
+    },
+  };
+};

@@ -1,0 +1,177 @@
+import type { IncomingMessage } from 'node:http';
+import { isRecord } from '../templates/cfnTypes';
+import { type Answer, type LocalServer, listen, parseJsonBody, readBody, send } from './httpServer';
+import { findDeployId, renderSlackMessage } from './slackRender';
+
+export type CaughtKind = 'response_url' | 'chat.postMessage' | 'chat.update' | 'webhook';
+
+/** One message a service sent towards Slack, as the catcher recorded it. */
+export interface CaughtMessage {
+  seq: number;
+  receivedAt: string;
+  kind: CaughtKind;
+  /** The request path, e.g. `/commands/T0001/123/abc` for a response_url post. */
+  path: string;
+  channel?: string;
+  ts?: string;
+  deployId?: string;
+  /** The rendered lines, as printed in the terminal. */
+  lines: string[];
+  payload: Record<string, unknown>;
+}
+
+export interface SlackCatcherOptions {
+  port?: number;
+  /** When set, chat API calls must carry `Authorization: Bearer <botToken>`, as Slack requires. */
+  botToken?: string;
+  print?(text: string): void;
+}
+
+export interface SlackCatcher extends LocalServer {
+  messages(since?: number): CaughtMessage[];
+  reset(): void;
+}
+
+/** Slack lets a response_url be used five times. */
+const RESPONSE_URL_USES = 5;
+
+const parsePayload = (req: IncomingMessage, body: Buffer): Record<string, unknown> => {
+  const type = req.headers['content-type'] ?? '';
+  if (type.includes('application/x-www-form-urlencoded')) {
+    const form: Record<string, unknown> = Object.fromEntries(new URLSearchParams(body.toString('utf8')));
+    const inner = typeof form.payload === 'string' ? parseJsonBody(Buffer.from(form.payload)) : undefined;
+    if (isRecord(inner)) return inner;
+    for (const key of ['blocks', 'attachments'])
+      if (typeof form[key] === 'string') form[key] = parseJsonBody(Buffer.from(form[key]));
+    return form;
+  }
+  const parsed = parseJsonBody(body);
+  return isRecord(parsed) ? parsed : { text: body.toString('utf8') };
+};
+
+let tsCounter = 100;
+/** Slack message timestamps look like `1700000000.000100`. */
+const newTs = (): string => `${Math.floor(Date.now() / 1000)}.${String(tsCounter++).padStart(6, '0')}`;
+
+const formatForTerminal = (m: CaughtMessage): string => {
+  const where = m.channel ? `#${m.channel}` : m.path;
+  const flags = [m.payload.response_type, m.payload.replace_original ? 'replace' : undefined]
+    .filter(Boolean)
+    .join(', ');
+  const head = `── Slack ▸ ${m.kind}${flags ? ` (${flags})` : ''} ${where}${m.deployId ? ` · ${m.deployId}` : ''}`;
+  return [head, ...m.lines.map((line) => `   ${line}`)].join('\n');
+};
+
+const slackError = (error: string): Answer => ({ status: 200, body: { ok: false, error } });
+
+/** The catcher's memory: messages in arrival order and how often each response_url was used. */
+const createInbox = (print?: (text: string) => void) => {
+  let messages: CaughtMessage[] = [];
+  const uses = new Map<string, number>();
+  let seq = 0;
+  return {
+    list: (since = 0) => messages.filter((m) => m.seq > since),
+    last: () => seq,
+    find: (channel: string, ts: unknown) => messages.find((m) => m.channel === channel && m.ts === ts),
+    use: (path: string) => {
+      const count = (uses.get(path) ?? 0) + 1;
+      uses.set(path, count);
+      return count;
+    },
+    record: (
+      kind: CaughtKind,
+      path: string,
+      payload: Record<string, unknown>,
+      extra: Partial<CaughtMessage> = {},
+    ) => {
+      const message: CaughtMessage = {
+        seq: ++seq,
+        receivedAt: new Date().toISOString(),
+        kind,
+        path,
+        deployId: findDeployId(payload),
+        lines: renderSlackMessage(payload),
+        payload,
+        ...extra,
+      };
+      messages.push(message);
+      print?.(formatForTerminal(message));
+    },
+    clear: () => {
+      messages = [];
+      uses.clear();
+      seq = 0;
+    },
+  };
+};
+
+type Inbox = ReturnType<typeof createInbox>;
+
+const chatApi = (
+  inbox: Inbox,
+  options: SlackCatcherOptions,
+  req: IncomingMessage,
+  payload: Record<string, unknown>,
+): Answer => {
+  const auth = req.headers.authorization;
+  if (!auth) return slackError('not_authed');
+  if (options.botToken && auth !== `Bearer ${options.botToken}`) return slackError('invalid_auth');
+  const channel = typeof payload.channel === 'string' ? payload.channel : undefined;
+  if (!channel) return slackError('channel_not_found');
+  const path = req.url ?? '';
+  if (path.endsWith('chat.update')) {
+    const original = inbox.find(channel, payload.ts);
+    if (!original) return slackError('message_not_found');
+    inbox.record('chat.update', path, payload, { channel, ts: original.ts });
+    return { status: 200, body: { ok: true, channel, ts: original.ts, text: payload.text ?? '' } };
+  }
+  const ts = newTs();
+  inbox.record('chat.postMessage', path, payload, { channel, ts });
+  return { status: 200, body: { ok: true, channel, ts, message: { ...payload, ts, type: 'message' } } };
+};
+
+const hook = (inbox: Inbox, path: string, payload: Record<string, unknown>): Answer => {
+  if (path.startsWith('/webhook/')) {
+    inbox.record('webhook', path, payload);
+    return { status: 200, body: 'ok', text: true };
+  }
+  if (inbox.use(path) > RESPONSE_URL_USES) return { status: 404, body: { ok: false, error: 'used_url' } };
+  inbox.record('response_url', path, payload);
+  return { status: 200, body: { ok: true } };
+};
+
+const route = (inbox: Inbox, options: SlackCatcherOptions, req: IncomingMessage, body: Buffer): Answer => {
+  const url = new URL(req.url ?? '/', 'http://catcher');
+  const path = url.pathname;
+  if (req.method === 'GET' && path === '/_messages') {
+    return {
+      status: 200,
+      body: { messages: inbox.list(Number(url.searchParams.get('since') ?? 0)), last: inbox.last() },
+    };
+  }
+  if (req.method === 'POST' && path === '/_reset') {
+    inbox.clear();
+    return { status: 200, body: { ok: true } };
+  }
+  if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
+  if (path === '/api/chat.postMessage' || path === '/api/chat.update')
+    return chatApi(inbox, options, req, parsePayload(req, body));
+  if (/^\/(commands|actions|webhook)\//.test(path)) return hook(inbox, path, parsePayload(req, body));
+  return { status: 404, body: { ok: false, error: 'unknown_method' } };
+};
+
+/**
+ * Stands in for Slack: catches response_url posts (after the services swap the hooks.slack.com origin
+ * for this one), chat.postMessage / chat.update and incoming webhooks. It prints each message readably
+ * and keeps them for the CLI and tests (`GET /_messages?since=<seq>`, `POST /_reset`).
+ */
+export const startSlackCatcher = async (options: SlackCatcherOptions = {}): Promise<SlackCatcher> => {
+  const inbox = createInbox(options.print);
+  const server = await listen((req, res) => {
+    readBody(req).then(
+      (body) => send(res, route(inbox, options, req, body)),
+      () => send(res, { status: 400, body: { ok: false, error: 'invalid_request' } }),
+    );
+  }, options.port);
+  return { url: server.url, port: server.port, stop: server.stop, messages: inbox.list, reset: inbox.clear };
+};

@@ -1,0 +1,72 @@
+/**
+ * `npm start`: the whole system on this machine, in the foreground, until Ctrl-C.
+ * Options: --no-schedules (or LOCAL_SCHEDULES=off), SIM_BOOT_DELAY_MS=<ms>, SIM_PHONE_HOME_URL=<url>,
+ * LOCAL_PREWARM=all|http|none,
+ * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state).
+ */
+import { DEFAULT_STATE_DIR, type LocalStack, startLocalStack } from './stack/localStack';
+import { endpointBanner, summariseResources, terminalFunctionLog } from './stack/terminalOutput';
+
+// The machines run Node 20 while Lambda runs 22 (ADR 0001); the SDK's reminder is noise here.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const started = Date.now();
+const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
+const log = (line: string) => console.log(`[${elapsed()}] ${line}`);
+
+const stateDir = process.env.BRANCH_ENVS_STATE_DIR ?? DEFAULT_STATE_DIR;
+const schedulesEnabled = !process.argv.includes('--no-schedules') && process.env.LOCAL_SCHEDULES !== 'off';
+const prewarm = (process.env.LOCAL_PREWARM ?? 'all') as 'all' | 'http' | 'none';
+const bootDelay = process.env.SIM_BOOT_DELAY_MS ? Number(process.env.SIM_BOOT_DELAY_MS) : undefined;
+
+let stack: LocalStack | undefined;
+let stopping = false;
+
+const shutdown = async (signal: string): Promise<void> => {
+  if (stopping) {
+    console.error(`${signal} again: exiting without waiting`);
+    process.exit(1);
+  }
+  stopping = true;
+  // Still starting: main() stops the stack as soon as start-up returns (or has cleaned up after itself).
+  if (!stack) return log(`${signal}: stopping as soon as start-up can be unwound…`);
+  log(`${signal}: stopping the local stack…`);
+  await stack.stop();
+  log('stopped; nothing left running');
+  process.exit(0);
+};
+
+const main = async (): Promise<void> => {
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  log('starting the branch-envs local stack');
+  stack = await startLocalStack({
+    stateDir,
+    schedules: schedulesEnabled,
+    bootDelayMs: bootDelay,
+    phoneHomeUrl: process.env.SIM_PHONE_HOME_URL || undefined,
+    prewarm,
+    log,
+    functionLog: terminalFunctionLog(stateDir),
+    slackPrint: (text) => console.log(text),
+  });
+  if (stopping) {
+    await stack.stop();
+    log('stopped; nothing left running');
+    process.exit(0);
+  }
+  console.log('Resources from the packaged templates:');
+  for (const line of summariseResources(stack.stacks.flatMap((s) => s.report))) console.log(line);
+  if (!schedulesEnabled)
+    console.log('Schedules are off: fire one with `npx branch-envs local fire <schedule>`.');
+  console.log(endpointBanner(stack.endpoints, Date.now() - started));
+};
+
+main().catch((error: Error) => {
+  if (stopping) {
+    log('start-up interrupted; everything it had started is stopped');
+    process.exit(0);
+  }
+  console.error(`local stack failed to start: ${error.message}`);
+  process.exit(1);
+});
