@@ -1,0 +1,234 @@
+/**
+ * How long after an environment's app turns healthy InstanceReady is published (DESIGN §10: 5 s or
+ * less, the probe interval), and how many Lambda invocations one deployment costs.
+ *
+ * Everything is real but the waiting: moto (EC2, DynamoDB, EventBridge, SQS), both handlers wired
+ * as the Lambda entry modules wire them (idempotency store, repository, publisher, EC2 adapter, HTTP
+ * health check), and an app server per instance on loopback that turns healthy at a known time.
+ *   - simulated (default): the probe queue is a priority queue on a clock that runs at real speed
+ *     while code runs and jumps over SQS delays, so a 5-minute boot takes a second. `--pickup-ms`
+ *     is the SQS→Lambda poller latency added after a delayed message becomes visible.
+ *   - `--real N`: N deployments at once through moto's SQS with real DelaySeconds, on the wall
+ *     clock, with a poller playing Lambda's event source mapping (short polls every 100 ms, batches
+ *     of up to 10 handled by one invocation).
+ *
+ *   npx tsx bench/provisioner/readiness.ts [--trials 24] [--interval 5] [--pickup-ms 100] [--real 3]
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { Message } from '@aws-sdk/client-sqs';
+import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
+import { idempotencyStore } from '@branch-envs/shared/idempotency';
+import { logger } from '@branch-envs/shared/observability';
+import { startMoto } from '../../local/src/aws/moto';
+import { toSqsEvent } from '../../local/src/runner/sqsEvent';
+import type { ProvisionerConfig } from '../../services/provisioner/src/config';
+import type { ProbeScheduler } from '../../services/provisioner/src/domain/ports';
+import { createProber } from '../../services/provisioner/src/domain/probe';
+import { createProvisioner } from '../../services/provisioner/src/domain/provision';
+import { createProbeHandler } from '../../services/provisioner/src/handlers/createProbeHandler';
+import { createProvisionHandler } from '../../services/provisioner/src/handlers/createProvisionHandler';
+import { type Clients, proberPorts, provisionerPorts } from '../../services/provisioner/src/handlers/wiring';
+import { resolvedDetail } from '../../services/provisioner/tests/helpers/factories';
+import {
+  instancesOf,
+  type MotoPlatform,
+  motoClients,
+  motoConfigFor,
+  motoPlatform,
+  receive,
+} from '../../services/provisioner/tests/helpers/motoStack';
+import { lambdaContext, sqsEvent, sqsRecordFor } from '../../shared/tests/helpers/factories';
+import { Clock, healthyOffsetsMs, startApp, summarize, timingPublisher, VirtualQueue } from './kit';
+
+const { values: args } = parseArgs({
+  options: {
+    trials: { type: 'string', default: '24' },
+    interval: { type: 'string', default: '5' },
+    'pickup-ms': { type: 'string', default: '100' },
+    real: { type: 'string', default: '0' },
+  },
+});
+const TRIALS = Number(args.trials);
+const INTERVAL = Number(args.interval);
+const PICKUP_MS = Number(args['pickup-ms']);
+const REAL = Number(args.real);
+const QUEUE_ARN = 'arn:aws:sqs:eu-north-1:123456789012:probes';
+
+logger.setLogLevel('SILENT');
+
+interface Wiring {
+  provision: ReturnType<typeof createProvisionHandler>;
+  probe: ReturnType<typeof createProbeHandler>;
+  readyAt: Map<string, number>;
+}
+
+/** Both handlers as the entry modules build them; the probe queue and the clock may be swapped. */
+const wire = (
+  config: ProvisionerConfig,
+  clients: Clients,
+  now: () => number,
+  probes?: ProbeScheduler,
+): Wiring => {
+  const readyAt = new Map<string, number>();
+  const clock = () => new Date(now());
+  const base = provisionerPorts(config, clients);
+  const publisher = timingPublisher(base.publisher, now, readyAt);
+  const provisioner = createProvisioner(
+    { ...base, publisher, now: clock, probes: probes ?? base.probes },
+    config.settings,
+  );
+  const proberBase = proberPorts(config, clients);
+  const prober = createProber(
+    { ...proberBase, publisher, now: clock, probes: probes ?? proberBase.probes },
+    config.settings.readiness,
+  );
+  return {
+    provision: createProvisionHandler({
+      provisioner,
+      persistenceStore: idempotencyStore(config.idempotencyTable, clients.dynamo),
+    }),
+    probe: createProbeHandler({ prober }),
+    readyAt,
+  };
+};
+
+const launch = async (wiring: Wiring, clients: Clients) => {
+  const detail = resolvedDetail();
+  await wiring.provision(
+    sqsEvent(sqsRecordFor(BranchResolved.detailType, detail)),
+    lambdaContext('provision'),
+  );
+  const [instance] = await instancesOf(clients.ec2, detail.data.deployId);
+  if (!instance?.InstanceId) throw new Error('the provisioner launched nothing');
+  return { deployId: detail.data.deployId, instanceId: instance.InstanceId };
+};
+
+const envFor = (template: string) => ({
+  APP_URL_TEMPLATE: template,
+  PROBE_INTERVAL_SECONDS: String(INTERVAL),
+  BOOT_TIMEOUT_SECONDS: '900',
+  MAX_LIVE_TOTAL: '100000',
+});
+
+/** One deployment at a time; the virtual clock skips each SQS delay and adds the poller's pickup. */
+const simulated = async (clients: Clients, platform: MotoPlatform) => {
+  const clock = new Clock();
+  const app = await startApp(clock.now);
+  const queue = new VirtualQueue(clock);
+  const wiring = wire(motoConfigFor(platform, envFor(app.template)), clients, clock.now, queue);
+  const trials = [];
+  for (const offset of healthyOffsetsMs(TRIALS)) {
+    const { deployId, instanceId } = await launch(wiring, clients);
+    const healthyAt = clock.now() + offset;
+    app.healthyAt.set(instanceId, healthyAt);
+    let probes = 0;
+    let busyMs = 0;
+    while (!wiring.readyAt.has(deployId)) {
+      const item = queue.next();
+      if (!item) throw new Error(`the probe loop of ${deployId} stopped before READY`);
+      clock.skipTo(item.visibleAt + PICKUP_MS);
+      const message: Message = {
+        MessageId: `m-${probes}`,
+        ReceiptHandle: 'r',
+        Body: item.body,
+        Attributes: { ApproximateReceiveCount: '1' },
+      };
+      const started = Date.now();
+      await wiring.probe(toSqsEvent([message], QUEUE_ARN, 'eu-north-1'), lambdaContext('probe'));
+      busyMs += Date.now() - started;
+      probes += 1;
+    }
+    const delayMs = (wiring.readyAt.get(deployId) ?? Number.NaN) - healthyAt;
+    trials.push({
+      healthyAfterS: offset / 1000,
+      probes,
+      invocations: 1 + probes,
+      delayMs,
+      meanProbeMs: Math.round(busyMs / probes),
+    });
+  }
+  app.close();
+  return {
+    trials,
+    ...summarize(
+      trials.map((t) => t.delayMs),
+      trials.map((t) => t.invocations),
+    ),
+  };
+};
+
+/** N deployments at once on the wall clock, through moto's SQS with its real delays. */
+const realTime = async (clients: Clients, platform: MotoPlatform) => {
+  const app = await startApp(Date.now);
+  const wiring = wire(motoConfigFor(platform, envFor(app.template)), clients, Date.now);
+  const launched = await Promise.all(Array.from({ length: REAL }, () => launch(wiring, clients)));
+  const healthyAt = new Map(launched.map((l, i) => [l.deployId, Date.now() + 6_000 + i * 3_700]));
+  for (const l of launched) app.healthyAt.set(l.instanceId, healthyAt.get(l.deployId) ?? 0);
+  const probesOf = new Map<string, number>();
+  let batches = 0;
+  const deadline = Date.now() + 120_000;
+  while (launched.some((l) => !wiring.readyAt.has(l.deployId)) && Date.now() < deadline) {
+    // Short polls every 100 ms: moto's long polls see a delayed message late, Lambda's pollers do not.
+    const messages = await receive(clients.sqs, platform.probeQueue, 0);
+    if (messages.length === 0) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    batches += 1;
+    for (const m of messages) {
+      const { deployId } = JSON.parse(m.Body ?? '{}') as { deployId: string };
+      probesOf.set(deployId, (probesOf.get(deployId) ?? 0) + 1);
+    }
+    await wiring.probe(toSqsEvent(messages, QUEUE_ARN, 'eu-north-1'), lambdaContext('probe'));
+  }
+  app.close();
+  const trials = launched.map((l) => ({
+    probes: probesOf.get(l.deployId) ?? 0,
+    invocations: 1 + (probesOf.get(l.deployId) ?? 0),
+    delayMs: (wiring.readyAt.get(l.deployId) ?? Number.NaN) - (healthyAt.get(l.deployId) ?? 0),
+  }));
+  return {
+    trials,
+    probeBatches: batches,
+    ...summarize(
+      trials.map((t) => t.delayMs),
+      trials.map((t) => t.invocations),
+    ),
+  };
+};
+
+const main = async () => {
+  const moto = await startMoto();
+  process.env.MOTO_ENDPOINT = moto.endpoint;
+  try {
+    const clients = motoClients();
+    const platform = await motoPlatform(clients);
+    const sim = await simulated(clients, platform);
+    const real = REAL > 0 ? await realTime(clients, platform) : undefined;
+    const result = { interval: INTERVAL, pickupMs: PICKUP_MS, simulated: sim, real };
+    console.table(sim.trials.map((t) => ({ ...t, delayS: t.delayMs / 1000 })));
+    console.log(
+      'simulated:',
+      JSON.stringify({ delaySeconds: sim.delaySeconds, invocationsPerDeploy: sim.invocationsPerDeploy }),
+    );
+    if (real) {
+      console.table(real.trials.map((t) => ({ ...t, delayS: t.delayMs / 1000 })));
+      console.log(
+        'real:',
+        JSON.stringify({ delaySeconds: real.delaySeconds, invocationsPerDeploy: real.invocationsPerDeploy }),
+      );
+    }
+    const out = join(__dirname, '..', 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'provisioner-readiness.json'), `${JSON.stringify(result, null, 2)}\n`);
+  } finally {
+    await moto.stop();
+  }
+};
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,49 @@
+import { CapacityError, LaunchError } from '../errors';
+import type { LaunchAttempt, LaunchedInstance, LaunchSettings } from './ports';
+
+/**
+ * The order in which RunInstances is tried: the preferred instance type in every subnet (that is,
+ * every AZ) first, then the next type. A capacity shortage is usually one type in one AZ, so
+ * moving to another AZ keeps the size the team asked for; only when no AZ has it does the size
+ * change. With no subnets configured, each type is tried once in the default VPC.
+ */
+export const launchAttempts = ({ instanceTypes, subnetIds }: LaunchSettings): LaunchAttempt[] =>
+  instanceTypes.flatMap((instanceType) =>
+    subnetIds.length === 0 ? [{ instanceType }] : subnetIds.map((subnetId) => ({ instanceType, subnetId })),
+  );
+
+const describeAttempt = ({ instanceType, subnetId }: LaunchAttempt): string =>
+  subnetId ? `${instanceType} in ${subnetId}` : `${instanceType} in the default VPC`;
+
+/**
+ * Runs the attempts in order until one launches. Only a {@link CapacityError} moves on to the next
+ * attempt; any other {@link LaunchError} is permanent (a bad AMI, subnet or permission would fail
+ * the same way everywhere) and ends the launch at once. When every attempt lacks capacity, the
+ * error lists what was tried.
+ */
+export const launchWithFallback = async (
+  attempts: readonly LaunchAttempt[],
+  run: (attempt: LaunchAttempt, index: number) => Promise<LaunchedInstance>,
+  onCapacityError: (attempt: LaunchAttempt, error: CapacityError) => void = () => undefined,
+): Promise<LaunchedInstance> => {
+  const shortages: string[] = [];
+  let last: CapacityError | undefined;
+  for (const [index, attempt] of attempts.entries()) {
+    try {
+      return await run(attempt, index);
+    } catch (error) {
+      if (!(error instanceof CapacityError)) throw error;
+      onCapacityError(attempt, error);
+      shortages.push(`${describeAttempt(attempt)} (${error.ec2Code})`);
+      last = error;
+    }
+  }
+  throw new LaunchError(
+    last?.ec2Code ?? 'NoLaunchAttempts',
+    shortages.length > 0
+      ? `EC2 had no capacity for any configured choice: ${shortages.join(', ')}`
+      : 'no instance type is configured',
+    'add instance types to INSTANCE_TYPES or subnets in other AZs to SUBNET_IDS, or try again later',
+    { cause: last },
+  );
+};

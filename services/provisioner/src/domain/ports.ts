@@ -1,0 +1,148 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { DeploymentRepository } from '@branch-envs/shared/deployments/repository';
+import type { EventMetadata } from '@branch-envs/shared/envelope';
+import type { Publisher } from '@branch-envs/shared/publish';
+import type { Profile } from './userData/profile';
+import type { DatabaseInput } from './userData/userDataInput';
+
+/**
+ * What the use cases need from the outside world. Adapters implement these with the AWS SDK and
+ * `fetch`; the domain itself imports no SDK, so unit tests pass plain objects.
+ */
+
+/** One RunInstances try: an instance type in a subnet (undefined: the default VPC picks one). */
+export interface LaunchAttempt {
+  instanceType: string;
+  subnetId?: string;
+}
+
+/** Everything of a launch that does not change between fallback attempts. */
+export interface LaunchSpec {
+  deployId: string;
+  imageId: string;
+  rootDeviceName: string;
+  userDataBase64: string;
+  tags: Readonly<Record<string, string>>;
+}
+
+export interface LaunchedInstance {
+  instanceId: string;
+  instanceType: string;
+  subnetId?: string;
+  availabilityZone?: string;
+}
+
+/** What DescribeInstances says about an instance; `missing` covers EC2's eventual consistency. */
+export type InstanceObservation =
+  | { state: 'missing' }
+  | {
+      state: 'pending' | 'running' | 'stopping' | 'stopped' | 'shutting-down' | 'terminated';
+      privateIp?: string;
+      publicIp?: string;
+    };
+
+export interface Instances {
+  /** One RunInstances call; throws a {@link LaunchError} (see errors.ts) that says what went wrong. */
+  run(spec: LaunchSpec, attempt: LaunchAttempt, attemptIndex: number): Promise<LaunchedInstance>;
+  terminate(instanceId: string): Promise<void>;
+  describe(instanceId: string): Promise<InstanceObservation>;
+}
+
+/** The AMI to boot, from config or the latest bake, with the root device its volume mapping needs. */
+export interface ImageSource {
+  current(): Promise<{ imageId: string; rootDeviceName: string }>;
+}
+
+/** How the instance downloads one artifact: a short-lived pre-signed URL or an `s3://` URI. */
+export interface ArtifactLinks {
+  linkFor(bucket: string, key: string): Promise<string>;
+}
+
+export interface HealthCheck {
+  check(url: string): Promise<HealthResult>;
+}
+
+export type HealthResult = { healthy: true; status: number } | { healthy: false; observation: string };
+
+/** Sends the next readiness probe to the provisioner's own queue, visible after `delaySeconds`. */
+export interface ProbeScheduler {
+  schedule(message: ProbeMessageBody, delaySeconds: number): Promise<void>;
+}
+
+/** The probe message; its schema lives in probeMessage.ts. */
+export interface ProbeMessageBody {
+  deployId: string;
+  instanceId: string;
+  attempt: number;
+  /** ISO time after which the boot has failed. */
+  deadline: string;
+  /** ISO time at which the message is due to become visible. */
+  dueAt?: string;
+  /** The InstanceLaunched metadata: InstanceReady and DeployFailed are caused by it. */
+  cause: EventMetadata;
+  /** What the last probe saw, so the timeout message can say it. */
+  last?: string;
+}
+
+/** One artifact the profile expects, matched against BranchResolved's keys by its key template. */
+export interface ArtifactSpec {
+  name: string;
+  /** `{app}` and `{branch}` are replaced, e.g. `build-artifacts/{app}-{branch}.jar`. */
+  key: string;
+  dest: string;
+}
+
+/** The app that every environment runs: what the renderer needs beyond the event. */
+export interface AppSettings {
+  app: string;
+  port: number;
+  env: Readonly<Record<string, string>>;
+  healthPath: string;
+  db?: DatabaseInput;
+  artifacts: readonly ArtifactSpec[];
+  /** When set, BranchResolved must name this bucket (the one the role may read). */
+  artifactBucket?: string;
+}
+
+export interface LaunchSettings {
+  instanceTypes: readonly string[];
+  subnetIds: readonly string[];
+}
+
+export interface QuotaSettings {
+  maxLivePerUser: number;
+  maxLiveTotal: number;
+}
+
+export interface ReadinessSettings {
+  appUrlTemplate: string;
+  healthPath: string;
+  expectedStatus: number;
+  probeIntervalSeconds: number;
+  bootTimeoutSeconds: number;
+  keepFailedInstances: boolean;
+  region: string;
+}
+
+/** The part of the structured logger the use cases write to. */
+export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+
+export interface ProvisionerPorts {
+  repository: DeploymentRepository;
+  publisher: Publisher;
+  instances: Instances;
+  images: ImageSource;
+  artifactLinks: ArtifactLinks;
+  probes: ProbeScheduler;
+  profile: () => Promise<Profile>;
+  now: () => Date;
+}
+
+export interface ProberPorts {
+  repository: DeploymentRepository;
+  publisher: Publisher;
+  instances: Instances;
+  health: HealthCheck;
+  probes: ProbeScheduler;
+  now: () => Date;
+}

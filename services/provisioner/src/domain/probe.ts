@@ -1,0 +1,201 @@
+import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import { TransitionConflictError } from '@branch-envs/shared/errors';
+import { buildAppUrl, healthUrl } from './appUrl';
+import { bootTimeoutFailure, debugHints, type Failure, instanceStoppedFailure } from './failures';
+import { failedStep, recordedFailure, STEPS } from './history';
+import { outgoing } from './outgoing';
+import type { InstanceObservation, Log, ProberPorts, ReadinessSettings } from './ports';
+import type { ProbeMessage } from './probeMessage';
+import { MAX_SQS_DELAY_SECONDS } from './settings';
+
+/** What one probe did; the handler logs it and the bench counts it. */
+export type ProbeOutcome = 'ready' | 'waiting' | 'failed' | 'terminated' | 'ignored' | 'republished';
+
+export interface ProbeContext {
+  /** SQS delivered this message before (ApproximateReceiveCount > 1): an earlier try may have died midway. */
+  redelivered: boolean;
+  log: Log;
+}
+
+type AppCheck = { ready: true; url: string } | { ready: false; last: string; url?: string };
+
+/** States from which the instance will not come back by itself; the last two mean it is gone. */
+const STOPPED_STATES = new Set(['stopping', 'stopped', 'shutting-down', 'terminated']);
+const GONE_STATES = new Set(['shutting-down', 'terminated']);
+const MAX_LAST = 300;
+
+/**
+ * The delay before the next probe, in the whole seconds SQS accepts. A probe runs some time after
+ * it was due (the poller's pickup, a cold start, the checks themselves); that lag, rounded up, is
+ * taken off the interval, so consecutive health checks stay at most one interval apart and the app
+ * turning healthy is seen within PROBE_INTERVAL_SECONDS. Never less than 1 s: no hot loop.
+ */
+export const nextDelay = (
+  message: Pick<ProbeMessage, 'dueAt'>,
+  now: number,
+  intervalSeconds: number,
+): number => {
+  const lagSeconds = message.dueAt ? Math.max(0, Math.ceil((now - Date.parse(message.dueAt)) / 1000)) : 0;
+  return Math.min(MAX_SQS_DELAY_SECONDS, Math.max(1, intervalSeconds - lagSeconds));
+};
+
+/**
+ * One step of the readiness loop (DESIGN §5): re-read the record, look at the instance, ask the
+ * app, then either finish (InstanceReady, DeployFailed) or send the next probe with a delay. No
+ * Lambda ever waits. The record's state makes the probe idempotent: a probe for a deployment that
+ * is no longer RUNNING does nothing, unless it is the redelivery of the probe that finished it,
+ * which re-publishes the outcome in case that publish was lost (same eventId, so deduplicated).
+ */
+export const createProber = (ports: ProberPorts, settings: ReadinessSettings) => {
+  const { repository, instances } = ports;
+  const events = outgoing(ports.publisher);
+
+  const handle = async (message: ProbeMessage, context: ProbeContext): Promise<ProbeOutcome> => {
+    const record = await repository.get(message.deployId);
+    if (record?.kind !== 'deployment' || record.instanceId !== message.instanceId) {
+      context.log.warn('Dropping a probe for an instance the deployment does not own', {
+        status: record?.status,
+      });
+      return 'ignored';
+    }
+    if (record.status === 'RUNNING') return probe(message, record, context.log);
+    if (record.status === 'TERMINATING') {
+      context.log.info(
+        'The deployment is being terminated; terminating its instance and stopping the probes',
+      );
+      await instances.terminate(message.instanceId);
+      return 'terminated';
+    }
+    if (context.redelivered && (record.status === 'READY' || record.status === 'FAILED')) {
+      return republish(message, record);
+    }
+    return 'ignored';
+  };
+
+  const probe = async (message: ProbeMessage, record: DeploymentRecord, log: Log): Promise<ProbeOutcome> => {
+    const observation = await instances.describe(message.instanceId);
+    if (observation.state !== 'missing' && STOPPED_STATES.has(observation.state)) {
+      const gone = GONE_STATES.has(observation.state);
+      const kept = settings.keepFailedInstances && !gone;
+      const context = { instanceId: message.instanceId, region: settings.region, kept };
+      log.warn('The instance stopped before the app became healthy', { state: observation.state });
+      return fail(message, record, instanceStoppedFailure(context, observation.state), {
+        kept,
+        terminate: !kept && !gone,
+      });
+    }
+    const check = await checkApp(message.instanceId, observation);
+    if (check.ready) return markReady(message, check.url);
+    if (ports.now().getTime() >= Date.parse(message.deadline)) {
+      const context = {
+        instanceId: message.instanceId,
+        region: settings.region,
+        kept: settings.keepFailedInstances,
+      };
+      const failure = bootTimeoutFailure({ ...context, appUrl: check.url }, settings, check.last);
+      log.warn('The app did not become healthy in time', { last: check.last, attempt: message.attempt });
+      const kept = settings.keepFailedInstances;
+      return fail(message, record, failure, { kept, terminate: !kept });
+    }
+    await next(message, check.last);
+    return 'waiting';
+  };
+
+  const checkApp = async (instanceId: string, observation: InstanceObservation): Promise<AppCheck> => {
+    if (observation.state === 'missing')
+      return { ready: false, last: 'the instance is not visible in EC2 yet' };
+    if (observation.state !== 'running')
+      return { ready: false, last: `the instance is ${observation.state}` };
+    const built = buildAppUrl(settings.appUrlTemplate, { instanceId, ...observation });
+    if ('missing' in built) return { ready: false, last: `the instance has no ${built.missing} yet` };
+    const result = await ports.health.check(healthUrl(built.url, settings.healthPath));
+    return result.healthy
+      ? { ready: true, url: built.url }
+      : { ready: false, last: result.observation, url: built.url };
+  };
+
+  const next = async (message: ProbeMessage, last: string): Promise<void> => {
+    const now = ports.now().getTime();
+    const remaining = Math.ceil((Date.parse(message.deadline) - now) / 1000);
+    const delay = Math.max(0, Math.min(nextDelay(message, now, settings.probeIntervalSeconds), remaining));
+    const dueAt = new Date(now + delay * 1000).toISOString();
+    await ports.probes.schedule(
+      { ...message, attempt: message.attempt + 1, dueAt, last: last.slice(0, MAX_LAST) },
+      delay,
+    );
+  };
+
+  const markReady = async (message: ProbeMessage, url: string): Promise<ProbeOutcome> => {
+    let record: DeploymentRecord;
+    try {
+      record = await repository.transition(message.deployId, {
+        to: 'READY',
+        from: ['RUNNING'],
+        step: STEPS.ready,
+        at: ports.now(),
+        note: url,
+        set: { url },
+      });
+    } catch (error) {
+      if (!(error instanceof TransitionConflictError)) throw error;
+      return afterConflict(message);
+    }
+    await events.ready(message.cause, record, message.instanceId, url);
+    return 'ready';
+  };
+
+  /** Ends the deployment as FAILED, then terminates the instance unless it is kept or already gone. */
+  const fail = async (
+    message: ProbeMessage,
+    record: DeploymentRecord,
+    failure: Failure,
+    instance: { kept: boolean; terminate: boolean },
+  ): Promise<ProbeOutcome> => {
+    try {
+      await repository.transition(message.deployId, {
+        to: 'FAILED',
+        from: ['RUNNING'],
+        step: failedStep(failure.reason),
+        note: failure.message,
+        at: ports.now(),
+      });
+    } catch (error) {
+      if (!(error instanceof TransitionConflictError)) throw error;
+      return afterConflict(message);
+    }
+    if (instance.terminate) await instances.terminate(message.instanceId);
+    await events.failed(message.cause, record, failure, {
+      instanceId: message.instanceId,
+      instanceKept: instance.kept,
+    });
+    return 'failed';
+  };
+
+  /** Lost a conditional write: only a terminate can have won it, and then the instance goes now. */
+  const afterConflict = async (message: ProbeMessage): Promise<ProbeOutcome> => {
+    const current = await repository.get(message.deployId);
+    if (current?.status !== 'TERMINATING') return 'ignored';
+    await instances.terminate(message.instanceId);
+    return 'terminated';
+  };
+
+  const republish = async (message: ProbeMessage, record: DeploymentRecord): Promise<ProbeOutcome> => {
+    if (record.status === 'READY' && record.url) {
+      await events.ready(message.cause, record, message.instanceId, record.url);
+      return 'republished';
+    }
+    const failure = recordedFailure(record);
+    if (!failure) return 'ignored';
+    const kept = settings.keepFailedInstances;
+    const hints = debugHints(message.instanceId, settings.region, { kept });
+    await events.failed(
+      message.cause,
+      record,
+      { ...failure, hints },
+      { instanceId: message.instanceId, instanceKept: kept },
+    );
+    return 'republished';
+  };
+
+  return { handle };
+};

@@ -1,0 +1,87 @@
+import type { DeploymentRepository } from '@branch-envs/shared/deployments/repository';
+import { type DeploymentStatus, LIVE_STATUSES } from '@branch-envs/shared/deployments/states';
+import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import type { LiveDeploymentSummary } from '@branch-envs/shared/events/common';
+import type { QuotaSettings } from './ports';
+
+/**
+ * The states that count against a quota: every live state except FAILED. A failed deployment
+ * either never got an instance or had it terminated at once; with KEEP_FAILED_INSTANCES it is kept
+ * for an operator to debug, which should not stop its owner from trying again.
+ */
+export const QUOTA_STATUSES: readonly DeploymentStatus[] = LIVE_STATUSES.filter(
+  (status) => status !== 'FAILED',
+);
+
+/** Far enough in the future that the status+expiresAt GSI returns every record of a status. */
+const END_OF_TIME = Number.MAX_SAFE_INTEGER;
+
+export type QuotaVerdict =
+  | { allowed: true }
+  | { allowed: false; scope: 'user' | 'total'; limit: number; live: LiveDeploymentSummary[] };
+
+const counts = (record: DeploymentRecord, deployId: string): boolean =>
+  record.deployId !== deployId && QUOTA_STATUSES.includes(record.status);
+
+export const summarize = (record: DeploymentRecord): LiveDeploymentSummary => ({
+  deployId: record.deployId,
+  branch: record.branch,
+  status: record.status,
+  ...(record.url ? { url: record.url } : {}),
+  expiresAt: record.expiresAt,
+});
+
+/** The owner's deployments that count, through the ownerId+createdAt GSI. */
+const liveOfOwner = async (
+  repository: DeploymentRepository,
+  ownerId: string,
+  deployId: string,
+): Promise<DeploymentRecord[]> => {
+  const live: DeploymentRecord[] = [];
+  for await (const record of repository.byOwner(ownerId)) {
+    if (counts(record, deployId)) live.push(record);
+  }
+  return live;
+};
+
+/**
+ * How many deployments count in total, through the status+expiresAt GSI (one query per status,
+ * never a Scan). It stops as soon as the limit is reached: only "at the limit or not" matters.
+ */
+const totalReaches = async (
+  repository: DeploymentRepository,
+  deployId: string,
+  limit: number,
+): Promise<boolean> => {
+  if (limit <= 0) return true;
+  let total = 0;
+  for (const status of QUOTA_STATUSES) {
+    for await (const record of repository.expiringBy(status, END_OF_TIME)) {
+      if (record.deployId !== deployId) total += 1;
+      if (total >= limit) return true;
+    }
+  }
+  return false;
+};
+
+/**
+ * Whether one more environment fits in the per-user and total limits. The deployment being
+ * checked is left out of both counts, so a redelivered event is judged as it was the first time.
+ * The user's limit is checked first because its answer (your own environments) is the one a user
+ * can act on; both answers list the user's live environments.
+ */
+export const checkQuota = async (
+  repository: DeploymentRepository,
+  settings: QuotaSettings,
+  request: { deployId: string; ownerId: string },
+): Promise<QuotaVerdict> => {
+  const mine = await liveOfOwner(repository, request.ownerId, request.deployId);
+  const live = mine.map(summarize);
+  if (mine.length >= settings.maxLivePerUser) {
+    return { allowed: false, scope: 'user', limit: settings.maxLivePerUser, live };
+  }
+  if (await totalReaches(repository, request.deployId, settings.maxLiveTotal)) {
+    return { allowed: false, scope: 'total', limit: settings.maxLiveTotal, live };
+  }
+  return { allowed: true };
+};

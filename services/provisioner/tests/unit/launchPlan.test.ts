@@ -1,0 +1,92 @@
+import { launchAttempts, launchWithFallback } from '../../src/domain/launchPlan';
+import type { LaunchAttempt } from '../../src/domain/ports';
+import { CapacityError, LaunchError } from '../../src/errors';
+
+const instance = (attempt: LaunchAttempt) => ({
+  instanceId: 'i-0abc123def4567890',
+  instanceType: attempt.instanceType,
+});
+
+describe('launch attempts', () => {
+  it('tries the preferred type in every subnet before the next type', () => {
+    // Act
+    const attempts = launchAttempts({
+      instanceTypes: ['t3.medium', 'm6i.large'],
+      subnetIds: ['subnet-a', 'subnet-b'],
+    });
+
+    // Assess
+    expect(attempts).toEqual([
+      { instanceType: 't3.medium', subnetId: 'subnet-a' },
+      { instanceType: 't3.medium', subnetId: 'subnet-b' },
+      { instanceType: 'm6i.large', subnetId: 'subnet-a' },
+      { instanceType: 'm6i.large', subnetId: 'subnet-b' },
+    ]);
+  });
+
+  it('tries each type once in the default VPC when no subnet is configured', () => {
+    // Act + Assess
+    expect(launchAttempts({ instanceTypes: ['t3.medium', 'm6i.large'], subnetIds: [] })).toEqual([
+      { instanceType: 't3.medium' },
+      { instanceType: 'm6i.large' },
+    ]);
+  });
+});
+
+describe('launching with fallback', () => {
+  const attempts = launchAttempts({
+    instanceTypes: ['t3.medium', 'm6i.large'],
+    subnetIds: ['subnet-a', 'subnet-b'],
+  });
+
+  it('moves on after InsufficientInstanceCapacity and Unsupported, in order', async () => {
+    // Prepare
+    const tried: string[] = [];
+    const run = async (attempt: LaunchAttempt, index: number) => {
+      tried.push(`${index}:${attempt.instanceType}@${attempt.subnetId}`);
+      if (index === 0) throw new CapacityError('InsufficientInstanceCapacity', 'none');
+      if (index === 1) throw new CapacityError('Unsupported', 'not here');
+      return instance(attempt);
+    };
+
+    // Act
+    const launched = await launchWithFallback(attempts, run);
+
+    // Assess
+    expect(launched.instanceType).toBe('m6i.large');
+    expect(tried).toEqual(['0:t3.medium@subnet-a', '1:t3.medium@subnet-b', '2:m6i.large@subnet-a']);
+  });
+
+  it('stops at the first permanent error, whatever is left to try', async () => {
+    // Prepare
+    let calls = 0;
+    const run = async () => {
+      calls += 1;
+      throw new LaunchError('InvalidAMIID.NotFound', 'gone', 'fix AMI_ID');
+    };
+
+    // Act + Assess
+    await expect(launchWithFallback(attempts, run)).rejects.toMatchObject({
+      ec2Code: 'InvalidAMIID.NotFound',
+    });
+    expect(calls).toBe(1);
+  });
+
+  it('lists everything it tried when no choice had capacity', async () => {
+    // Prepare
+    const run = async () => {
+      throw new CapacityError('InsufficientInstanceCapacity', 'none');
+    };
+
+    // Act
+    const failure = await launchWithFallback(attempts, run).catch((error: unknown) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(LaunchError);
+    expect(failure).not.toBeInstanceOf(CapacityError);
+    expect((failure as LaunchError).message).toContain(
+      'm6i.large in subnet-b (InsufficientInstanceCapacity)',
+    );
+    expect((failure as LaunchError).fix).toContain('INSTANCE_TYPES');
+  });
+});
