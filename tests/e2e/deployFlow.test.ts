@@ -1,0 +1,186 @@
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { deploymentStatus, fireSchedule } from '../../local/src/cli/localCommands';
+import { signedHeaders } from '../../local/src/cli/slackSigning';
+import { slashCommandForm } from '../../local/src/cli/slashCommand';
+import { LOCAL_SECRETS } from '../../local/src/config/localEnv';
+import { LOCAL_USER, serviceExists, startTestStack, type TestStack } from './helpers/localStack';
+
+/**
+ * The services' end-to-end scenarios on one local stack: a signed slash command travels through
+ * slack-ingress, branch-resolver, provisioner, notifier and reaper, exactly as deployed handlers.
+ * A tap queue on the bus records every domain event, so scenarios assert on what was published.
+ */
+const all = ['slack-ingress', 'branch-resolver', 'provisioner', 'notifier', 'reaper'].every(serviceExists);
+const describeIfAll = all ? describe : describe.skip;
+
+interface TappedEvent {
+  detailType: string;
+  detail: { metadata: { correlationId: string }; data: Record<string, unknown> };
+}
+
+let t: TestStack;
+let tapUrl = '';
+const tapped: TappedEvent[] = [];
+
+const tapTheBus = async (): Promise<void> => {
+  const { eventBridge, sqs } = t.stack.clients;
+  const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'e2e-bus-tap' }));
+  tapUrl = queue.QueueUrl ?? '';
+  const attrs = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: tapUrl, AttributeNames: ['QueueArn'] }),
+  );
+  await eventBridge.send(
+    new PutRuleCommand({
+      Name: 'e2e-bus-tap',
+      EventBusName: 'branch-envs-local-bus',
+      EventPattern: JSON.stringify({ source: [{ prefix: 'branch-envs.' }] }),
+    }),
+  );
+  await eventBridge.send(
+    new PutTargetsCommand({
+      Rule: 'e2e-bus-tap',
+      EventBusName: 'branch-envs-local-bus',
+      Targets: [{ Id: 'tap', Arn: attrs.Attributes?.QueueArn }],
+    }),
+  );
+};
+
+/** Waits until an event of this type about this deployment has been published, and returns it. */
+const published = async (detailType: string, deployId: string, timeoutMs = 20_000): Promise<TappedEvent> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = tapped.find(
+      (e) => e.detailType === detailType && e.detail.metadata.correlationId === deployId,
+    );
+    if (found) return found;
+    const out = await t.stack.clients.sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: tapUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
+    );
+    for (const m of out.Messages ?? []) {
+      const body = JSON.parse(m.Body ?? '{}');
+      tapped.push({ detailType: body['detail-type'], detail: body.detail });
+    }
+  }
+  throw new Error(
+    `no ${detailType} for ${deployId} within ${timeoutMs} ms; saw ${tapped.map((e) => e.detailType)}`,
+  );
+};
+
+const waitForStatus = async (deployId: string, status: string, timeoutMs = 30_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  let last: string | undefined;
+  while (Date.now() < deadline) {
+    last = await deploymentStatus(t.stack.endpoints, deployId);
+    if (last === status) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`deployment ${deployId} is ${last}, not ${status}, after ${timeoutMs} ms`);
+};
+
+describeIfAll('a deploy, end to end on the local stack', () => {
+  beforeAll(async () => {
+    t = await startTestStack();
+    await tapTheBus();
+  }, 180_000);
+
+  afterAll(async () => {
+    await t?.stop();
+  });
+
+  it('acknowledges /deploy with a deploy id and publishes DeployRequested on the bus', async () => {
+    const result = await t.slash('/deploy ABC-123', { timeoutMs: 20_000 });
+
+    expect(result.ack.status).toBe(200);
+    expect(result.ack.deployId).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+    expect(result.ack.lines.join('\n')).toContain(result.ack.deployId);
+    const requested = await published('DeployRequested', result.ack.deployId ?? '');
+    expect(requested.detail.data.query).toBe('ABC-123');
+    const resolved = await published('BranchResolved', result.ack.deployId ?? '');
+    expect(resolved.detail.data.branch).toBe('feature/ABC-123-login-page');
+  });
+
+  it('refuses a user who is not on the list, and publishes nothing', async () => {
+    const result = await t.slash('/deploy demo-ready', { user: 'U0STRANGER', timeoutMs: 5_000 });
+
+    expect(result.ack.status).toBe(200);
+    expect(result.ack.lines.join('\n')).toMatch(/not allowed|not on the list|permission/i);
+    expect(result.ack.deployId).toBeUndefined();
+  });
+
+  it('answers a tampered request with a bare 401', async () => {
+    const body = slashCommandForm({ line: '/deploy demo-ready', userId: LOCAL_USER }).toString();
+    const headers = signedHeaders(LOCAL_SECRETS.signingSecret.value, body, Date.now());
+
+    const response = await fetch(t.stack.endpoints.ingressUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: body.replace('demo-ready', 'demo-reaDy'),
+    });
+
+    expect(response.status).toBe(401);
+    expect(await response.text()).toBe('');
+  });
+
+  it('answers an ambiguous fragment with one button per candidate', async () => {
+    const result = await t.slash('/deploy login', { timeoutMs: 20_000 });
+
+    const rejected = await published('DeployRejected', result.ack.deployId ?? '');
+    expect(rejected.detail.data.reason).toMatchObject({ code: 'ambiguous' });
+    const text = result.printed.join('\n');
+    expect(text).toContain('feature/ABC-123-login-page');
+    expect(text).toContain('feature/ABC-124-login-audit');
+  });
+
+  it('names the missing artifact key when a build is incomplete', async () => {
+    const result = await t.slash('/deploy DEMO-2', { timeoutMs: 20_000 });
+
+    const rejected = await published('DeployRejected', result.ack.deployId ?? '');
+    expect(rejected.detail.data.reason).toMatchObject({
+      code: 'artifacts_missing',
+      missingKeys: ['build-artifacts/shop-fix/DEMO-2-missing-dump-pgdump.gz'],
+    });
+    expect(result.printed.join('\n')).toContain('build-artifacts/shop-fix/DEMO-2-missing-dump-pgdump.gz');
+  });
+
+  it('launches demo-ready, becomes READY with its URL and buttons, marks the PR deployment, then the TTL sweep ends it', async () => {
+    // Act: deploy for one minute and follow until ready
+    const result = await t.slash('/deploy demo-ready for 1m', { timeoutMs: 60_000 });
+    const deployId = result.ack.deployId ?? '';
+
+    // Assess: launched, ready, record READY, the ready message with URL and buttons
+    const launched = await published('InstanceLaunched', deployId);
+    const ready = await published('InstanceReady', deployId, 30_000);
+    await waitForStatus(deployId, 'READY');
+    expect(ready.detail.data.instanceId).toBe(launched.detail.data.instanceId);
+    expect(String(ready.detail.data.url)).toContain(String(launched.detail.data.instanceId));
+    const text = result.printed.join('\n');
+    expect(text).toContain(String(ready.detail.data.url));
+    expect(text).toContain('[Extend]');
+    expect(text).toContain('[Terminate]');
+
+    // Assess: GitHub Deployments on the stand-in read in_progress then success
+    const deployments = (await (
+      await fetch(`${t.stack.endpoints.githubUrl}/repos/acme/shop/deployments?environment=preview/demo-ready`)
+    ).json()) as { id: number }[];
+    const statuses = (await (
+      await fetch(`${t.stack.endpoints.githubUrl}/repos/acme/shop/deployments/${deployments[0]?.id}/statuses`)
+    ).json()) as { state: string }[];
+    expect(statuses.map((s) => s.state).reverse()).toEqual(
+      expect.arrayContaining(['in_progress', 'success']),
+    );
+
+    // Act: wait out the minute, then fire the sweep as `branch-envs local fire sweep` does
+    const expiresAt = Number(ready.detail.data.expiresAt);
+    await new Promise((r) => setTimeout(r, Math.max(0, expiresAt * 1000 - Date.now() + 1500)));
+    await fireSchedule(t.stack.endpoints, 'sweep');
+
+    // Assess: terminated for its TTL
+    const terminated = await published('InstanceTerminated', deployId, 30_000);
+    expect(terminated.detail.data).toMatchObject({
+      reason: 'ttl',
+      instanceId: launched.detail.data.instanceId,
+    });
+    await waitForStatus(deployId, 'TERMINATED');
+  }, 180_000);
+});
