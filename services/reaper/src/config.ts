@@ -1,0 +1,100 @@
+import { loadConfig } from '@branch-envs/shared/config';
+import { SlackUserId } from '@branch-envs/shared/events/common';
+import { z } from 'zod';
+import { parseDuration } from './domain/duration';
+import { isKnownTimeZone, type NightlyConfig, parseWallClock } from './domain/nightlySchedule';
+import type { ReaperPolicy } from './domain/ports';
+
+const idList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id !== ''),
+  )
+  .pipe(z.array(SlackUserId));
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const seconds = parseDuration(value);
+      if (seconds === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 30m, 4h or 2d` });
+        return z.NEVER;
+      }
+      return seconds;
+    });
+
+const wallClock = z
+  .string()
+  .default('19:00')
+  .transform((value, ctx) => {
+    const parsed = parseWallClock(value);
+    if (!parsed) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a 24-hour time like 19:00` });
+      return z.NEVER;
+    }
+    return parsed;
+  });
+
+/** The reaper's environment variables; names, defaults and meaning are in the README. */
+const ReaperEnv = z.object({
+  STAGE: z.string(),
+  EVENT_BUS_NAME: z.string(),
+  DEPLOYMENTS_TABLE: z.string(),
+  IDEMPOTENCY_TABLE: z.string(),
+  ADMIN_USERS: idList,
+  WARN_BEFORE: duration('30m'),
+  MAX_LIFETIME: duration('2d'),
+  NIGHTLY_TIME: wallClock,
+  NIGHTLY_TIMEZONE: z
+    .string()
+    .default('Europe/Helsinki')
+    .refine(isKnownTimeZone, 'is not a known IANA time zone'),
+  NIGHTLY_MAX_LATENESS: duration('2h'),
+  TERMINATING_GRACE: duration('10m'),
+  RECONCILE_GRACE: duration('10m'),
+  TERMINATE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Optional: reconcile only instances whose tag of this name equals STAGE (several stages, one account). */
+  RECONCILE_STAGE_TAG: z
+    .string()
+    .regex(/^[\w.:/=+@-]{1,127}$/)
+    .optional(),
+});
+
+export interface ReaperConfig {
+  stage: string;
+  eventBusName: string;
+  deploymentsTable: string;
+  idempotencyTable: string;
+  terminateBatchSize: number;
+  reconcileStageTag: string | undefined;
+  policy: ReaperPolicy;
+}
+
+/** Reads the environment once, at cold start; a bad value fails there, naming the variable. */
+export const loadReaperConfig = (env: Record<string, string | undefined> = process.env): ReaperConfig => {
+  const c = loadConfig(ReaperEnv, env);
+  const nightly: NightlyConfig = { ...c.NIGHTLY_TIME, timeZone: c.NIGHTLY_TIMEZONE };
+  return {
+    stage: c.STAGE,
+    eventBusName: c.EVENT_BUS_NAME,
+    deploymentsTable: c.DEPLOYMENTS_TABLE,
+    idempotencyTable: c.IDEMPOTENCY_TABLE,
+    terminateBatchSize: c.TERMINATE_BATCH_SIZE,
+    reconcileStageTag: c.RECONCILE_STAGE_TAG,
+    policy: {
+      adminUsers: new Set(c.ADMIN_USERS),
+      warnBeforeSeconds: c.WARN_BEFORE,
+      maxLifetimeSeconds: c.MAX_LIFETIME,
+      nightly,
+      nightlyMaxLatenessSeconds: c.NIGHTLY_MAX_LATENESS,
+      terminatingGraceSeconds: c.TERMINATING_GRACE,
+      reconcileGraceSeconds: c.RECONCILE_GRACE,
+    },
+  };
+};
