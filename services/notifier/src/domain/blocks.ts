@@ -6,21 +6,9 @@ import { truncate } from './text';
  * list can never make Slack reject a message.
  */
 
-export type TextObject = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string };
+import { type Button, SLACK_ACTIONS, type TextObject } from '@branch-envs/shared/slack';
 
-export interface Button {
-  type: 'button';
-  text: { type: 'plain_text'; text: string };
-  action_id: string;
-  value: string;
-  style?: 'primary' | 'danger';
-  confirm?: {
-    title: { type: 'plain_text'; text: string };
-    text: { type: 'mrkdwn'; text: string };
-    confirm: { type: 'plain_text'; text: string };
-    deny: { type: 'plain_text'; text: string };
-  };
-}
+export type { Button, TextObject } from '@branch-envs/shared/slack';
 
 export type Block =
   | { type: 'section'; text: TextObject; accessory?: Button }
@@ -39,11 +27,7 @@ export interface SlackMessage {
  * Action ids that slack-ingress parses from button presses; a button's value is the deployId
  * (`extend`, `terminate`) or the branch name (`deploy_candidate`). Changing one breaks the buttons.
  */
-export const ACTIONS = {
-  deployCandidate: 'deploy_candidate',
-  extend: 'extend',
-  terminate: 'terminate',
-} as const;
+export const ACTIONS = SLACK_ACTIONS;
 
 const MAX_BLOCKS = 50;
 const MAX_SECTION_TEXT = 3000;

@@ -3,17 +3,9 @@
  * goes through these helpers so it can never turn into a link, a mention or broken formatting.
  */
 
-/** Slack's own escaping: the only three characters mrkdwn treats as markup. */
-export const escapeMrkdwn = (text: string): string =>
-  text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+import { code, escapeMrkdwn, truncate } from '@branch-envs/shared/slack';
 
-/** Cuts text to `max` characters (Slack refuses a section over 3,000), marking the cut. */
-export const truncate = (text: string, max: number): string =>
-  text.length <= max ? text : `${text.slice(0, Math.max(0, max - 1))}…`;
-
-/** A value shown as inline code: escaped, backticks removed (they would end the span), bounded. */
-export const code = (text: string, max = 80): string =>
-  `\`${escapeMrkdwn(truncate(text.replaceAll('`', "'"), max))}\``;
+export { code, escapeMrkdwn, truncate } from '@branch-envs/shared/slack';
 
 /** A multi-line command shown as a code block; triple backticks inside would end the block. */
 export const codeBlock = (text: string, max = 500): string =>

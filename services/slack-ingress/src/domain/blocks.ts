@@ -7,21 +7,9 @@ import { code, truncate } from './text';
  * name or history can never make Slack reject a reply.
  */
 
-export type TextObject = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string };
+import type { Button, TextObject } from '@branch-envs/shared/slack';
 
-export interface Button {
-  type: 'button';
-  text: { type: 'plain_text'; text: string };
-  action_id: string;
-  value: string;
-  style?: 'primary' | 'danger';
-  confirm?: {
-    title: { type: 'plain_text'; text: string };
-    text: { type: 'mrkdwn'; text: string };
-    confirm: { type: 'plain_text'; text: string };
-    deny: { type: 'plain_text'; text: string };
-  };
-}
+export type { Button, TextObject } from '@branch-envs/shared/slack';
 
 export type Block =
   | { type: 'section'; text: TextObject; fields?: TextObject[] }

@@ -1,4 +1,5 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import { SLACK_ACTIONS } from '@branch-envs/shared/slack';
 import {
   type Block,
   type Button,
@@ -12,12 +13,8 @@ import {
 import { formatDuration } from './duration';
 import { code, escapeMrkdwn } from './text';
 
-/** Action ids of the buttons ingress handles (and puts on its own status replies). */
-export const ACTIONS = {
-  deployCandidate: 'deploy_candidate',
-  extend: 'extend',
-  terminate: 'terminate',
-} as const;
+/** Action ids of the buttons ingress handles (and puts on its own status replies); shared with the notifier. */
+export const ACTIONS = SLACK_ACTIONS;
 
 const MAX_LISTED = 40;
 const MAX_HISTORY = 20;
