@@ -39,6 +39,11 @@ export interface EventConsumerOptions<Cs extends readonly EventContract[]> {
   persistenceStore: BasePersistenceLayer;
   /** How long an eventId is remembered; longer than the archive replay window you expect to use. */
   expiresAfterSeconds?: number;
+  /**
+   * Handle a batch's records one after another, in order, instead of concurrently. For consumers
+   * whose effects must follow the order events arrive in (one Slack message updated in place).
+   */
+  sequential?: boolean;
   logger?: Logger;
 }
 
@@ -128,6 +133,7 @@ export const createEventConsumer = <const Cs extends readonly EventContract[]>(
     return processPartialResponse(event, recordHandler, processor, {
       context: lambdaContext,
       throwOnFullBatchFailure: false,
+      processInParallel: !options.sequential,
     });
   };
 };

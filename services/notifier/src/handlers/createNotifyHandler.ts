@@ -83,6 +83,9 @@ export const createNotifyHandler = (
   return createEventConsumer({
     contracts: NOTIFIER_CONTRACTS,
     persistenceStore: idempotencyStore(deps.config.idempotencyTable, deps.dynamo),
+    // In order within a batch: a deployment's message moves forward one state at a time. The lease
+    // and state rank in the message store still order concurrent invocations.
+    sequential: true,
     logger: deps.logger,
     handler: async (event, { logger, lambdaContext }) => {
       const plan = planFor(event, ports.clock.now());
