@@ -108,6 +108,23 @@ export const createDeploymentRepository = ({
     return out.Item ? DeploymentItem.parse(out.Item) : undefined;
   };
 
+  /** Puts an item unless any item has its deployId; false when one does. */
+  const putIfAbsent = async (item: DeploymentItem): Promise<boolean> => {
+    try {
+      await client.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: item,
+          ConditionExpression: 'attribute_not_exists(deployId)',
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  };
+
   async function* query(input: Omit<QueryCommandInput, 'TableName'>): AsyncGenerator<DeploymentRecord> {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
@@ -129,25 +146,11 @@ export const createDeploymentRepository = ({
     get,
 
     async create(record) {
-      const item = DeploymentRecord.parse(record);
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(deployId)',
-          }),
-        );
-        return { created: true };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const existing = await get(record.deployId);
-        if (!existing)
-          throw new TransitionConflictError(record.deployId, 'create lost a race to a deleted item', {
-            cause: error,
-          });
-        return { created: false, existing };
-      }
+      if (await putIfAbsent(DeploymentRecord.parse(record))) return { created: true };
+      const existing = await get(record.deployId);
+      if (!existing)
+        throw new TransitionConflictError(record.deployId, 'create lost a race to a deleted item');
+      return { created: false, existing };
     },
 
     async transition(deployId, request) {
@@ -181,19 +184,7 @@ export const createDeploymentRepository = ({
         history: [{ step: 'terminate requested before launch', at: at.toISOString() }],
         ttl: Math.floor(at.getTime() / 1000) + FINISHED_RECORD_RETENTION_SECONDS,
       };
-      try {
-        await client.send(
-          new PutCommand({
-            TableName: tableName,
-            Item: item,
-            ConditionExpression: 'attribute_not_exists(deployId)',
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+      return putIfAbsent(item);
     },
 
     expiringBy: (status, epochSeconds) =>
