@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError } from './errors';
 
 type Env = Record<string, string | undefined>;
@@ -40,3 +40,19 @@ export const loadConfig = <S extends z.ZodObject>(schema: S, env: Env = process.
   }
   return parsed.data;
 };
+
+/**
+ * A comma-separated variable (`U123, U456`) as a list of trimmed, non-empty items, each checked with
+ * `item`; absent or empty means an empty list.
+ */
+export const commaSeparated = <T extends z.ZodType<unknown, string>>(item: T) =>
+  z
+    .string()
+    .optional()
+    .transform((value) =>
+      (value ?? '')
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter((entry) => entry !== ''),
+    )
+    .pipe(z.array(item));

@@ -1,20 +1,11 @@
-import { loadConfig } from '@branch-envs/shared/config';
+import { commaSeparated, loadConfig } from '@branch-envs/shared/config';
 import { SlackUserId } from '@branch-envs/shared/events/common';
 import { z } from 'zod';
 import { parseDuration } from './domain/duration';
 import { isKnownTimeZone, type NightlyConfig, parseWallClock } from './domain/nightlySchedule';
 import type { ReaperPolicy } from './domain/ports';
 
-const idList = z
-  .string()
-  .optional()
-  .transform((value) =>
-    (value ?? '')
-      .split(',')
-      .map((id) => id.trim())
-      .filter((id) => id !== ''),
-  )
-  .pipe(z.array(SlackUserId));
+const idList = commaSeparated(SlackUserId);
 
 const duration = (fallback: string) =>
   z

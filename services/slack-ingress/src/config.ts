@@ -1,20 +1,8 @@
-import { loadConfig } from '@branch-envs/shared/config';
+import { commaSeparated, loadConfig } from '@branch-envs/shared/config';
 import { SlackUserId } from '@branch-envs/shared/events/common';
 import * as z from 'zod';
 import { parseDuration } from './domain/duration';
 import type { IngressSettings } from './domain/ports';
-
-const idList = (item: z.ZodString) =>
-  z
-    .string()
-    .optional()
-    .transform((value) =>
-      (value ?? '')
-        .split(',')
-        .map((id) => id.trim())
-        .filter((id) => id !== ''),
-    )
-    .pipe(z.array(item));
 
 const duration = (fallback: string) =>
   z
@@ -52,9 +40,11 @@ const IngressEnv = z
     BOT_TOKEN_PARAM: z.string().startsWith('/').optional(),
     DEPLOY_COMMAND: command('/deploy'),
     TERMINATE_COMMAND: command('/terminate'),
-    ALLOWED_USERS: idList(SlackUserId),
-    ADMIN_USERS: idList(SlackUserId),
-    ALLOWED_USER_GROUPS: idList(z.string().regex(/^S[A-Z0-9]{2,20}$/, 'must be a Slack user-group id')),
+    ALLOWED_USERS: commaSeparated(SlackUserId),
+    ADMIN_USERS: commaSeparated(SlackUserId),
+    ALLOWED_USER_GROUPS: commaSeparated(
+      z.string().regex(/^S[A-Z0-9]{2,20}$/, 'must be a Slack user-group id'),
+    ),
     DEFAULT_TTL: duration('4h'),
     MAX_TTL: duration('2d'),
     /** Swapped in at send time only (local mode points it at the Slack catcher). */

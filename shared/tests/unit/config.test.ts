@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { loadConfig, requireEnv } from '../../src/config';
+import { commaSeparated, loadConfig, requireEnv } from '../../src/config';
 import { ConfigError } from '../../src/errors';
 
 describe('requireEnv', () => {
@@ -34,5 +34,18 @@ describe('loadConfig', () => {
     expect(act).toThrow(ConfigError);
     expect(act).toThrow(/Missing required environment variable EVENT_BUS_NAME/);
     expect(act).toThrow(/Invalid environment variable MAX_TTL_SECONDS/);
+  });
+});
+
+describe('commaSeparated', () => {
+  const ids = commaSeparated(z.string().regex(/^U[A-Z0-9]+$/));
+
+  it('splits, trims and drops empty entries; absent means empty', () => {
+    expect(ids.parse(' U1, U2 ,,U3 ')).toEqual(['U1', 'U2', 'U3']);
+    expect(ids.parse(undefined)).toEqual([]);
+  });
+
+  it('rejects a list with an entry its item schema refuses', () => {
+    expect(ids.safeParse('U1,not-an-id').success).toBe(false);
   });
 });
