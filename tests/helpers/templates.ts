@@ -106,6 +106,26 @@ export const resourcesOfType = (template: CfnTemplate, type: string): NamedResou
     .map(([logicalId, resource]) => ({ logicalId, resource }));
 
 /** The one resource of `type` whose `Properties[property]` equals `value`; throws if there is not exactly one. */
+/** One statement of an inline IAM policy, as the packaged template writes it. */
+export interface IamStatement {
+  Sid?: string;
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+/** A value IAM allows as one item or a list, always as a list. */
+export const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/** Every statement of every inline policy on the template's IAM roles. */
+export const roleStatements = (template: CfnTemplate): IamStatement[] =>
+  resourcesOfType(template, 'AWS::IAM::Role').flatMap(({ resource }) =>
+    asList(
+      (resource.Properties?.Policies ?? []) as { PolicyDocument: { Statement: IamStatement[] } }[],
+    ).flatMap((policy) => policy.PolicyDocument.Statement),
+  );
+
 export const resourceWithProperty = (
   template: CfnTemplate,
   type: string,

@@ -3,37 +3,24 @@
  * wired. Reads services/branch-resolver/.serverless/ as `npm run package` leaves it (stage local).
  */
 import {
+  asList,
   type CfnTemplate,
   formatFinding,
+  type IamStatement,
   PACKAGED_STAGE,
   readTemplate,
   resourcesOfType,
+  roleStatements,
   runCfnLint,
   templatePath,
 } from '../helpers/templates';
 
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-}
-
 const prefix = `branch-envs-${PACKAGED_STAGE}`;
-const asList = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 /** An ARN as written in the template: a plain string, `Fn::Sub` or `Fn::GetAtt`, flattened to text. */
 const arnText = (resource: unknown): string => JSON.stringify(resource);
 
-const statementsOf = (template: CfnTemplate): Statement[] =>
-  resourcesOfType(template, 'AWS::IAM::Role').flatMap(({ resource }) =>
-    asList((resource.Properties?.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap(
-      (policy) => policy.PolicyDocument.Statement,
-    ),
-  );
-
 const grants = (template: CfnTemplate): { action: string; resource: string }[] =>
-  statementsOf(template).flatMap((s) =>
+  roleStatements(template).flatMap((s) =>
     asList(s.Action).flatMap((action) =>
       asList(s.Resource).map((resource) => ({ action, resource: arnText(resource) })),
     ),
@@ -69,7 +56,7 @@ describe('branch-resolver template', () => {
     expect(all.length).toBeGreaterThan(0);
     expect(all.filter((g) => g.action.includes('*'))).toEqual([]);
     expect(all.filter((g) => g.resource === '"*"')).toEqual([]);
-    expect(statementsOf(template).every((s) => s.Effect === 'Allow')).toBe(true);
+    expect(roleStatements(template).every((s) => s.Effect === 'Allow')).toBe(true);
   });
 
   it('grants exactly what the resolver does', () => {
@@ -217,7 +204,7 @@ describe('branch-resolver template', () => {
     // Act
     const rule = only('AWS::Events::Rule');
     const policy = only('AWS::SQS::QueuePolicy').resource.Properties as {
-      PolicyDocument: { Statement: Statement[] };
+      PolicyDocument: { Statement: IamStatement[] };
     };
 
     // Assess

@@ -5,34 +5,20 @@
  */
 import { NOTIFIER_CONTRACTS } from '../../services/notifier/src/domain/plan';
 import {
+  asList,
   type CfnResource,
   type CfnTemplate,
   formatFinding,
+  type IamStatement,
   PACKAGED_STAGE,
   readTemplate,
   resourcesOfType,
+  roleStatements,
   runCfnLint,
   templatePath,
 } from '../helpers/templates';
 
-interface Statement {
-  Sid?: string;
-  Effect: string;
-  Action: string | string[];
-  Resource: unknown;
-  Condition?: unknown;
-}
-
 const prefix = `branch-envs-${PACKAGED_STAGE}`;
-const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
-
-const roleStatements = (template: CfnTemplate): Statement[] =>
-  resourcesOfType(template, 'AWS::IAM::Role').flatMap(({ resource }) => {
-    const policies = (resource.Properties?.Policies ?? []) as {
-      PolicyDocument: { Statement: Statement[] };
-    }[];
-    return policies.flatMap((policy) => policy.PolicyDocument.Statement);
-  });
 
 const only = (template: CfnTemplate, type: string): CfnResource => {
   const found = resourcesOfType(template, type);
@@ -42,7 +28,7 @@ const only = (template: CfnTemplate, type: string): CfnResource => {
 
 describe('notifier template', () => {
   let template: CfnTemplate;
-  let statements: Statement[];
+  let statements: IamStatement[];
 
   beforeAll(() => {
     // Prepare
@@ -60,8 +46,8 @@ describe('notifier template', () => {
 
   it('grants no wildcard action and no action on every resource', () => {
     // Act
-    const actions = statements.flatMap((s) => list(s.Action));
-    const onEverything = statements.filter((s) => list(s.Resource).includes('*'));
+    const actions = statements.flatMap((s) => asList(s.Action));
+    const onEverything = statements.filter((s) => asList(s.Resource).includes('*'));
 
     // Assess
     expect(actions.length).toBeGreaterThan(0);
@@ -71,7 +57,7 @@ describe('notifier template', () => {
 
   it('touches no EC2 and never writes or scans the deployments table', () => {
     // Act
-    const actions = statements.flatMap((s) => list(s.Action));
+    const actions = statements.flatMap((s) => asList(s.Action));
     const resources = JSON.stringify(statements.map((s) => s.Resource));
 
     // Assess
@@ -82,10 +68,10 @@ describe('notifier template', () => {
 
   it('reads exactly its three secrets, and nothing else from SSM', () => {
     // Act
-    const ssm = statements.filter((s) => list(s.Action).some((a) => a.startsWith('ssm:')));
+    const ssm = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('ssm:')));
 
     // Assess
-    expect(ssm.flatMap((s) => list(s.Action))).toEqual(['ssm:GetParameter']);
+    expect(ssm.flatMap((s) => asList(s.Action))).toEqual(['ssm:GetParameter']);
     expect(JSON.stringify(ssm[0]?.Resource)).toEqual(
       JSON.stringify(
         ['slack/bot-token', 'slack/webhook-url', 'github/token'].map((name) => ({
@@ -97,7 +83,7 @@ describe('notifier template', () => {
 
   it('limits DynamoDB to its own table and the idempotency table', () => {
     // Act
-    const dynamo = statements.filter((s) => list(s.Action).some((a) => a.startsWith('dynamodb:')));
+    const dynamo = statements.filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:')));
 
     // Assess
     expect(dynamo.map((s) => s.Resource)).toEqual([
@@ -106,7 +92,7 @@ describe('notifier template', () => {
         'Fn::Sub': `arn:\${AWS::Partition}:dynamodb:\${AWS::Region}:\${AWS::AccountId}:table/${prefix}-idempotency`,
       },
     ]);
-    expect(list(dynamo[0]?.Action ?? [])).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(asList(dynamo[0]?.Action ?? [])).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
   });
 
   it('runs one notify function on nodejs22.x with partial batch responses from its queue', () => {
@@ -152,7 +138,7 @@ describe('notifier template', () => {
   it('lets only its own rule send to its queue', () => {
     // Act
     const policy = only(template, 'AWS::SQS::QueuePolicy');
-    const statement = (policy.Properties?.PolicyDocument as { Statement: Statement[] }).Statement[0];
+    const statement = (policy.Properties?.PolicyDocument as { Statement: IamStatement[] }).Statement[0];
 
     // Assess
     expect(statement).toMatchObject({
