@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole system on this machine, in the foreground, until Ctrl-C.
- * Options: --no-schedules (or LOCAL_SCHEDULES=off), SIM_BOOT_DELAY_MS=<ms>, SIM_PHONE_HOME_URL=<url>,
+ * Options: --no-schedules (or LOCAL_SCHEDULES=off), SIM_BOOT_DELAY_MS=<ms>, SIM_PHONE_HOME=off,
  * LOCAL_PREWARM=all|http|none,
  * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state).
  */
@@ -44,7 +44,7 @@ const main = async (): Promise<void> => {
     stateDir,
     schedules: schedulesEnabled,
     bootDelayMs: bootDelay,
-    phoneHomeUrl: process.env.SIM_PHONE_HOME_URL || undefined,
+    phoneHome: process.env.SIM_PHONE_HOME !== 'off',
     prewarm,
     log,
     functionLog: terminalFunctionLog(stateDir),

@@ -14,7 +14,15 @@ export const MAX_ENTRIES_PER_PUT = 10;
  * What caused an outgoing event: the incoming event's metadata (correlation carried over, causation =
  * its eventId), or the start of a conversation with the correlation id to use (the deployId).
  */
-export type Cause = EventMetadata | { correlationId: string };
+export type Cause = Pick<EventMetadata, 'eventId' | 'correlationId'> | { correlationId: string };
+
+/**
+ * The eventId an event of `contract` caused by the event `causeEventId` gets (see {@link derivedId}).
+ * A service that must publish the same outcome from two places (a probe and a phone-home) uses it to
+ * know in advance the id the other path will use.
+ */
+export const causedEventId = (causeEventId: string, contract: Pick<EventContract, 'detailType'>, key = '') =>
+  derivedId(causeEventId, contract.detailType, key);
 
 export interface OutgoingEvent<C extends EventContract = EventContract> {
   contract: C;
@@ -49,7 +57,7 @@ export const buildEvent = <C extends EventContract>(
 ): { detailType: string; detail: DetailOf<C> } => {
   const { contract, data, cause, key } = event;
   const isEvent = 'eventId' in cause;
-  const eventId = isEvent ? derivedId(cause.eventId, contract.detailType, key ?? '') : newId(now.getTime());
+  const eventId = isEvent ? causedEventId(cause.eventId, contract, key) : newId(now.getTime());
   const metadata: EventMetadata = {
     eventId,
     schemaVersion: contract.schemaVersion,

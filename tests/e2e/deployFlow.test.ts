@@ -71,7 +71,7 @@ const waitForStatus = async (deployId: string, status: string, timeoutMs = 30_00
   const deadline = Date.now() + timeoutMs;
   let last: string | undefined;
   while (Date.now() < deadline) {
-    last = await deploymentStatus(t.stack.endpoints, deployId);
+    last = (await deploymentStatus(t.stack.endpoints, deployId))?.status;
     if (last === status) return;
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -153,6 +153,8 @@ describeIfAll('a deploy, end to end on the local stack', () => {
     const ready = await published('InstanceReady', deployId, 30_000);
     await waitForStatus(deployId, 'READY');
     expect(ready.detail.data.instanceId).toBe(launched.detail.data.instanceId);
+    // The simulated instance reads its phone-home URL and token from its user data, as bootstrap.sh does.
+    expect(ready.detail.data.detectedBy).toBe('phone_home');
     expect(String(ready.detail.data.url)).toContain(String(launched.detail.data.instanceId));
     const text = result.printed.join('\n');
     expect(text).toContain(String(ready.detail.data.url));

@@ -13,8 +13,13 @@ export interface FollowOptions {
   idleMs: number;
   pollMs?: number;
   onMessage?(message: CaughtMessage): void;
-  /** The deployment's status in the registry, when there is one to ask. */
-  statusOf?(deployId: string): Promise<string | undefined>;
+  /** The deployment's status (and URL, once READY) in the registry, when there is one to ask. */
+  statusOf?(deployId: string): Promise<RegistryView | undefined>;
+}
+
+export interface RegistryView {
+  status: string;
+  url?: string;
 }
 
 export interface FollowOutcome {
@@ -33,7 +38,7 @@ export const isTerminalMessage = (message: CaughtMessage): boolean =>
   TERMINAL_WORDS.test(message.lines.join('\n'));
 
 /** How long a terminal registry status waits for its Slack message before following stops anyway. */
-const STATUS_GRACE_MS = 3000;
+const STATUS_GRACE_MS = 5000;
 
 const fetchMessages = async (catcherUrl: string, since: number): Promise<CaughtMessage[]> => {
   const response = await fetch(`${catcherUrl}/_messages?since=${since}`);
@@ -52,6 +57,7 @@ interface FollowState {
   noRecord: boolean;
   terminalSince?: number;
   finalStatus?: string;
+  url?: string;
 }
 
 /** Takes in new catcher messages; true when one of ours ends the conversation. */
@@ -71,20 +77,29 @@ const takeMessages = (options: FollowOptions, state: FollowState, messages: Caug
   return false;
 };
 
+/** The message announcing the end has arrived: for READY, the one showing the URL; else any since. */
+const endAnnounced = (state: FollowState): boolean =>
+  state.url
+    ? state.seen.some((m) => m.lines.some((line) => line.includes(state.url ?? '')))
+    : state.lastActivity > state.notFinalAt;
+
 /**
- * True once the registry shows a final status and a message has arrived since it last showed one that
- * is not (the message announcing the end), or the grace period for that message has passed.
+ * True once the registry shows a final status and the message announcing it has arrived (messages of
+ * one deploy can arrive late and out of step with the registry: a phone-home makes READY come before
+ * the notifier has even posted "launching"), or the grace period for that message has passed.
  */
 const statusSettled = async (options: FollowOptions, state: FollowState): Promise<boolean> => {
   if (!state.deployId || !options.statusOf) return false;
-  state.finalStatus = await options.statusOf(state.deployId);
-  state.noRecord = state.finalStatus === undefined;
+  const view = await options.statusOf(state.deployId);
+  state.finalStatus = view?.status;
+  state.url = view?.status === 'READY' ? view.url : undefined;
+  state.noRecord = view === undefined;
   if (!state.finalStatus || !TERMINAL_STATUSES.has(state.finalStatus)) {
     state.notFinalAt = Date.now();
     return false;
   }
   state.terminalSince ??= Date.now();
-  return state.lastActivity > state.notFinalAt || Date.now() - state.terminalSince > STATUS_GRACE_MS;
+  return endAnnounced(state) || Date.now() - state.terminalSince > STATUS_GRACE_MS;
 };
 
 /**

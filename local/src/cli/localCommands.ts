@@ -4,6 +4,7 @@ import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dy
 import { motoClientConfig } from '../aws/moto';
 import type { StackEndpoints } from '../stack/stateFile';
 import type { CaughtMessage } from '../standins/slackCatcher';
+import type { RegistryView } from './followConversation';
 
 /** The signing secret the running stack seeded into moto SSM, read the way the ingress reads it. */
 export const readSigningSecret = async (endpoints: StackEndpoints): Promise<string> => {
@@ -45,13 +46,15 @@ export const listDeployments = async (endpoints: StackEndpoints): Promise<Deploy
 export const deploymentStatus = async (
   endpoints: StackEndpoints,
   deployId: string,
-): Promise<string | undefined> => {
+): Promise<RegistryView | undefined> => {
   const client = documentClient(endpoints);
   try {
     const result = await client.send(
       new GetCommand({ TableName: endpoints.deploymentsTable, Key: { deployId } }),
     );
-    return typeof result.Item?.status === 'string' ? result.Item.status : undefined;
+    const item = result.Item;
+    if (typeof item?.status !== 'string') return undefined;
+    return { status: item.status, ...(typeof item.url === 'string' ? { url: item.url } : {}) };
   } finally {
     client.destroy();
   }

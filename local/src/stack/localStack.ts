@@ -36,8 +36,8 @@ export interface LocalStackOptions {
   /** Start function workers ahead of the first invocation: HTTP functions, all, or none (default all). */
   prewarm?: 'all' | 'http' | 'none';
   bootDelayMs?: number;
-  /** The simulator POSTs `{instanceId, deployId, status: 'ready'}` here when an instance turns healthy. */
-  phoneHomeUrl?: string;
+  /** false: simulated instances never phone home, so only the provisioner's probes see them ready. */
+  phoneHome?: boolean;
   maxVisibilitySeconds?: number;
   bodyEncoding?: BodyEncoding;
   /** Where endpoints.json goes; undefined to write none (tests running several stacks). */
@@ -148,7 +148,7 @@ const startStandIns = async (
     await startInstanceSimulator({
       ec2: clients.ec2,
       bootDelayMs: options.bootDelayMs,
-      phoneHomeUrl: options.phoneHomeUrl,
+      phoneHome: options.phoneHome,
       print: options.log,
     }),
     stoppers,

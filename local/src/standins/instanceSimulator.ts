@@ -1,6 +1,7 @@
 import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { HEALTH_PATH } from '../config/localEnv';
 import { type Answer, type LocalServer, listen, send } from './httpServer';
+import { type PhoneHomeTarget, phoneHomeTargetOf, reportReady } from './phoneHomeClient';
 
 export interface InstanceSimulatorOptions {
   ec2: EC2Client;
@@ -9,8 +10,11 @@ export interface InstanceSimulatorOptions {
   bootDelayMs?: number;
   healthPath?: string;
   pollIntervalMs?: number;
-  /** Optional phone-home: once an instance is healthy, POST `{instanceId, deployId, status}` here once. */
-  phoneHomeUrl?: string;
+  /**
+   * Phone home as bootstrap.sh does, when the instance's user data asks for it (default true;
+   * `SIM_PHONE_HOME=off` plays instances that cannot reach the API, leaving readiness to the probes).
+   */
+  phoneHome?: boolean;
   print?(text: string): void;
 }
 
@@ -19,6 +23,8 @@ export interface SimulatedInstance {
   deployId?: string;
   branch?: string;
   firstSeen: number;
+  /** Where and how the instance reports, from the deploy.json in its user data. */
+  phoneHome?: PhoneHomeTarget;
 }
 
 export interface InstanceSimulator extends LocalServer {
@@ -76,6 +82,17 @@ class Fleet {
     return Date.now() - instance.firstSeen >= this.options.bootDelayMs;
   }
 
+  /** What cloud-init would read on the instance: the phone-home URL and token of its deploy.json. */
+  private async readUserData(entry: SimulatedInstance): Promise<void> {
+    try {
+      entry.phoneHome = await phoneHomeTargetOf(this.options.ec2, entry.instanceId);
+    } catch (error) {
+      this.options.print?.(
+        `simulator: cannot read the user data of ${entry.instanceId}: ${(error as Error).message}`,
+      );
+    }
+  }
+
   public async refresh(): Promise<void> {
     const running = await listRunning(this.options.ec2);
     const ids = new Set(running.map((i) => i.InstanceId ?? ''));
@@ -94,6 +111,7 @@ class Fleet {
         firstSeen: Date.now(),
       };
       this.known.set(id, entry);
+      void this.readUserData(entry);
       this.options.print?.(
         `simulator: ${id} (${entry.branch ?? 'no Branch tag'}) is booting; healthy in ${this.options.bootDelayMs} ms`,
       );
@@ -102,15 +120,11 @@ class Fleet {
   }
 
   private phoneHome(instance: SimulatedInstance): void {
-    const url = this.options.phoneHomeUrl;
-    if (!url || this.phoned.has(instance.instanceId)) return;
+    const target = instance.phoneHome;
+    if (!target || this.options.phoneHome === false || this.phoned.has(instance.instanceId)) return;
     this.phoned.add(instance.instanceId);
-    const body = JSON.stringify({
-      instanceId: instance.instanceId,
-      deployId: instance.deployId,
-      status: 'ready',
-    });
-    void fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body }).catch(
+    void reportReady(instance.instanceId, target).then(
+      (status) => this.options.print?.(`simulator: ${instance.instanceId} phoned home (HTTP ${status})`),
       (error: Error) =>
         this.options.print?.(`simulator: phone-home for ${instance.instanceId} failed: ${error.message}`),
     );

@@ -40,7 +40,7 @@ describe('followConversation', () => {
       timeoutMs: 10_000,
       idleMs: 500,
       pollMs: 100,
-      statusOf: async () => status,
+      statusOf: async () => (status === 'READY' ? { status, url: 'http://127.0.0.1/i-1/' } : { status }),
     });
 
     // Assess
@@ -49,6 +49,35 @@ describe('followConversation', () => {
     expect(outcome.messages.map((m) => m.lines[0])).toEqual([
       `Found branch demo-ready, launching (deploy ${deployId})`,
       `demo-ready is up at http://127.0.0.1/i-1/ (deploy ${deployId})`,
+    ]);
+  });
+
+  it('waits for the message with the URL when the registry is READY before the notifier has caught up', async () => {
+    // Prepare: READY at once (a phone-home), the notifier's messages trickle in afterwards
+    await post(responsePath, `Looking for demo-ready (deploy ${deployId})`);
+    setTimeout(() => void post(responsePath, `Launching demo-ready (deploy ${deployId})`), 300);
+    setTimeout(
+      () => void post(responsePath, `demo-ready is up at http://127.0.0.1/i-2/ (deploy ${deployId})`),
+      1200,
+    );
+
+    // Act
+    const outcome = await followConversation({
+      catcherUrl: catcher.url,
+      responsePath,
+      deployId,
+      timeoutMs: 10_000,
+      idleMs: 500,
+      pollMs: 100,
+      statusOf: async () => ({ status: 'READY', url: 'http://127.0.0.1/i-2/' }),
+    });
+
+    // Assess
+    expect(outcome.end).toBe('terminal');
+    expect(outcome.messages.map((m) => m.lines[0])).toEqual([
+      `Looking for demo-ready (deploy ${deployId})`,
+      `Launching demo-ready (deploy ${deployId})`,
+      `demo-ready is up at http://127.0.0.1/i-2/ (deploy ${deployId})`,
     ]);
   });
 
@@ -116,7 +145,7 @@ describe('followConversation', () => {
       timeoutMs: 400,
       idleMs: 100,
       pollMs: 100,
-      statusOf: async () => 'LAUNCHING',
+      statusOf: async () => ({ status: 'LAUNCHING' }),
     });
 
     // Assess

@@ -124,6 +124,9 @@ const ProvisionerEnv = z
     PROBE_INTERVAL_SECONDS: int(5, 1, 900),
     BOOT_TIMEOUT_SECONDS: int(900, 1, 86_400),
     KEEP_FAILED_INSTANCES: flag,
+    PHONE_HOME_URL: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL like https://…/phone-home' })
+      .optional(),
   })
   .superRefine((env, ctx) => {
     if ((env.AMI_ID === undefined) === (env.AMI_SSM_PARAMETER === undefined)) {
@@ -206,6 +209,7 @@ export const loadProvisionerConfig = (
         db: c.APP_DATABASE_JSON ?? undefined,
         artifacts: c.ARTIFACTS_JSON,
         artifactBucket: c.ARTIFACT_BUCKET,
+        phoneHomeUrl: c.PHONE_HOME_URL,
       }),
       readiness: {
         appUrlTemplate: c.APP_URL_TEMPLATE,

@@ -17,6 +17,19 @@ export const busName = (stage: string): string => `branch-envs-${stage}-bus`;
 /** How long DynamoDB keeps a finished record before purging it (the `ttl` attribute). */
 export const FINISHED_RECORD_RETENTION_SECONDS = 30 * 24 * 3600;
 
+/**
+ * Set by the provisioner when it claims a launch with phone-home on: the SHA-256 of the one-time
+ * token in that instance's user data (the token itself is never stored), and the InstanceLaunched
+ * event the outcome events are caused by, so a phone-home publishes the ids a probe would.
+ */
+export const PhoneHome = z
+  .object({
+    tokenSha256: z.string().regex(/^[0-9a-f]{64}$/),
+    cause: z.object({ eventId: Ulid, correlationId: Ulid }),
+  })
+  .strict();
+export type PhoneHome = z.infer<typeof PhoneHome>;
+
 export const HistoryEntry = z.object({ step: z.string(), at: IsoDateTime, note: z.string().optional() });
 
 /**
@@ -40,6 +53,7 @@ export const DeploymentRecord = z.object({
   instanceId: z.string().optional(),
   instanceType: z.string().optional(),
   url: z.string().optional(),
+  phoneHome: PhoneHome.optional(),
   createdAt: IsoDateTime,
   ttlSeconds: z.number().int().positive(),
   expiresAt: EpochSeconds,

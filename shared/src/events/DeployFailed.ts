@@ -11,6 +11,8 @@ export const FailureReason = z.enum([
   'launch_error',
   'boot_timeout',
   'instance_stopped',
+  /** The instance itself reported (phone-home) that a boot step failed; the message names the step. */
+  'boot_failed',
   'config_error',
 ]);
 export type FailureReason = z.infer<typeof FailureReason>;

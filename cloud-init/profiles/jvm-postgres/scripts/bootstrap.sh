@@ -10,19 +10,23 @@ readonly lib=/usr/local/libexec/branch-envs
 readonly status_file=/var/lib/branch-envs/status.json
 step=boot
 
-# report <status>: publish the status, and phone home once the boot has ended either way.
+# report <status>: publish the status, and phone home once the boot has ended either way. The
+# token goes to curl on stdin (`--header @-`), so it never shows in a process list.
 report() {
-  local url body
+  local url body instance
   install -d -m 0755 "${status_file%/*}"
   jq -cn --arg status "$1" --arg step "$step" '{status: $status, step: $step}' >"$status_file.tmp"
   mv -f "$status_file.tmp" "$status_file"
   echo "branch-envs: $1 (step $step)"
   url=$(jq -r '.phoneHomeUrl // empty' "$BRANCH_ENVS_DEPLOY_JSON")
   [[ -n $url && $1 != booting ]] || return 0
-  body=$(jq -c --arg status "$1" --arg step "$step" --arg instance "$(cloud-init query v1.instance_id || true)" \
-    '{deployId: .deployId, instanceId: $instance, status: $status, step: $step}' "$BRANCH_ENVS_DEPLOY_JSON")
-  curl --silent --show-error --fail --max-time 10 --retry 5 --retry-all-errors \
-    --header 'Content-Type: application/json' --data-binary "$body" --url "$url" >/dev/null ||
+  instance=$(cloud-init query v1.instance_id || true)
+  body=$(jq -c --arg status "$1" --arg step "$step" --arg instance "$instance" \
+    '{deployId: .deployId, status: $status, step: $step} + (if $instance == "" then {} else {instanceId: $instance} end)' \
+    "$BRANCH_ENVS_DEPLOY_JSON")
+  jq -r '"Authorization: Bearer " + .phoneHomeToken' "$BRANCH_ENVS_DEPLOY_JSON" |
+    curl --silent --show-error --fail --max-time 10 --retry 5 --retry-all-errors --header @- \
+      --header 'Content-Type: application/json' --data-binary "$body" --url "$url" >/dev/null ||
     echo "branch-envs: phone-home failed" >&2
 }
 

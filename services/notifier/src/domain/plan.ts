@@ -75,8 +75,14 @@ export type Plan = StatePlan | NoticePlan;
 
 const description = (text: string): string => (text.length <= 140 ? text : `${text.slice(0, 139)}…`);
 
+/** The branch's own boot went wrong ('failure'), or the launch never got that far ('error'). */
+const BRANCH_FAILURES: ReadonlySet<DeployFailed['data']['reason']> = new Set([
+  'boot_timeout',
+  'instance_stopped',
+  'boot_failed',
+]);
 const failureState = (reason: DeployFailed['data']['reason']): GithubState =>
-  reason === 'boot_timeout' || reason === 'instance_stopped' ? 'failure' : 'error';
+  BRANCH_FAILURES.has(reason) ? 'failure' : 'error';
 
 type EventOf<T extends NotifierEvent['detailType']> = Extract<NotifierEvent, { detailType: T }>;
 type Planners = { [T in NotifierEvent['detailType']]: (event: EventOf<T>, now: Date) => Plan };

@@ -251,7 +251,7 @@ describe('GitHub Deployments', () => {
   it('marks a failed boot as failure and a configuration problem as error', async () => {
     // Prepare
     const states: string[] = [];
-    for (const reason of ['boot_timeout', 'config_error'] as const) {
+    for (const reason of ['boot_timeout', 'boot_failed', 'config_error'] as const) {
       const story = deploymentStory();
       const github = recordingGithub();
       const ports = fakePorts({ github: github.github });
@@ -263,7 +263,7 @@ describe('GitHub Deployments', () => {
     }
 
     // Assess
-    expect(states).toEqual(['failure', 'error']);
+    expect(states).toEqual(['failure', 'failure', 'error']);
   });
 });
 

@@ -96,3 +96,15 @@ export const instanceStoppedFailure = (
   message: `The instance ${context.instanceId} is ${state} before the app became healthy.`,
   hints: debugHints(context.instanceId, context.region, { kept: context.kept && state === 'stopped' }),
 });
+
+/** The instance reported (phone-home) that a boot step failed; the step comes from the instance. */
+export const bootFailedFailure = (
+  context: { instanceId: string; region: string; kept: boolean },
+  step: string | undefined,
+): Failure => ({
+  reason: 'boot_failed',
+  message:
+    `The instance ${context.instanceId} reports that its boot failed` +
+    `${step ? ` at step "${step}"` : ''}; the app was never started or never became healthy.`,
+  hints: debugHints(context.instanceId, context.region, { kept: context.kept }),
+});

@@ -1,7 +1,11 @@
+import type { TransitionUpdates } from '@branch-envs/shared/deployments/repository';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
+import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
+import { causedEventId } from '@branch-envs/shared/publish';
 import { STEPS, stepTime } from './history';
 import type { Outgoing } from './outgoing';
+import { newPhoneHomeToken, tokenSha256 } from './phoneHomeToken';
 import type {
   AppSettings,
   LaunchedInstance,
@@ -46,7 +50,8 @@ export const launchSpecFor = async (
   ports: Pick<ProvisionerPorts, 'artifactLinks' | 'images' | 'profile'>,
 ): Promise<LaunchSpec> => {
   assertValidBranchName(data.branch);
-  const input = await userDataInputFor(data, app, ports.artifactLinks);
+  const token = app.phoneHomeUrl ? newPhoneHomeToken() : undefined;
+  const input = await userDataInputFor(data, app, ports.artifactLinks, token);
   const userData = renderUserData(await ports.profile(), input);
   const image = await ports.images.current();
   return {
@@ -55,8 +60,27 @@ export const launchSpecFor = async (
     rootDeviceName: image.rootDeviceName,
     userDataBase64: userData.base64,
     tags: launchTags(data, expiresAt),
+    ...(token ? { phoneHomeTokenSha256: tokenSha256(token) } : {}),
   };
 };
+
+/**
+ * What the claim records for a phone-home: the token's hash, and the InstanceLaunched event the
+ * outcome is caused by (its id is derived from BranchResolved's, so it is known before it exists).
+ * Only the claim's winner launches, so the hash stored is the one of the token its instance holds.
+ */
+export const phoneHomeClaim = (detail: BranchResolved, spec: LaunchSpec): TransitionUpdates =>
+  spec.phoneHomeTokenSha256
+    ? {
+        phoneHome: {
+          tokenSha256: spec.phoneHomeTokenSha256,
+          cause: {
+            eventId: causedEventId(detail.metadata.eventId, InstanceLaunched),
+            correlationId: detail.metadata.correlationId,
+          },
+        },
+      }
+    : {};
 
 /**
  * Tells the world the instance exists (InstanceLaunched) and starts the readiness loop: the first

@@ -6,7 +6,7 @@ import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
 import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
 import { InstanceReady } from '@branch-envs/shared/events/InstanceReady';
 import { InstanceTerminated } from '@branch-envs/shared/events/InstanceTerminated';
-import type { Publisher } from '@branch-envs/shared/publish';
+import type { Cause, Publisher } from '@branch-envs/shared/publish';
 import { type Failure, withinLimits } from './failures';
 import type { LaunchedInstance } from './ports';
 import type { QuotaVerdict } from './quota';
@@ -84,10 +84,11 @@ export const outgoing = (publisher: Publisher) => ({
   },
 
   async ready(
-    cause: EventMetadata,
+    cause: Cause,
     record: DeploymentRecord,
     instanceId: string,
     url: string,
+    detectedBy: InstanceReady['data']['detectedBy'],
   ): Promise<void> {
     await publisher.publish([
       {
@@ -99,7 +100,7 @@ export const outgoing = (publisher: Publisher) => ({
           instanceId,
           url,
           expiresAt: record.expiresAt,
-          detectedBy: 'probe',
+          detectedBy,
           replyTo: record.replyTo,
         },
       },
@@ -107,7 +108,7 @@ export const outgoing = (publisher: Publisher) => ({
   },
 
   async failed(
-    cause: EventMetadata,
+    cause: Cause,
     subject: Subject,
     failure: Failure,
     extra: { instanceId?: string; instanceKept?: boolean } = {},

@@ -23,6 +23,8 @@ export interface LaunchSpec {
   rootDeviceName: string;
   userDataBase64: string;
   tags: Readonly<Record<string, string>>;
+  /** SHA-256 of the phone-home token in the user data, when phone-home is on. */
+  phoneHomeTokenSha256?: string;
 }
 
 export interface LaunchedInstance {
@@ -102,6 +104,8 @@ export interface AppSettings {
   artifacts: readonly ArtifactSpec[];
   /** When set, BranchResolved must name this bucket (the one the role may read). */
   artifactBucket?: string;
+  /** Phone-home on: the route's base URL; each instance reports to `<base>/<deployId>`. */
+  phoneHomeUrl?: string;
 }
 
 export interface LaunchSettings {

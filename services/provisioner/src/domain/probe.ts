@@ -1,23 +1,19 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
-import { TransitionConflictError } from '@branch-envs/shared/errors';
-import { buildAppUrl, healthUrl } from './appUrl';
-import { bootTimeoutFailure, debugHints, type Failure, instanceStoppedFailure } from './failures';
-import { failedStep, recordedFailure, STEPS } from './history';
-import { outgoing } from './outgoing';
-import type { InstanceObservation, Log, ProberPorts, ReadinessSettings } from './ports';
+import { bootTimeoutFailure, debugHints, instanceStoppedFailure } from './failures';
+import { recordedFailure } from './history';
+import type { Log, ProberPorts, ReadinessSettings } from './ports';
 import type { ProbeMessage } from './probeMessage';
+import { createReadinessSteps, detectedByOf, type ReadinessOutcome } from './readiness';
 import { MAX_SQS_DELAY_SECONDS } from './settings';
 
 /** What one probe did; the handler logs it and the bench counts it. */
-export type ProbeOutcome = 'ready' | 'waiting' | 'failed' | 'terminated' | 'ignored' | 'republished';
+export type ProbeOutcome = ReadinessOutcome;
 
 export interface ProbeContext {
   /** SQS delivered this message before (ApproximateReceiveCount > 1): an earlier try may have died midway. */
   redelivered: boolean;
   log: Log;
 }
-
-type AppCheck = { ready: true; url: string } | { ready: false; last: string; url?: string };
 
 /** States from which the instance will not come back by itself; the last two mean it is gone. */
 const STOPPED_STATES = new Set(['stopping', 'stopped', 'shutting-down', 'terminated']);
@@ -48,7 +44,7 @@ export const nextDelay = (
  */
 export const createProber = (ports: ProberPorts, settings: ReadinessSettings) => {
   const { repository, instances } = ports;
-  const events = outgoing(ports.publisher);
+  const steps = createReadinessSteps(ports, settings);
 
   const handle = async (message: ProbeMessage, context: ProbeContext): Promise<ProbeOutcome> => {
     const record = await repository.get(message.deployId);
@@ -79,39 +75,22 @@ export const createProber = (ports: ProberPorts, settings: ReadinessSettings) =>
       const kept = settings.keepFailedInstances && !gone;
       const context = { instanceId: message.instanceId, region: settings.region, kept };
       log.warn('The instance stopped before the app became healthy', { state: observation.state });
-      return fail(message, record, instanceStoppedFailure(context, observation.state), {
+      return steps.fail(message, record, instanceStoppedFailure(context, observation.state), {
         kept,
         terminate: !kept && !gone,
       });
     }
-    const check = await checkApp(message.instanceId, observation);
-    if (check.ready) return markReady(message, check.url);
+    const check = await steps.checkApp(message.instanceId, observation);
+    if (check.ready) return steps.markReady(message, check.url, 'probe');
     if (ports.now().getTime() >= Date.parse(message.deadline)) {
-      const context = {
-        instanceId: message.instanceId,
-        region: settings.region,
-        kept: settings.keepFailedInstances,
-      };
+      const kept = settings.keepFailedInstances;
+      const context = { instanceId: message.instanceId, region: settings.region, kept };
       const failure = bootTimeoutFailure({ ...context, appUrl: check.url }, settings, check.last);
       log.warn('The app did not become healthy in time', { last: check.last, attempt: message.attempt });
-      const kept = settings.keepFailedInstances;
-      return fail(message, record, failure, { kept, terminate: !kept });
+      return steps.fail(message, record, failure, { kept, terminate: !kept });
     }
     await next(message, check.last);
     return 'waiting';
-  };
-
-  const checkApp = async (instanceId: string, observation: InstanceObservation): Promise<AppCheck> => {
-    if (observation.state === 'missing')
-      return { ready: false, last: 'the instance is not visible in EC2 yet' };
-    if (observation.state !== 'running')
-      return { ready: false, last: `the instance is ${observation.state}` };
-    const built = buildAppUrl(settings.appUrlTemplate, { instanceId, ...observation });
-    if ('missing' in built) return { ready: false, last: `the instance has no ${built.missing} yet` };
-    const result = await ports.health.check(healthUrl(built.url, settings.healthPath));
-    return result.healthy
-      ? { ready: true, url: built.url }
-      : { ready: false, last: result.observation, url: built.url };
   };
 
   const next = async (message: ProbeMessage, last: string): Promise<void> => {
@@ -125,70 +104,17 @@ export const createProber = (ports: ProberPorts, settings: ReadinessSettings) =>
     );
   };
 
-  const markReady = async (message: ProbeMessage, url: string): Promise<ProbeOutcome> => {
-    let record: DeploymentRecord;
-    try {
-      record = await repository.transition(message.deployId, {
-        to: 'READY',
-        from: ['RUNNING'],
-        step: STEPS.ready,
-        at: ports.now(),
-        note: url,
-        set: { url },
-      });
-    } catch (error) {
-      if (!(error instanceof TransitionConflictError)) throw error;
-      return afterConflict(message);
-    }
-    await events.ready(message.cause, record, message.instanceId, url);
-    return 'ready';
-  };
-
-  /** Ends the deployment as FAILED, then terminates the instance unless it is kept or already gone. */
-  const fail = async (
-    message: ProbeMessage,
-    record: DeploymentRecord,
-    failure: Failure,
-    instance: { kept: boolean; terminate: boolean },
-  ): Promise<ProbeOutcome> => {
-    try {
-      await repository.transition(message.deployId, {
-        to: 'FAILED',
-        from: ['RUNNING'],
-        step: failedStep(failure.reason),
-        note: failure.message,
-        at: ports.now(),
-      });
-    } catch (error) {
-      if (!(error instanceof TransitionConflictError)) throw error;
-      return afterConflict(message);
-    }
-    if (instance.terminate) await instances.terminate(message.instanceId);
-    await events.failed(message.cause, record, failure, {
-      instanceId: message.instanceId,
-      instanceKept: instance.kept,
-    });
-    return 'failed';
-  };
-
-  /** Lost a conditional write: only a terminate can have won it, and then the instance goes now. */
-  const afterConflict = async (message: ProbeMessage): Promise<ProbeOutcome> => {
-    const current = await repository.get(message.deployId);
-    if (current?.status !== 'TERMINATING') return 'ignored';
-    await instances.terminate(message.instanceId);
-    return 'terminated';
-  };
-
+  /** The outcome of a finished deployment again, for a redelivered probe (same eventId: deduplicated). */
   const republish = async (message: ProbeMessage, record: DeploymentRecord): Promise<ProbeOutcome> => {
     if (record.status === 'READY' && record.url) {
-      await events.ready(message.cause, record, message.instanceId, record.url);
+      await steps.events.ready(message.cause, record, message.instanceId, record.url, detectedByOf(record));
       return 'republished';
     }
     const failure = recordedFailure(record);
     if (!failure) return 'ignored';
     const kept = settings.keepFailedInstances;
     const hints = debugHints(message.instanceId, settings.region, { kept });
-    await events.failed(
+    await steps.events.failed(
       message.cause,
       record,
       { ...failure, hints },

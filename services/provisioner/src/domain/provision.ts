@@ -3,7 +3,7 @@ import { TransitionConflictError } from '@branch-envs/shared/errors';
 import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { type Failure, isLaunchError, launchFailure, preparationFailure } from './failures';
 import { failedStep, recordedFailure, STEPS, wasClaimed } from './history';
-import { announceLaunch, launchSpecFor } from './launch';
+import { announceLaunch, launchSpecFor, phoneHomeClaim } from './launch';
 import { launchAttempts, launchWithFallback } from './launchPlan';
 import { outgoing } from './outgoing';
 import type { LaunchedInstance, LaunchSpec, Log, ProvisionerPorts } from './ports';
@@ -85,6 +85,7 @@ export const createProvisioner = (ports: ProvisionerPorts, settings: ProvisionSe
         from: ['RESOLVED'],
         step: STEPS.launching,
         at: ports.now(),
+        set: phoneHomeClaim(job.detail, spec),
       });
     } catch (error) {
       if (!(error instanceof TransitionConflictError)) throw error;

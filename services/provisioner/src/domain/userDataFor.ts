@@ -45,6 +45,7 @@ export const userDataInputFor = async (
   data: Resolved,
   settings: AppSettings,
   links: ArtifactLinks,
+  phoneHomeToken?: string,
 ): Promise<UserDataInput> => {
   const matched = matchArtifacts(data, settings);
   const artifacts: ArtifactInput[] = await Promise.all(
@@ -65,5 +66,12 @@ export const userDataInputFor = async (
     healthPath: settings.healthPath,
     appPort: settings.port,
     ...(settings.db ? { db: settings.db } : {}),
+    ...(settings.phoneHomeUrl && phoneHomeToken
+      ? { phoneHome: { url: phoneHomeUrlFor(settings.phoneHomeUrl, data.deployId), token: phoneHomeToken } }
+      : {}),
   };
 };
+
+/** Where one deployment's instance reports: the route's base URL and the deployId as its last segment. */
+export const phoneHomeUrlFor = (base: string, deployId: string): string =>
+  `${base.replace(/\/+$/, '')}/${encodeURIComponent(deployId)}`;

@@ -1,4 +1,3 @@
-import { gunzipSync } from 'node:zlib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DescribeInstanceAttributeCommand,
@@ -25,6 +24,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
+import { userDataFromBase64 } from '@branch-envs/shared/userData';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from '../../../../shared/tests/helpers/factories';
 import { motoConfig, uniqueName } from '../../../../tests/helpers/aws';
@@ -275,6 +275,5 @@ export const userDataText = async (ec2: EC2Client, instanceId: string): Promise<
   const out = await ec2.send(
     new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'userData' }),
   );
-  const payload = Buffer.from(out.UserData?.Value ?? '', 'base64');
-  return (payload[0] === 0x1f && payload[1] === 0x8b ? gunzipSync(payload) : payload).toString('utf8');
+  return userDataFromBase64(out.UserData?.Value ?? '');
 };

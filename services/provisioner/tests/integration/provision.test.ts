@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeVolumesCommand } from '@aws-sdk/client-ec2';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
-import { parse } from 'yaml';
+import { deployDocumentOf } from '@branch-envs/shared/userData';
 import { uniqueName } from '../../../../tests/helpers/aws';
 import { deliver, ec2Faults } from '../helpers/ec2Faults';
 import { resolvedDetail } from '../helpers/factories';
@@ -87,9 +87,7 @@ describe('provisioning on moto', () => {
     const schema = schemaCheck(text);
     expect(schema.output).toMatch(/^Valid (schema|cloud-config)/m);
     expect(schema.status).toBe(0);
-    const cloudConfig = parse(text) as { write_files: { path: string; content: string }[] };
-    const deployJson = cloudConfig.write_files.find((f) => f.path === '/etc/branch-envs/deploy.json');
-    expect(JSON.parse(deployJson?.content ?? '{}')).toMatchObject({
+    expect(deployDocumentOf(text)).toMatchObject({
       deployId: detail.data.deployId,
       branch,
       artifacts: [

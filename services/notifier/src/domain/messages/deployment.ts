@@ -111,6 +111,7 @@ const FAILURE_WORDS: Record<Failed['reason'], string> = {
   launch_error: 'EC2 would not launch the instance',
   boot_timeout: 'the app did not become healthy in time',
   instance_stopped: 'the instance stopped while booting',
+  boot_failed: 'a step of the boot failed on the instance',
   config_error: 'the provisioner is misconfigured',
 };
 

@@ -55,8 +55,12 @@ export interface UserDataInput {
   /** Loopback port the app listens on; nginx proxies port 80 to it. */
   appPort: number;
   db?: DatabaseInput;
-  /** When set, the instance POSTs `{deployId, instanceId, status, step}` here when ready or failed. */
-  phoneHomeUrl?: string;
+  /**
+   * When set, the instance POSTs `{deployId, instanceId, status, step}` to `url` once its boot has
+   * ended, ready or failed, with `Authorization: Bearer <token>`. The token is this deployment's
+   * alone (the provisioner keeps only its hash).
+   */
+  phoneHome?: { url: string; token: string };
 }
 
 /**
@@ -73,6 +77,7 @@ export interface DeployDocument {
   healthPath: string;
   appPort: number;
   phoneHomeUrl: string | null;
+  phoneHomeToken: string | null;
   artifacts: { name: string; url: string; sha256: string | null; dest: string }[];
   db: Required<DatabaseInput> | null;
   env: Record<string, string>;
@@ -87,6 +92,8 @@ const ABSOLUTE_PATH = /^(?:\/[A-Za-z0-9_][A-Za-z0-9._-]*)+$/;
 const HTTP_URL = /^https?:\/\/[\x21-\x7e]+$/;
 /** s3:// URIs carry the key as is, and keys hold branch names: any text git allows in one. */
 const S3_URI = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/.+$/s;
+/** A phone-home token: 32 random bytes, base64url (43 characters). */
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const RESERVED_ENV_PREFIX = 'BRANCH_ENVS_';
 const SQL_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -120,8 +127,8 @@ export function toDeployDocument(input: UserDataInput): DeployDocument {
     ownerName: safeText(input.ownerName, 'ownerName'),
     healthPath: matching(input.healthPath, HEALTH_PATH, 'healthPath'),
     appPort: checkPort(input.appPort),
-    phoneHomeUrl:
-      input.phoneHomeUrl === undefined ? null : matching(input.phoneHomeUrl, HTTP_URL, 'phoneHomeUrl'),
+    phoneHomeUrl: input.phoneHome ? matching(input.phoneHome.url, HTTP_URL, 'phoneHome.url') : null,
+    phoneHomeToken: input.phoneHome ? matching(input.phoneHome.token, TOKEN, 'phoneHome.token') : null,
     artifacts,
     db: input.db === undefined ? null : checkDatabase(input.db, artifacts),
     env: checkEnv(input.env),

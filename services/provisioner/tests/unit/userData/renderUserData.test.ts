@@ -361,7 +361,16 @@ describe('renderUserData refusing unsafe input', () => {
     ['a privileged app port', { appPort: 80 }, 'appPort'],
     ['a fractional app port', { appPort: 8080.5 }, 'appPort'],
     ['a health path without a leading slash', { healthPath: 'health' }, 'healthPath'],
-    ['a phone-home URL that is not http(s)', { phoneHomeUrl: 'file:///etc/passwd' }, 'phoneHomeUrl'],
+    [
+      'a phone-home URL that is not http(s)',
+      { phoneHome: { url: 'file:///etc/passwd', token: 'a'.repeat(43) } },
+      'phoneHome.url',
+    ],
+    [
+      'a phone-home token that is not 32 bytes of base64url',
+      { phoneHome: { url: 'https://example.com/phone-home/x', token: 'short; rm -rf /' } },
+      'phoneHome.token',
+    ],
     ['a database name that is not a plain SQL name', { db: { name: 'a;b', owner: 'o' } }, 'db.name'],
     [
       'a dump artifact that does not exist',

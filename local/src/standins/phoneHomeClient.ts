@@ -1,0 +1,50 @@
+import { DescribeInstanceAttributeCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { deployDocumentOf, userDataFromBase64 } from '@branch-envs/shared/userData';
+
+export interface PhoneHomeTarget {
+  deployId: string;
+  url: string;
+  token: string;
+}
+
+/** The phone-home of an instance's deploy.json, read from its user data as cloud-init would; undefined when off. */
+export const phoneHomeTargetOf = async (
+  ec2: EC2Client,
+  instanceId: string,
+): Promise<PhoneHomeTarget | undefined> => {
+  const out = await ec2.send(
+    new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'userData' }),
+  );
+  const document = deployDocumentOf(userDataFromBase64(out.UserData?.Value ?? ''));
+  const { deployId, phoneHomeUrl, phoneHomeToken } = document ?? {};
+  if (typeof phoneHomeUrl !== 'string' || typeof phoneHomeToken !== 'string') return undefined;
+  return { deployId: String(deployId), url: phoneHomeUrl, token: phoneHomeToken };
+};
+
+const RETRIES = 5;
+
+/**
+ * What bootstrap.sh's `report ready` sends: the status JSON with the bearer token, retried with
+ * backoff (1, 2, 4, 8, 16 s, like `curl --retry 5 --retry-all-errors`) on anything but a 2xx.
+ */
+export const reportReady = async (
+  instanceId: string,
+  target: PhoneHomeTarget,
+  options: { retryDelayMs?: number } = {},
+): Promise<number> => {
+  const body = JSON.stringify({ deployId: target.deployId, instanceId, status: 'ready', step: 'start-app' });
+  let status = 0;
+  for (let attempt = 0; attempt <= RETRIES; attempt += 1) {
+    if (attempt > 0)
+      await new Promise((r) => setTimeout(r, (options.retryDelayMs ?? 1000) * 2 ** (attempt - 1)));
+    const response = await fetch(target.url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
+      body,
+      signal: AbortSignal.timeout(10_000),
+    }).catch(() => undefined);
+    status = response?.status ?? 0;
+    if (response?.ok) return status;
+  }
+  throw new Error(`no 2xx after ${RETRIES + 1} tries (last: ${status || 'no answer'})`);
+};

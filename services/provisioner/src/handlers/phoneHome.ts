@@ -1,0 +1,11 @@
+import { loadProvisionerConfig } from '../config';
+import { createPhoneHome } from '../domain/phoneHome';
+import { createPhoneHomeHandler } from './createPhoneHomeHandler';
+import { createClients, proberPorts } from './wiring';
+
+/** The Lambda entry point of `POST /phone-home/{deployId}`: config and clients once per cold start. */
+const config = loadProvisionerConfig();
+
+export const handler = createPhoneHomeHandler({
+  phoneHome: createPhoneHome(proberPorts(config, createClients(config)), config.settings.readiness),
+});
