@@ -58,6 +58,10 @@ export class VirtualQueue implements ProbeScheduler {
   public next(): { visibleAt: number; body: string } | undefined {
     return this.items.shift();
   }
+
+  public peek(): { visibleAt: number; body: string } | undefined {
+    return this.items[0];
+  }
 }
 
 export const percentile = (values: number[], p: number): number => {

@@ -12,7 +12,11 @@
  *     clock, with a poller playing Lambda's event source mapping (short polls every 100 ms, batches
  *     of up to 10 handled by one invocation).
  *
- *   npx tsx bench/provisioner/readiness.ts [--trials 24] [--interval 5] [--pickup-ms 100] [--real 3]
+ *   - `--phone-home`: the instance also reports ready (POST /phone-home/{deployId}, the real HTTP
+ *     handler on loopback, URL and token read back from the user data in moto) the moment its app
+ *     turns healthy, as bootstrap.sh does; the probes go on beside it.
+ *
+ *   npx tsx bench/provisioner/readiness.ts [--trials 24] [--interval 5] [--pickup-ms 100] [--real 3] [--phone-home]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,9 +28,11 @@ import { logger } from '@branch-envs/shared/observability';
 import { startMoto } from '../../local/src/aws/moto';
 import { toSqsEvent } from '../../local/src/runner/sqsEvent';
 import type { ProvisionerConfig } from '../../services/provisioner/src/config';
+import { createPhoneHome } from '../../services/provisioner/src/domain/phoneHome';
 import type { ProbeScheduler } from '../../services/provisioner/src/domain/ports';
 import { createProber } from '../../services/provisioner/src/domain/probe';
 import { createProvisioner } from '../../services/provisioner/src/domain/provision';
+import { createPhoneHomeHandler } from '../../services/provisioner/src/handlers/createPhoneHomeHandler';
 import { createProbeHandler } from '../../services/provisioner/src/handlers/createProbeHandler';
 import { createProvisionHandler } from '../../services/provisioner/src/handlers/createProvisionHandler';
 import { type Clients, proberPorts, provisionerPorts } from '../../services/provisioner/src/handlers/wiring';
@@ -41,6 +47,7 @@ import {
 } from '../../services/provisioner/tests/helpers/motoStack';
 import { lambdaContext, sqsEvent, sqsRecordFor } from '../../shared/tests/helpers/factories';
 import { Clock, healthyOffsetsMs, startApp, summarize, timingPublisher, VirtualQueue } from './kit';
+import { reporterFor, startRoute } from './phoneHome';
 
 const { values: args } = parseArgs({
   options: {
@@ -48,8 +55,10 @@ const { values: args } = parseArgs({
     interval: { type: 'string', default: '5' },
     'pickup-ms': { type: 'string', default: '100' },
     real: { type: 'string', default: '0' },
+    'phone-home': { type: 'boolean', default: false },
   },
 });
+const PHONE_HOME = args['phone-home'];
 const TRIALS = Number(args.trials);
 const INTERVAL = Number(args.interval);
 const PICKUP_MS = Number(args['pickup-ms']);
@@ -61,6 +70,7 @@ logger.setLogLevel('SILENT');
 interface Wiring {
   provision: ReturnType<typeof createProvisionHandler>;
   probe: ReturnType<typeof createProbeHandler>;
+  phoneHome: ReturnType<typeof createPhoneHomeHandler>;
   readyAt: Map<string, number>;
 }
 
@@ -84,12 +94,14 @@ const wire = (
     { ...proberBase, publisher, now: clock, probes: probes ?? proberBase.probes },
     config.settings.readiness,
   );
+  const phoneHome = createPhoneHome({ ...proberBase, publisher, now: clock }, config.settings.readiness);
   return {
     provision: createProvisionHandler({
       provisioner,
       persistenceStore: idempotencyStore(config.idempotencyTable, clients.dynamo),
     }),
     probe: createProbeHandler({ prober }),
+    phoneHome: createPhoneHomeHandler({ phoneHome }),
     readyAt,
   };
 };
@@ -105,51 +117,79 @@ const launch = async (wiring: Wiring, clients: Clients) => {
   return { deployId: detail.data.deployId, instanceId: instance.InstanceId };
 };
 
-const envFor = (template: string) => ({
+const envFor = (template: string, phoneHomeUrl: string) => ({
   APP_URL_TEMPLATE: template,
+  PHONE_HOME_URL: PHONE_HOME ? phoneHomeUrl : undefined,
   PROBE_INTERVAL_SECONDS: String(INTERVAL),
   BOOT_TIMEOUT_SECONDS: '900',
   MAX_LIVE_TOTAL: '100000',
 });
 
+interface SimulatedRun {
+  clients: Clients;
+  clock: Clock;
+  queue: VirtualQueue;
+  wiring: Wiring;
+  app: Awaited<ReturnType<typeof startApp>>;
+}
+
+/** Runs one probe message the way Lambda's poller would, once its delay (and the pickup) has passed. */
+const runProbe = async (run: SimulatedRun, item: { visibleAt: number; body: string }, n: number) => {
+  run.clock.skipTo(item.visibleAt + PICKUP_MS);
+  const message: Message = {
+    MessageId: `m-${n}`,
+    ReceiptHandle: 'r',
+    Body: item.body,
+    Attributes: { ApproximateReceiveCount: '1' },
+  };
+  const started = Date.now();
+  await run.wiring.probe(toSqsEvent([message], QUEUE_ARN, 'eu-north-1'), lambdaContext('probe'));
+  return Date.now() - started;
+};
+
+/** One deployment, from launch to InstanceReady, with the app turning healthy `offset` ms after launch. */
+const simulatedTrial = async (run: SimulatedRun, offset: number) => {
+  const { deployId, instanceId } = await launch(run.wiring, run.clients);
+  const report = PHONE_HOME ? await reporterFor(run.clients, deployId, instanceId) : undefined;
+  const healthyAt = run.clock.now() + offset;
+  run.app.healthyAt.set(instanceId, healthyAt);
+  let probes = 0;
+  let phoned = 0;
+  let busyMs = 0;
+  while (!run.wiring.readyAt.has(deployId)) {
+    const due = run.queue.peek();
+    if (report && phoned === 0 && (!due || due.visibleAt + PICKUP_MS >= healthyAt)) {
+      // The app is healthy before the next probe is due: the instance reports at that moment.
+      run.clock.skipTo(healthyAt);
+      phoned = await report().then(() => 1);
+      continue;
+    }
+    const item = run.queue.next();
+    if (!item) throw new Error(`the probe loop of ${deployId} stopped before READY`);
+    busyMs += await runProbe(run, item, probes);
+    probes += 1;
+  }
+  return {
+    healthyAfterS: offset / 1000,
+    probes,
+    invocations: 1 + probes + phoned,
+    delayMs: (run.wiring.readyAt.get(deployId) ?? Number.NaN) - healthyAt,
+    meanProbeMs: Math.round(busyMs / Math.max(1, probes)),
+  };
+};
+
 /** One deployment at a time; the virtual clock skips each SQS delay and adds the poller's pickup. */
 const simulated = async (clients: Clients, platform: MotoPlatform) => {
   const clock = new Clock();
-  const app = await startApp(clock.now);
+  const [app, route] = await Promise.all([startApp(clock.now), startRoute()]);
   const queue = new VirtualQueue(clock);
-  const wiring = wire(motoConfigFor(platform, envFor(app.template)), clients, clock.now, queue);
+  const wiring = wire(motoConfigFor(platform, envFor(app.template, route.url)), clients, clock.now, queue);
+  route.bind(wiring.phoneHome);
+  const run: SimulatedRun = { clients, clock, queue, wiring, app };
   const trials = [];
-  for (const offset of healthyOffsetsMs(TRIALS)) {
-    const { deployId, instanceId } = await launch(wiring, clients);
-    const healthyAt = clock.now() + offset;
-    app.healthyAt.set(instanceId, healthyAt);
-    let probes = 0;
-    let busyMs = 0;
-    while (!wiring.readyAt.has(deployId)) {
-      const item = queue.next();
-      if (!item) throw new Error(`the probe loop of ${deployId} stopped before READY`);
-      clock.skipTo(item.visibleAt + PICKUP_MS);
-      const message: Message = {
-        MessageId: `m-${probes}`,
-        ReceiptHandle: 'r',
-        Body: item.body,
-        Attributes: { ApproximateReceiveCount: '1' },
-      };
-      const started = Date.now();
-      await wiring.probe(toSqsEvent([message], QUEUE_ARN, 'eu-north-1'), lambdaContext('probe'));
-      busyMs += Date.now() - started;
-      probes += 1;
-    }
-    const delayMs = (wiring.readyAt.get(deployId) ?? Number.NaN) - healthyAt;
-    trials.push({
-      healthyAfterS: offset / 1000,
-      probes,
-      invocations: 1 + probes,
-      delayMs,
-      meanProbeMs: Math.round(busyMs / probes),
-    });
-  }
+  for (const offset of healthyOffsetsMs(TRIALS)) trials.push(await simulatedTrial(run, offset));
   app.close();
+  await route.close();
   return {
     trials,
     ...summarize(
@@ -161,11 +201,19 @@ const simulated = async (clients: Clients, platform: MotoPlatform) => {
 
 /** N deployments at once on the wall clock, through moto's SQS with its real delays. */
 const realTime = async (clients: Clients, platform: MotoPlatform) => {
-  const app = await startApp(Date.now);
-  const wiring = wire(motoConfigFor(platform, envFor(app.template)), clients, Date.now);
+  const [app, route] = await Promise.all([startApp(Date.now), startRoute()]);
+  const wiring = wire(motoConfigFor(platform, envFor(app.template, route.url)), clients, Date.now);
+  route.bind(wiring.phoneHome);
   const launched = await Promise.all(Array.from({ length: REAL }, () => launch(wiring, clients)));
   const healthyAt = new Map(launched.map((l, i) => [l.deployId, Date.now() + 6_000 + i * 3_700]));
   for (const l of launched) app.healthyAt.set(l.instanceId, healthyAt.get(l.deployId) ?? 0);
+  const reports = PHONE_HOME
+    ? launched.map(async (l) => {
+        const report = await reporterFor(clients, l.deployId, l.instanceId);
+        await new Promise((resolve) => setTimeout(resolve, (healthyAt.get(l.deployId) ?? 0) - Date.now()));
+        return report();
+      })
+    : [];
   const probesOf = new Map<string, number>();
   let batches = 0;
   const deadline = Date.now() + 120_000;
@@ -183,10 +231,12 @@ const realTime = async (clients: Clients, platform: MotoPlatform) => {
     }
     await wiring.probe(toSqsEvent(messages, QUEUE_ARN, 'eu-north-1'), lambdaContext('probe'));
   }
+  await Promise.all(reports);
   app.close();
+  await route.close();
   const trials = launched.map((l) => ({
     probes: probesOf.get(l.deployId) ?? 0,
-    invocations: 1 + (probesOf.get(l.deployId) ?? 0),
+    invocations: 1 + (probesOf.get(l.deployId) ?? 0) + (PHONE_HOME ? 1 : 0),
     delayMs: (wiring.readyAt.get(l.deployId) ?? Number.NaN) - (healthyAt.get(l.deployId) ?? 0),
   }));
   return {
@@ -207,7 +257,7 @@ const main = async () => {
     const platform = await motoPlatform(clients);
     const sim = await simulated(clients, platform);
     const real = REAL > 0 ? await realTime(clients, platform) : undefined;
-    const result = { interval: INTERVAL, pickupMs: PICKUP_MS, simulated: sim, real };
+    const result = { interval: INTERVAL, pickupMs: PICKUP_MS, phoneHome: PHONE_HOME, simulated: sim, real };
     console.table(sim.trials.map((t) => ({ ...t, delayS: t.delayMs / 1000 })));
     console.log(
       'simulated:',
@@ -222,7 +272,8 @@ const main = async () => {
     }
     const out = join(__dirname, '..', 'results');
     mkdirSync(out, { recursive: true });
-    writeFileSync(join(out, 'provisioner-readiness.json'), `${JSON.stringify(result, null, 2)}\n`);
+    const name = PHONE_HOME ? 'provisioner-readiness-phone-home.json' : 'provisioner-readiness.json';
+    writeFileSync(join(out, name), `${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await moto.stop();
   }
