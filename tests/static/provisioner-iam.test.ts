@@ -162,4 +162,31 @@ describe('provisioner template: queues and functions', () => {
     expect(listing.stdout).toContain('cloud-init/profiles/jvm-postgres/cloud-config.yaml');
     expect(listing.stdout).toContain('cloud-init/profiles/jvm-postgres/scripts/bootstrap.sh');
   });
+
+  it('serves the phone-home on its HTTP API, throttled, with the URL handed to the renderer', () => {
+    // Act
+    const [route] = resourcesOfType(template, 'AWS::ApiGatewayV2::Route');
+    const [stage] = resourcesOfType(template, 'AWS::ApiGatewayV2::Stage');
+    const url = fn('provision').Environment as { Variables: Record<string, unknown> };
+
+    // Assess
+    expect(route?.resource.Properties?.RouteKey).toBe('POST /phone-home/{deployId}');
+    expect(stage?.resource.Properties?.DefaultRouteSettings).toEqual({
+      ThrottlingBurstLimit: 50,
+      ThrottlingRateLimit: 20,
+    });
+    expect(url.Variables.PHONE_HOME_URL).toEqual({
+      'Fn::If': [
+        'PhoneHomeOn',
+        { 'Fn::Join': ['', [{ 'Fn::GetAtt': ['HttpApi', 'ApiEndpoint'] }, '/phone-home']] },
+        '',
+      ],
+    });
+  });
+
+  it('puts the phone-home in the same network as the probe, since it makes the same health check', () => {
+    // Act + Assess
+    expect(fn('phoneHome').VpcConfig).toEqual(fn('probe').VpcConfig);
+    expect(fn('phoneHome').VpcConfig).toBeDefined();
+  });
 });

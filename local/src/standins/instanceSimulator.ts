@@ -67,6 +67,8 @@ const landingPage = (instance: SimulatedInstance): Answer => {
 class Fleet {
   private readonly known = new Map<string, SimulatedInstance>();
   private readonly phoned = new Set<string>();
+  /** Aborted on stop: pending phone-home retries end with the simulator. */
+  public readonly stopping = new AbortController();
 
   public constructor(private readonly options: InstanceSimulatorOptions & { bootDelayMs: number }) {}
 
@@ -123,10 +125,12 @@ class Fleet {
     const target = instance.phoneHome;
     if (!target || this.options.phoneHome === false || this.phoned.has(instance.instanceId)) return;
     this.phoned.add(instance.instanceId);
-    void reportReady(instance.instanceId, target).then(
+    void reportReady(instance.instanceId, target, { signal: this.stopping.signal }).then(
       (status) => this.options.print?.(`simulator: ${instance.instanceId} phoned home (HTTP ${status})`),
-      (error: Error) =>
-        this.options.print?.(`simulator: phone-home for ${instance.instanceId} failed: ${error.message}`),
+      (error: Error) => {
+        if (this.stopping.signal.aborted) return;
+        this.options.print?.(`simulator: phone-home for ${instance.instanceId} failed: ${error.message}`);
+      },
     );
   }
 }
@@ -173,6 +177,7 @@ export const startInstanceSimulator = async (
     refresh: () => fleet.refresh(),
     stop: async () => {
       polling = false;
+      fleet.stopping.abort();
       await loop;
       await server.stop();
     },

@@ -23,6 +23,20 @@ export const phoneHomeTargetOf = async (
 
 const RETRIES = 5;
 
+/** Waits `ms`, or rejects at once when the simulator stops (so no timer outlives it). */
+const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        reject(signal.reason);
+      },
+      { once: true },
+    );
+  });
+
 /**
  * What bootstrap.sh's `report ready` sends: the status JSON with the bearer token, retried with
  * backoff (1, 2, 4, 8, 16 s, like `curl --retry 5 --retry-all-errors`) on anything but a 2xx.
@@ -30,19 +44,20 @@ const RETRIES = 5;
 export const reportReady = async (
   instanceId: string,
   target: PhoneHomeTarget,
-  options: { retryDelayMs?: number } = {},
+  options: { retryDelayMs?: number; signal?: AbortSignal } = {},
 ): Promise<number> => {
   const body = JSON.stringify({ deployId: target.deployId, instanceId, status: 'ready', step: 'start-app' });
+  const stopped = options.signal ?? new AbortController().signal;
   let status = 0;
   for (let attempt = 0; attempt <= RETRIES; attempt += 1) {
-    if (attempt > 0)
-      await new Promise((r) => setTimeout(r, (options.retryDelayMs ?? 1000) * 2 ** (attempt - 1)));
+    if (attempt > 0) await sleep((options.retryDelayMs ?? 1000) * 2 ** (attempt - 1), stopped);
     const response = await fetch(target.url, {
       method: 'POST',
       headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
       body,
-      signal: AbortSignal.timeout(10_000),
+      signal: AbortSignal.any([stopped, AbortSignal.timeout(10_000)]),
     }).catch(() => undefined);
+    stopped.throwIfAborted();
     status = response?.status ?? 0;
     if (response?.ok) return status;
   }

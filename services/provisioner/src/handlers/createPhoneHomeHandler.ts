@@ -62,6 +62,9 @@ export const readReport = (event: APIGatewayProxyEventV2): PhoneHomeReport => {
   const type = headerOf(event, 'content-type')?.split(';')[0]?.trim().toLowerCase();
   if (type !== 'application/json') throw new BadRequest(415, 'send the report as application/json');
   const raw = event.body ?? '';
+  // Refuse by the encoded length first, so a huge body is never decoded.
+  if (raw.length > Math.ceil((MAX_BODY_BYTES * 4) / 3) + 4)
+    throw new BadRequest(413, 'the report is too large');
   const text = event.isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
   if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new BadRequest(413, 'the report is too large');
   let body: unknown;

@@ -63,6 +63,10 @@ export const phoneHomeServer = async (
   return {
     heard,
     url: `http://127.0.0.1:${port}/phone-home`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 };

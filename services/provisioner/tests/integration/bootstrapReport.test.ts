@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
 import { newId } from '@branch-envs/shared/ids';
 import type { PhoneHomeOutcome, PhoneHomeReport } from '../../src/domain/phoneHome';
 import { createPhoneHomeHandler } from '../../src/handlers/createPhoneHomeHandler';
@@ -81,7 +82,8 @@ describe("bootstrap.sh's report, against the phone-home route", () => {
         return answer;
       },
     };
-    route = await phoneHomeServer(createPhoneHomeHandler({ phoneHome }));
+    const logger = new Logger({ serviceName: 'provisioner-test', logLevel: 'SILENT' });
+    route = await phoneHomeServer(createPhoneHomeHandler({ phoneHome, logger }));
   });
   afterAll(() => route.close());
   beforeEach(() => {

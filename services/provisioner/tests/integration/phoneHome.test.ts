@@ -1,5 +1,3 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { InstanceReady } from '@branch-envs/shared/events/InstanceReady';
 import { causedEventId } from '@branch-envs/shared/publish';
@@ -8,6 +6,7 @@ import { lambdaContext, sqsEvent, sqsRecordFor } from '../../../../shared/tests/
 import { createPhoneHome } from '../../src/domain/phoneHome';
 import { createPhoneHomeHandler } from '../../src/handlers/createPhoneHomeHandler';
 import { proberPorts } from '../../src/handlers/wiring';
+import { appServer } from '../helpers/appServer';
 import { resolvedDetail } from '../helpers/factories';
 import {
   eventsOf,
@@ -25,19 +24,6 @@ import {
 import { phoneHomeServer } from '../helpers/phoneHomeServer';
 
 const clients = motoClients();
-
-/** The app of every instance: `/<instanceId>/health` is 200 once the test says so, else 503. */
-const appServer = async () => {
-  const healthy = new Set<string>();
-  const server: Server = createServer((request, response) => {
-    const [, instanceId, path] = /^\/([^/]+)(\/.*)$/.exec(request.url ?? '') ?? [];
-    response.statusCode = path === '/health' && healthy.has(instanceId ?? '') ? 200 : 503;
-    response.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { healthy, template: `http://127.0.0.1:${port}/{instanceId}/`, close: () => server.close() };
-};
 
 describe('phone-home on moto', () => {
   let platform: MotoPlatform;
@@ -108,7 +94,7 @@ describe('phone-home on moto', () => {
       platform.tapQueue,
       (e) => e['detail-type'] === 'InstanceLaunched' && e.detail.data.deployId === deployId,
     );
-    app.healthy.add(instanceId);
+    app.status.set(instanceId, 200);
 
     // Act
     const response = await report({ status: 'ready', step: 'start-app' });
@@ -134,7 +120,7 @@ describe('phone-home on moto', () => {
   it('lets the pending probe find the deployment finished: one InstanceReady in all', async () => {
     // Prepare
     const { report, probe, deployId, instanceId } = await launch();
-    app.healthy.add(instanceId);
+    app.status.set(instanceId, 200);
     await report({ status: 'ready' });
     const messages = await probeOf(deployId);
     expect(messages).toHaveLength(1);
@@ -176,7 +162,7 @@ describe('phone-home on moto', () => {
     // Prepare
     const first = await launch();
     const second = await launch();
-    app.healthy.add(first.instanceId);
+    app.status.set(first.instanceId, 200);
 
     // Act
     const response = await first.report({ status: 'ready' }, String(second.document.phoneHomeToken));

@@ -1,8 +1,7 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { StopInstancesCommand } from '@aws-sdk/client-ec2';
 import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { lambdaContext, sqsEvent, sqsRecordFor } from '../../../../shared/tests/helpers/factories';
+import { appServer } from '../helpers/appServer';
 import { resolvedDetail } from '../helpers/factories';
 import {
   eventsOf,
@@ -18,26 +17,6 @@ import {
 } from '../helpers/motoStack';
 
 const clients = motoClients();
-
-/** Plays the app of every instance: `/<instanceId>/health` answers what `status` says for that id. */
-const appServer = async () => {
-  const status = new Map<string, number>();
-  const requests: string[] = [];
-  const server: Server = createServer((request, response) => {
-    requests.push(request.url ?? '');
-    const [, instanceId, path] = /^\/([^/]+)(\/.*)$/.exec(request.url ?? '') ?? [];
-    response.statusCode = path === '/health' ? (status.get(instanceId ?? '') ?? 503) : 404;
-    response.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    status,
-    requests,
-    template: `http://127.0.0.1:${port}/{instanceId}/`,
-    close: () => server.close(),
-  };
-};
 
 describe('readiness probing on moto', () => {
   let platform: MotoPlatform;
