@@ -38,10 +38,14 @@ describe('provisioner template: IAM', () => {
     expect(wildcardActions(statements)).toEqual([]);
   });
 
-  it('lets RunInstances create only instances and volumes tagged ManagedBy=branch-envs, from branch-envs AMIs', () => {
+  it('lets RunInstances create only instances and volumes tagged ManagedBy=branch-envs and the stage, from branch-envs AMIs', () => {
     // Act
     const runs = allowing('ec2:RunInstances');
-    const tagged = runs.filter((s) => conditionValue(s, 'aws:RequestTag/ManagedBy') === 'branch-envs');
+    const tagged = runs.filter(
+      (s) =>
+        conditionValue(s, 'aws:RequestTag/ManagedBy') === 'branch-envs' &&
+        conditionValue(s, 'aws:RequestTag/Stage') === 'local',
+    );
     const images = runs.filter((s) => JSON.stringify(s.Resource).includes('::image/'));
 
     // Assess
@@ -62,13 +66,16 @@ describe('provisioner template: IAM', () => {
     for (const s of createTags) expect(conditionValue(s, 'ec2:CreateAction')).toBe('RunInstances');
   });
 
-  it('terminates only instances tagged ManagedBy=branch-envs', () => {
+  it("terminates only this stage's instances tagged ManagedBy=branch-envs", () => {
     // Act
     const terminates = allowing('ec2:TerminateInstances');
 
     // Assess
     expect(terminates.length).toBeGreaterThan(0);
-    for (const s of terminates) expect(conditionValue(s, 'ec2:ResourceTag/ManagedBy')).toBe('branch-envs');
+    for (const s of terminates) {
+      expect(conditionValue(s, 'ec2:ResourceTag/ManagedBy')).toBe('branch-envs');
+      expect(conditionValue(s, 'ec2:ResourceTag/Stage')).toBe('local');
+    }
   });
 
   it("passes only the instances' own role, and only to EC2", () => {

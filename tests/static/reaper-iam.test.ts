@@ -52,7 +52,7 @@ describe('reaper template: IAM', () => {
     expect(flagged).toEqual([seedLike, taggedButEverything, wildcard]);
   });
 
-  it('terminates only instances tagged ManagedBy=branch-envs', () => {
+  it("terminates only this stage's instances tagged ManagedBy=branch-envs", () => {
     // Act
     const terminates = allowing('ec2:TerminateInstances');
 
@@ -64,6 +64,7 @@ describe('reaper template: IAM', () => {
       },
     });
     expect(conditionValue(terminates[0] as Statement, 'ec2:ResourceTag/ManagedBy')).toBe('branch-envs');
+    expect(conditionValue(terminates[0] as Statement, 'ec2:ResourceTag/Stage')).toBe('local');
   });
 
   it('grants no wildcard action, and "*" resources only to read-only DescribeInstances', () => {

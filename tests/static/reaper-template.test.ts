@@ -41,6 +41,16 @@ describe('reaper template: triggers', () => {
     );
   });
 
+  it("reconciles only instances tagged with the stack's stage", () => {
+    // Act
+    const reconcile = resourcesOfType(template, 'AWS::Lambda::Function').find(
+      ({ resource }) => resource.Properties?.FunctionName === 'branch-envs-reaper-local-reconcile',
+    );
+
+    // Assess
+    expect(env(reconcile?.logicalId ?? '')).toMatchObject({ STAGE: 'local', RECONCILE_STAGE_TAG: 'Stage' });
+  });
+
   it('sweeps every minute and reconciles every hour', () => {
     // Assess
     expect(ruleTargeting('SweepLambdaFunction')?.ScheduleExpression).toBe('rate(1 minute)');

@@ -202,6 +202,7 @@ export const loadProvisionerConfig = (
       quota: { maxLivePerUser: c.MAX_LIVE_PER_USER, maxLiveTotal: c.MAX_LIVE_TOTAL },
       launch: { instanceTypes: c.INSTANCE_TYPES, subnetIds: c.SUBNET_IDS },
       app: definedOnly({
+        stage: c.STAGE,
         app: c.APP_NAME,
         port: c.APP_PORT,
         env: c.APP_ENV_JSON,

@@ -27,10 +27,17 @@ const MAX_TAG_VALUE = 256;
 
 /**
  * Tags set at launch on the instance and its volume. The branch goes in as it is: a tag value is
- * data to EC2, and the name has passed git's ref-name rules already.
+ * data to EC2, and the name has passed git's ref-name rules already. `Stage` keeps stages that
+ * share an account apart: IAM lets each stage's roles terminate only its own instances, and the
+ * reaper reconciles only those.
  */
-export const launchTags = (data: BranchResolved['data'], expiresAt: number): Record<string, string> => ({
+export const launchTags = (
+  data: BranchResolved['data'],
+  expiresAt: number,
+  stage: string,
+): Record<string, string> => ({
   ManagedBy: MANAGED_BY,
+  Stage: stage,
   DeployId: data.deployId,
   Branch: data.branch,
   Owner: data.owner.userId,
@@ -59,7 +66,7 @@ export const launchSpecFor = async (
     imageId: image.imageId,
     rootDeviceName: image.rootDeviceName,
     userDataBase64: userData.base64,
-    tags: launchTags(data, expiresAt),
+    tags: launchTags(data, expiresAt, app.stage),
     ...(token ? { phoneHomeTokenSha256: tokenSha256(token) } : {}),
   };
 };

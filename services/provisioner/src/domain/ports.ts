@@ -94,8 +94,10 @@ export interface ArtifactSpec {
   dest: string;
 }
 
-/** The app that every environment runs: what the renderer needs beyond the event. */
+/** The app that every environment runs: what the renderer and the launch need beyond the event. */
 export interface AppSettings {
+  /** The deployment stage (`prod`, `local`); instances carry it as their `Stage` tag. */
+  stage: string;
   app: string;
   port: number;
   env: Readonly<Record<string, string>>;

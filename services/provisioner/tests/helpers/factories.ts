@@ -59,6 +59,7 @@ export const ownedBy = (userId: string): Pick<Resolved, 'owner' | 'replyTo'> => 
 };
 
 export const appSettings = (overrides: Partial<AppSettings> = {}): AppSettings => ({
+  stage: 'test',
   app: APP,
   port: 8080,
   env: { APP_JAR: '/opt/branch-envs/app/app.jar', JAVA_OPTS: '-Xmx1g' },

@@ -65,6 +65,7 @@ describe('provisioning on moto', () => {
     const tags = Object.fromEntries((instance?.Tags ?? []).map((t) => [t.Key, t.Value]));
     expect(tags).toMatchObject({
       ManagedBy: 'branch-envs',
+      Stage: 'test',
       DeployId: detail.data.deployId,
       Branch: branch,
       Owner: detail.data.owner.userId,
@@ -79,6 +80,7 @@ describe('provisioning on moto', () => {
     expect(Object.fromEntries((volumes.Volumes?.[0]?.Tags ?? []).map((t) => [t.Key, t.Value]))).toMatchObject(
       {
         ManagedBy: 'branch-envs',
+        Stage: 'test',
         DeployId: detail.data.deployId,
       },
     );
