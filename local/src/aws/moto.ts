@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 
 export interface MotoServer {
   endpoint: string;
@@ -59,8 +60,14 @@ const waitUntilUp = async (endpoint: string, child: ChildProcess, timeoutMs: num
 };
 
 /**
- * Starts `python3 -m moto.server` on a free loopback port and waits until it answers. Fails with a
- * clear message, naming the install command, when moto is missing.
+ * moto's server with DynamoDB writes made atomic, as DynamoDB's are (see the file): conditional
+ * writes such as the provisioner's claim otherwise race under load. Same arguments as `moto.server`.
+ */
+const MOTO_SERVER = join(__dirname, 'motoServer.py');
+
+/**
+ * Starts moto's server (`motoServer.py`) on a free loopback port and waits until it answers. Fails
+ * with a clear message, naming the install command, when moto is missing.
  */
 export const startMoto = async (
   options: { port?: number; python?: string; timeoutMs?: number } = {},
@@ -68,7 +75,7 @@ export const startMoto = async (
   const python = options.python ?? process.env.PYTHON ?? 'python3';
   assertMotoInstalled(python);
   const port = options.port ?? (await freePort());
-  const child = spawn(python, ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(port)], {
+  const child = spawn(python, [MOTO_SERVER, '-H', '127.0.0.1', '-p', String(port)], {
     stdio: ['ignore', 'ignore', 'pipe'],
     env: { ...process.env, MOTO_CALL_RESET_API: 'true' },
   });
