@@ -1,8 +1,9 @@
 import { commaSeparated, loadConfig } from '@branch-envs/shared/config';
 import { SlackUserId } from '@branch-envs/shared/events/common';
+import { isKnownTimeZone } from '@branch-envs/shared/timeZone';
 import { z } from 'zod';
 import { parseDuration } from './domain/duration';
-import { isKnownTimeZone, type NightlyConfig, parseWallClock } from './domain/nightlySchedule';
+import { type NightlyConfig, parseWallClock } from './domain/nightlySchedule';
 import type { ReaperPolicy } from './domain/ports';
 
 const idList = commaSeparated(SlackUserId);

@@ -7,6 +7,8 @@
  * happens twice (fall back) runs once, at the first occurrence.
  */
 
+import { wallTimeOf } from '@branch-envs/shared/timeZone';
+
 export interface NightlyConfig {
   hour: number;
   minute: number;
@@ -27,54 +29,9 @@ interface WallTime extends LocalDate {
 
 const MINUTE_MS = 60_000;
 const DAY_MS = 24 * 60 * MINUTE_MS;
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
-  let formatter = formatters.get(timeZone);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, formatter);
-  }
-  return formatter;
-};
-
-/** True when the runtime knows the zone (Node ships full ICU); used to validate config at cold start. */
-export const isKnownTimeZone = (timeZone: string): boolean => {
-  try {
-    formatterFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-const wallTimeAt = (instant: number, timeZone: string): WallTime & { second: number } => {
-  const parts: Record<string, number> = {};
-  for (const part of formatterFor(timeZone).formatToParts(new Date(instant))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
-  }
-  return {
-    year: parts.year ?? 0,
-    month: parts.month ?? 0,
-    day: parts.day ?? 0,
-    hour: parts.hour ?? 0,
-    minute: parts.minute ?? 0,
-    second: parts.second ?? 0,
-  };
-};
-
 /** The zone's offset from UTC at an instant, in ms (Helsinki: +2 h in winter, +3 h in summer). */
 const offsetAt = (instant: number, timeZone: string): number => {
-  const w = wallTimeAt(instant, timeZone);
+  const w = wallTimeOf(instant, timeZone);
   const asUtc = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute, w.second);
   return asUtc - Math.floor(instant / 1000) * 1000;
 };
@@ -95,7 +52,7 @@ export const instantsOfWallTime = (wall: WallTime, timeZone: string): Date[] => 
 
 /** The calendar date the zone's clocks show at an instant. */
 export const localDateOf = (instant: Date, timeZone: string): LocalDate => {
-  const { year, month, day } = wallTimeAt(instant.getTime(), timeZone);
+  const { year, month, day } = wallTimeOf(instant.getTime(), timeZone);
   return { year, month, day };
 };
 

@@ -1,7 +1,7 @@
+import { isKnownTimeZone } from '@branch-envs/shared/timeZone';
 import {
   instantsOfWallTime,
   isCurrentRun,
-  isKnownTimeZone,
   isTonight,
   localDateOf,
   type NightlyConfig,
