@@ -1,20 +1,8 @@
 import path from 'node:path';
-import { loadConfig } from '@branch-envs/shared/config';
+import { commaSeparated, loadConfig } from '@branch-envs/shared/config';
 import * as z from 'zod';
 import { templatePlaceholders } from './domain/appUrl';
 import type { ProvisionSettings } from './domain/settings';
-
-const list = (item: z.ZodString) =>
-  z
-    .string()
-    .optional()
-    .transform((value) =>
-      (value ?? '')
-        .split(',')
-        .map((entry) => entry.trim())
-        .filter((entry) => entry !== ''),
-    )
-    .pipe(z.array(item));
 
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).default(fallback);
@@ -88,10 +76,10 @@ const ProvisionerEnv = z
       .optional(),
     AMI_SSM_PARAMETER: z.string().startsWith('/').optional(),
     AMI_CACHE_SECONDS: int(60, 0, 3600),
-    INSTANCE_TYPES: list(
+    INSTANCE_TYPES: commaSeparated(
       z.string().regex(/^[a-z0-9-]+\.[a-z0-9]+$/, 'must be instance types like t3.medium'),
     ).pipe(z.array(z.string()).min(1, 'must name at least one instance type')),
-    SUBNET_IDS: list(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be subnet ids')),
+    SUBNET_IDS: commaSeparated(z.string().regex(/^subnet-[0-9a-f]+$/, 'must be subnet ids')),
     SECURITY_GROUP_ID: z
       .string()
       .regex(/^sg-[0-9a-f]+$/, 'must be a security group id')
