@@ -56,3 +56,20 @@ export const commaSeparated = <T extends z.ZodType<unknown, string>>(item: T) =>
         .filter((entry) => entry !== ''),
     )
     .pipe(z.array(item));
+
+/**
+ * A duration variable (`30m`, `4h`, `2d`) in seconds, read with the service's own `parse` (ingress
+ * accepts one unit, as users type it; the reaper also `1h30m`); `fallback` when unset.
+ */
+export const durationVariable = (parse: (text: string) => number | undefined, fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const seconds = parse(value);
+      if (seconds === undefined) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 30m, 4h or 2d` });
+        return z.NEVER;
+      }
+      return seconds;
+    });

@@ -1,4 +1,4 @@
-import { commaSeparated, loadConfig } from '@branch-envs/shared/config';
+import { commaSeparated, durationVariable, loadConfig } from '@branch-envs/shared/config';
 import { SlackUserId } from '@branch-envs/shared/events/common';
 import { isKnownTimeZone } from '@branch-envs/shared/timeZone';
 import { z } from 'zod';
@@ -8,18 +8,7 @@ import type { ReaperPolicy } from './domain/ports';
 
 const idList = commaSeparated(SlackUserId);
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value, ctx) => {
-      const seconds = parseDuration(value);
-      if (seconds === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 30m, 4h or 2d` });
-        return z.NEVER;
-      }
-      return seconds;
-    });
+const duration = (fallback: string) => durationVariable(parseDuration, fallback);
 
 const wallClock = z
   .string()

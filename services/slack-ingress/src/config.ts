@@ -1,21 +1,10 @@
-import { commaSeparated, loadConfig } from '@branch-envs/shared/config';
+import { commaSeparated, durationVariable, loadConfig } from '@branch-envs/shared/config';
 import { SlackUserId } from '@branch-envs/shared/events/common';
 import * as z from 'zod';
 import { parseDuration } from './domain/duration';
 import type { IngressSettings } from './domain/ports';
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .transform((value, ctx) => {
-      const seconds = parseDuration(value);
-      if (seconds === undefined) {
-        ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration like 30m, 4h or 2d` });
-        return z.NEVER;
-      }
-      return seconds;
-    });
+const duration = (fallback: string) => durationVariable(parseDuration, fallback);
 
 const command = (fallback: string) =>
   z
