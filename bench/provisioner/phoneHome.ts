@@ -1,8 +1,7 @@
 /** The instance's side of a phone-home for the readiness bench: the route, and the report it posts. */
-import { deployDocumentOf } from '@branch-envs/shared/userData';
+import { phoneHomeTargetOf, reportReady } from '../../local/src/standins/phoneHomeClient';
 import type { createPhoneHomeHandler } from '../../services/provisioner/src/handlers/createPhoneHomeHandler';
 import type { Clients } from '../../services/provisioner/src/handlers/wiring';
-import { userDataText } from '../../services/provisioner/tests/helpers/motoStack';
 import { phoneHomeServer } from '../../services/provisioner/tests/helpers/phoneHomeServer';
 
 type Handler = ReturnType<typeof createPhoneHomeHandler>;
@@ -23,18 +22,12 @@ export const startRoute = async () => {
   };
 };
 
-/** What bootstrap.sh's `report ready` posts, with the URL and token read back from the user data. */
-export const reporterFor = async (clients: Clients, deployId: string, instanceId: string) => {
-  const document = deployDocumentOf(await userDataText(clients.ec2, instanceId)) ?? {};
-  return async (): Promise<number> => {
-    const response = await fetch(String(document.phoneHomeUrl), {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${String(document.phoneHomeToken)}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({ deployId, instanceId, status: 'ready', step: 'start-app' }),
-    });
-    return response.status;
-  };
+/**
+ * What bootstrap.sh's `report ready` posts, with the URL and token read back from the user data: the
+ * local stack's instance simulator does exactly this (local/src/standins/phoneHomeClient.ts).
+ */
+export const reporterFor = async (clients: Clients, instanceId: string) => {
+  const target = await phoneHomeTargetOf(clients.ec2, instanceId);
+  if (!target) throw new Error(`the user data of ${instanceId} asks for no phone-home`);
+  return (): Promise<number> => reportReady(instanceId, target);
 };

@@ -150,7 +150,7 @@ const runProbe = async (run: SimulatedRun, item: { visibleAt: number; body: stri
 /** One deployment, from launch to InstanceReady, with the app turning healthy `offset` ms after launch. */
 const simulatedTrial = async (run: SimulatedRun, offset: number) => {
   const { deployId, instanceId } = await launch(run.wiring, run.clients);
-  const report = PHONE_HOME ? await reporterFor(run.clients, deployId, instanceId) : undefined;
+  const report = PHONE_HOME ? await reporterFor(run.clients, instanceId) : undefined;
   const healthyAt = run.clock.now() + offset;
   run.app.healthyAt.set(instanceId, healthyAt);
   let probes = 0;
@@ -209,7 +209,7 @@ const realTime = async (clients: Clients, platform: MotoPlatform) => {
   for (const l of launched) app.healthyAt.set(l.instanceId, healthyAt.get(l.deployId) ?? 0);
   const reports = PHONE_HOME
     ? launched.map(async (l) => {
-        const report = await reporterFor(clients, l.deployId, l.instanceId);
+        const report = await reporterFor(clients, l.instanceId);
         await new Promise((resolve) => setTimeout(resolve, (healthyAt.get(l.deployId) ?? 0) - Date.now()));
         return report();
       })

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { fromHandlerResult, toHttpApiEvent } from '../../../../local/src/runner/httpEvent';
+import { readBody } from '../../../../local/src/standins/httpServer';
 
 export interface HeardRequest {
   method: string;
@@ -10,12 +11,6 @@ export interface HeardRequest {
   body: string;
   status: number;
 }
-
-const readAll = async (request: IncomingMessage): Promise<Buffer> => {
-  const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-};
 
 /**
  * Plays API Gateway for `POST /phone-home/{deployId}`: each request becomes the payload 2.0 event the
@@ -28,7 +23,7 @@ export const phoneHomeServer = async (
   const heard: HeardRequest[] = [];
   const server: Server = createServer((request, response) => {
     void (async () => {
-      const body = await readAll(request);
+      const body = await readBody(request);
       const url = request.url ?? '/';
       const deployId = /^\/phone-home\/([^/?]+)$/.exec(url.split('?')[0] ?? '')?.[1];
       const entry = {
