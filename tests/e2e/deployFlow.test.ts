@@ -1,9 +1,9 @@
-import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { deploymentStatus, fireSchedule } from '../../local/src/cli/localCommands';
 import { signedHeaders } from '../../local/src/cli/slackSigning';
 import { slashCommandForm } from '../../local/src/cli/slashCommand';
 import { LOCAL_SECRETS } from '../../local/src/config/localEnv';
+import { queueRoutedFrom } from '../helpers/aws';
 import { LOCAL_USER, serviceExists, startTestStack, type TestStack } from './helpers/localStack';
 
 /**
@@ -24,25 +24,11 @@ let tapUrl = '';
 const tapped: TappedEvent[] = [];
 
 const tapTheBus = async (): Promise<void> => {
-  const { eventBridge, sqs } = t.stack.clients;
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: 'e2e-bus-tap' }));
-  tapUrl = queue.QueueUrl ?? '';
-  const attrs = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: tapUrl, AttributeNames: ['QueueArn'] }),
-  );
-  await eventBridge.send(
-    new PutRuleCommand({
-      Name: 'e2e-bus-tap',
-      EventBusName: 'branch-envs-local-bus',
-      EventPattern: JSON.stringify({ source: [{ prefix: 'branch-envs.' }] }),
-    }),
-  );
-  await eventBridge.send(
-    new PutTargetsCommand({
-      Rule: 'e2e-bus-tap',
-      EventBusName: 'branch-envs-local-bus',
-      Targets: [{ Id: 'tap', Arn: attrs.Attributes?.QueueArn }],
-    }),
+  tapUrl = await queueRoutedFrom(
+    t.stack.clients,
+    'branch-envs-local-bus',
+    { source: [{ prefix: 'branch-envs.' }] },
+    { queue: 'e2e-bus-tap', rule: 'e2e-bus-tap' },
   );
 };
 

@@ -1,20 +1,8 @@
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutEventsCommand,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateEventBusCommand, EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSRecord } from 'aws-lambda';
-import { motoConfig, uniqueName } from '../../../tests/helpers/aws';
+import { motoConfig, queueRoutedFrom, uniqueName } from '../../../tests/helpers/aws';
 import { createEventConsumer } from '../../src/consumer';
 import { DeployRequested, InstanceLaunched } from '../../src/events';
 import { idempotencyStore } from '../../src/idempotency';
@@ -30,26 +18,10 @@ const dynamo = new DynamoDBClient(config);
 const busRoutingToQueue = async (detailTypes: string[]) => {
   const busName = uniqueName('bus');
   await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-  const queue = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('queue') }));
-  const queueUrl = queue.QueueUrl ?? '';
-  const attributes = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  const ruleName = uniqueName('rule');
-  await eventBridge.send(
-    new PutRuleCommand({
-      Name: ruleName,
-      EventBusName: busName,
-      EventPattern: JSON.stringify({ source: [{ prefix: 'branch-envs.' }], 'detail-type': detailTypes }),
-    }),
-  );
-  await eventBridge.send(
-    new PutTargetsCommand({
-      Rule: ruleName,
-      EventBusName: busName,
-      Targets: [{ Id: 'queue', Arn: attributes.Attributes?.QueueArn }],
-    }),
-  );
+  const queueUrl = await queueRoutedFrom({ eventBridge, sqs }, busName, {
+    source: [{ prefix: 'branch-envs.' }],
+    'detail-type': detailTypes,
+  });
   return { busName, queueUrl };
 };
 

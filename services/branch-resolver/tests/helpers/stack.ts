@@ -6,24 +6,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { SQSRecord } from 'aws-lambda';
 import { parse } from 'yaml';
-import { motoConfig, motoEndpoint, uniqueName } from '../../../../tests/helpers/aws';
+import { motoConfig, motoEndpoint, queueRoutedFrom, uniqueName } from '../../../../tests/helpers/aws';
 import { createPlatformTable } from '../../../../tests/helpers/tables';
 import { artifactKeysFor } from '../../src/domain/artifacts';
 import { ARTIFACT_KEYS } from './factories';
@@ -49,22 +38,6 @@ const resolverRulePattern = (): unknown => {
   return doc.resources.Resources.Rule.Properties.EventPattern;
 };
 
-const queueRoutedFrom = async (busName: string, pattern: unknown) => {
-  const queueUrl =
-    (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('queue') }))).QueueUrl ?? '';
-  const arn = (
-    await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-  ).Attributes?.QueueArn;
-  const rule = uniqueName('rule');
-  await clients.eventBridge.send(
-    new PutRuleCommand({ Name: rule, EventBusName: busName, EventPattern: JSON.stringify(pattern) }),
-  );
-  await clients.eventBridge.send(
-    new PutTargetsCommand({ Rule: rule, EventBusName: busName, Targets: [{ Id: 'queue', Arn: arn }] }),
-  );
-  return queueUrl;
-};
-
 /** The artifacts of every fixture branch, except the pgdump of fix/DEMO-2-missing-dump. */
 const seedArtifacts = async (bucket: string): Promise<void> => {
   await clients.s3.send(
@@ -85,8 +58,12 @@ const seedArtifacts = async (bucket: string): Promise<void> => {
 export const startResolverStack = async () => {
   const busName = uniqueName('bus');
   await clients.eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-  const inputQueue = await queueRoutedFrom(busName, resolverRulePattern());
-  const outputQueue = await queueRoutedFrom(busName, {
+  const inputQueue = await queueRoutedFrom(
+    { eventBridge: clients.eventBridge, sqs },
+    busName,
+    resolverRulePattern(),
+  );
+  const outputQueue = await queueRoutedFrom({ eventBridge: clients.eventBridge, sqs }, busName, {
     source: ['branch-envs.branch-resolver'],
     'detail-type': ['BranchResolved', 'DeployRejected'],
   });

@@ -5,17 +5,11 @@ import {
   EC2Client,
   type Instance,
 } from '@aws-sdk/client-ec2';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
+import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import {
   CreateQueueCommand,
   DeleteMessageBatchCommand,
-  GetQueueAttributesCommand,
   type Message,
   ReceiveMessageCommand,
   SQSClient,
@@ -27,7 +21,7 @@ import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import { userDataFromBase64 } from '@branch-envs/shared/userData';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { lambdaContext } from '../../../../shared/tests/helpers/factories';
-import { motoConfig, uniqueName } from '../../../../tests/helpers/aws';
+import { motoConfig, queueRoutedFrom, uniqueName } from '../../../../tests/helpers/aws';
 import { createPlatformTable } from '../../../../tests/helpers/tables';
 import { loadProvisionerConfig, type ProvisionerConfig } from '../../src/config';
 import { createProber } from '../../src/domain/probe';
@@ -56,13 +50,6 @@ export const motoClients = (): Clients => {
   };
 };
 
-const queueArn = async (sqs: SQSClient, queueUrl: string): Promise<string> => {
-  const out = await sqs.send(
-    new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
-  );
-  return out.Attributes?.QueueArn ?? '';
-};
-
 /** The platform's pieces the provisioner needs, uniquely named in moto: tables, bus, probe queue. */
 export const motoPlatform = async (clients: Clients) => {
   const [deploymentsTable, idempotencyTable] = await Promise.all([
@@ -71,27 +58,12 @@ export const motoPlatform = async (clients: Clients) => {
   ]);
   const busName = uniqueName('bus');
   await clients.eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-  const [probeQueue, tapQueue] = await Promise.all(
-    ['probes', 'tap'].map(
-      async (name) =>
-        (await clients.sqs.send(new CreateQueueCommand({ QueueName: uniqueName(name) }))).QueueUrl ?? '',
-    ),
-  );
-  const rule = uniqueName('tap');
-  await clients.eventBridge.send(
-    new PutRuleCommand({
-      Name: rule,
-      EventBusName: busName,
-      EventPattern: JSON.stringify({ source: ['branch-envs.provisioner'] }),
-    }),
-  );
-  await clients.eventBridge.send(
-    new PutTargetsCommand({
-      Rule: rule,
-      EventBusName: busName,
-      Targets: [{ Id: 'tap', Arn: await queueArn(clients.sqs, tapQueue ?? '') }],
-    }),
-  );
+  const [probeQueue, tapQueue] = await Promise.all([
+    clients.sqs
+      .send(new CreateQueueCommand({ QueueName: uniqueName('probes') }))
+      .then((out) => out.QueueUrl ?? ''),
+    queueRoutedFrom(clients, busName, { source: ['branch-envs.provisioner'] }),
+  ]);
   return {
     deploymentsTable,
     idempotencyTable,

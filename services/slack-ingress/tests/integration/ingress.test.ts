@@ -1,22 +1,11 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  PutRuleCommand,
-  PutTargetsCommand,
-} from '@aws-sdk/client-eventbridge';
-import {
-  CreateQueueCommand,
-  GetQueueAttributesCommand,
-  type Message,
-  ReceiveMessageCommand,
-  SQSClient,
-} from '@aws-sdk/client-sqs';
+import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
 import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
-import { motoConfig, uniqueName } from '../../../../tests/helpers/aws';
+import { motoConfig, queueRoutedFrom, uniqueName } from '../../../../tests/helpers/aws';
 import { createPlatformTable } from '../../../../tests/helpers/tables';
 import { createIngressHandler, type IngressHandler } from '../../src/handlers/createIngressHandler';
 import { buildDependencies } from '../../src/handlers/dependencies';
@@ -73,24 +62,10 @@ describe('slack-ingress against moto', () => {
     // Prepare: the bus, a rule to a queue, the platform's table with its GSIs, and the signing secret.
     const busName = uniqueName('bus');
     await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-    queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('ingress') }))).QueueUrl ?? '';
-    const queueArn = (
-      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }))
-    ).Attributes?.QueueArn;
-    const rule = uniqueName('rule');
-    await eventBridge.send(
-      new PutRuleCommand({
-        Name: rule,
-        EventBusName: busName,
-        EventPattern: JSON.stringify({
-          source: ['branch-envs.slack-ingress'],
-          'detail-type': ['DeployRequested', 'TerminateRequested', 'ExtendRequested'],
-        }),
-      }),
-    );
-    await eventBridge.send(
-      new PutTargetsCommand({ Rule: rule, EventBusName: busName, Targets: [{ Id: 'q', Arn: queueArn }] }),
-    );
+    queueUrl = await queueRoutedFrom({ eventBridge, sqs }, busName, {
+      source: ['branch-envs.slack-ingress'],
+      'detail-type': ['DeployRequested', 'TerminateRequested', 'ExtendRequested'],
+    });
     const tableName = await createPlatformTable(dynamo, 'DeploymentsTable');
     const secretName = `/branch-envs/${uniqueName('it')}/slack/signing-secret`;
     await ssm.send(
