@@ -19,26 +19,26 @@ interface TableProperties {
 }
 
 /**
- * Table shapes come from the platform stack's serverless.yml, so tests never restate the keys or
+ * Table shapes come from the owning stack's serverless.yml, so tests never restate the keys or
  * GSIs (the one definition lives there). Tags like `!GetAtt` are irrelevant here and ignored.
  */
-const platformTable = (logicalId: 'DeploymentsTable' | 'IdempotencyTable'): TableProperties => {
-  const path = join(__dirname, '..', '..', 'services', 'platform', 'serverless.yml');
+const tableInTemplate = (service: string, logicalId: string): TableProperties => {
+  const path = join(__dirname, '..', '..', 'services', service, 'serverless.yml');
   const doc = parse(readFileSync(path, 'utf8'), { logLevel: 'silent' }) as {
-    resources: { Resources: Record<string, { Properties: TableProperties }> };
+    resources: { Resources: Record<string, { Properties: TableProperties } | undefined> };
   };
   const table = doc.resources.Resources[logicalId];
-  if (!table) throw new Error(`services/platform/serverless.yml has no ${logicalId}`);
+  if (!table) throw new Error(`services/${service}/serverless.yml has no ${logicalId}`);
   return table.Properties;
 };
 
-/** Creates a uniquely named copy of a platform table in moto and returns its name. */
-export const createPlatformTable = async (
+/** Creates a uniquely named copy of a stack's table (key, GSIs, TTL) in moto and returns its name. */
+export const createTableFromTemplate = async (
   client: DynamoDBClient,
-  logicalId: 'DeploymentsTable' | 'IdempotencyTable',
+  table: { service: string; logicalId: string; namePrefix: string },
 ): Promise<string> => {
-  const props = platformTable(logicalId);
-  const TableName = uniqueName(logicalId.replace('Table', '').toLowerCase());
+  const props = tableInTemplate(table.service, table.logicalId);
+  const TableName = uniqueName(table.namePrefix);
   await client.send(
     new CreateTableCommand({
       TableName,
@@ -61,3 +61,14 @@ export const createPlatformTable = async (
   }
   return TableName;
 };
+
+/** Creates a uniquely named copy of a platform table in moto and returns its name. */
+export const createPlatformTable = (
+  client: DynamoDBClient,
+  logicalId: 'DeploymentsTable' | 'IdempotencyTable',
+): Promise<string> =>
+  createTableFromTemplate(client, {
+    service: 'platform',
+    logicalId,
+    namePrefix: logicalId.replace('Table', '').toLowerCase(),
+  });
