@@ -86,20 +86,37 @@ describe('branch-resolver template', () => {
     );
   });
 
-  it('only reads the deployments table, and only through its branch index', () => {
+  it('queries the deployments table only through its branch index, gets by key, writes claims and rejections', () => {
     // Act
     const onDeployments = grants(template).filter((g) => g.resource.includes(`${prefix}-deployments`));
 
     // Assess
+    const table = expect.stringContaining(`table/${prefix}-deployments"`);
     expect(onDeployments).toEqual([
       {
         action: 'dynamodb:Query',
         resource: expect.stringContaining(`table/${prefix}-deployments/index/branch-createdAt"`),
       },
+      { action: 'dynamodb:GetItem', resource: table },
+      { action: 'dynamodb:PutItem', resource: table },
+      { action: 'dynamodb:UpdateItem', resource: table },
     ]);
   });
 
-  it('writes only its idempotency records and its own cache table', () => {
+  it('may put only branch claims and may update anything but a claim', () => {
+    // Act
+    const bySid = new Map(roleStatements(template).map((s) => [s.Sid, s]));
+
+    // Assess
+    expect(bySid.get('ClaimBranches')?.Condition).toEqual({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['branch#*'] },
+    });
+    expect(bySid.get('RejectRequests')?.Condition).toEqual({
+      'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': ['branch#*'] },
+    });
+  });
+
+  it('writes only its idempotency records, its own cache table, and claims and rejections', () => {
     // Act
     const writes = grants(template).filter((g) => /dynamodb:(PutItem|UpdateItem|DeleteItem)/.test(g.action));
 
@@ -107,6 +124,7 @@ describe('branch-resolver template', () => {
     for (const write of writes) {
       expect(
         write.resource.includes(`table/${prefix}-idempotency"`) ||
+          write.resource.includes(`table/${prefix}-deployments"`) ||
           write.resource.includes('ResolverCacheTable'),
       ).toBe(true);
     }

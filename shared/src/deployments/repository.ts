@@ -70,7 +70,8 @@ const transitionUpdate = ({
   };
   const assignments = ['#status = :to', '#history = list_append(if_not_exists(#history, :empty), :entry)'];
   const fields: Record<string, unknown> = { ...set };
-  if (to === 'TERMINATED' && set.ttl === undefined) {
+  // Finished records are purged by DynamoDB after a while; REJECTED ones never owned anything.
+  if ((to === 'TERMINATED' || to === 'REJECTED') && set.ttl === undefined) {
     fields.ttl = Math.floor(at.getTime() / 1000) + FINISHED_RECORD_RETENTION_SECONDS;
   }
   Object.entries(fields)

@@ -42,7 +42,7 @@ export const DeploymentRecord = z.object({
   deployId: Ulid,
   status: z.enum(DeploymentStatus),
   query: z.string(),
-  branch: BranchName,
+  branch: BranchName.optional(),
   headSha: z.string().optional(),
   prNumber: z.number().int().nullable().optional(),
   owner: Owner,

@@ -1,5 +1,8 @@
+import type { BranchClaims } from '@branch-envs/shared/deployments/branchClaims';
 import type { DeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { isLive } from '@branch-envs/shared/deployments/states';
+import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import { TransitionConflictError } from '@branch-envs/shared/errors';
 import type { DeploymentLookup, LiveDeployment } from '../domain/ports';
 
 const isUrl = (value: string | undefined): value is string => {
@@ -11,25 +14,63 @@ const isUrl = (value: string | undefined): value is string => {
   }
 };
 
+/** A FAILED deployment may still hold a kept instance, but it should not block a new attempt. */
+const blocksBranch = (record: DeploymentRecord): boolean =>
+  isLive(record.status) && record.status !== 'FAILED';
+
+const summary = (record: DeploymentRecord, branch: string): LiveDeployment => ({
+  deployId: record.deployId,
+  branch,
+  status: record.status,
+  ...(isUrl(record.url) ? { url: record.url } : {}),
+  expiresAt: record.expiresAt,
+});
+
 /**
- * "Is this branch already running?" through the deployments table's `branch-createdAt` GSI, newest
- * first, never a Scan. The request's own deployId is skipped: after a crash between publishing
- * BranchResolved and finishing, the redelivered request must not find its own deployment.
+ * "Is this branch already running?" in two parts. The claim (a conditional write, see
+ * {@link BranchClaims}) decides between concurrent requests; the `branch-createdAt` GSI then finds
+ * a `--fresh` environment of the branch that never held the claim. The request's own deployId is
+ * skipped: a redelivered request must not find its own deployment.
  */
-export const createDeploymentLookup = (repository: DeploymentRepository): DeploymentLookup => ({
-  async liveDeploymentOf(branch, exceptDeployId): Promise<LiveDeployment | undefined> {
+export const createDeploymentLookup = (
+  repository: DeploymentRepository,
+  claims: BranchClaims,
+  now: () => Date = () => new Date(),
+): DeploymentLookup => {
+  const liveDeploymentOf = async (branch: string, exceptDeployId: string) => {
     for await (const record of repository.byBranch(branch, { newestFirst: true })) {
-      // A FAILED deployment may still hold a kept instance, but it should not block a new attempt.
-      if (record.deployId === exceptDeployId || !isLive(record.status) || record.status === 'FAILED')
-        continue;
-      return {
-        deployId: record.deployId,
-        branch: record.branch,
-        status: record.status,
-        ...(isUrl(record.url) ? { url: record.url } : {}),
-        expiresAt: record.expiresAt,
-      };
+      if (record.deployId !== exceptDeployId && blocksBranch(record)) return summary(record, branch);
     }
     return undefined;
-  },
-});
+  };
+  const holderBlocks = async (holder: string) => {
+    const item = await repository.get(holder);
+    return item?.kind === 'deployment' && blocksBranch(item);
+  };
+  return {
+    liveDeploymentOf,
+    async claimBranch(branch, deployId) {
+      const outcome = await claims.claim(branch, deployId, holderBlocks);
+      if (outcome.claimed) return liveDeploymentOf(branch, deployId);
+      const holder = await repository.get(outcome.holder);
+      return holder?.kind === 'deployment'
+        ? summary(holder, branch)
+        : { deployId: outcome.holder, branch, status: 'REQUESTED' };
+    },
+    async markRejected(deployId, reason) {
+      try {
+        await repository.transition(deployId, {
+          to: 'REJECTED',
+          from: ['REQUESTED'],
+          step: 'rejected',
+          note: reason,
+          at: now(),
+        });
+      } catch (error) {
+        // No REQUESTED record: an event from before records were born with the request, a replay,
+        // or a terminate that came first. The rejection is still published.
+        if (!(error instanceof TransitionConflictError)) throw error;
+      }
+    },
+  };
+};

@@ -80,4 +80,11 @@ export interface LiveDeployment {
 export interface DeploymentLookup {
   /** The newest live deployment of `branch`, ignoring `exceptDeployId` (the request being resolved). */
   liveDeploymentOf(branch: string, exceptDeployId: string): Promise<LiveDeployment | undefined>;
+  /**
+   * Claims `branch` for `deployId` so that of concurrent requests exactly one starts an environment.
+   * Returns the live deployment that has the branch instead, if any; undefined means go ahead.
+   */
+  claimBranch(branch: string, deployId: string): Promise<LiveDeployment | undefined>;
+  /** Ends the request's REQUESTED record as REJECTED (nothing happens if there is none). */
+  markRejected(deployId: string, reason: string): Promise<void>;
 }

@@ -61,7 +61,7 @@ export const resolveRequest = async (deps: ResolveRequestDeps, request: DeployRe
   const { match } = resolution;
 
   if (!data.fresh) {
-    const existing = await deps.deployments.liveDeploymentOf(match.branch, data.deployId);
+    const existing = await deps.deployments.claimBranch(match.branch, data.deployId);
     if (existing) return rejected({ code: 'already_running', existing });
   }
 

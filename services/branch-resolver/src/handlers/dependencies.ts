@@ -5,6 +5,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEventConsumer } from '@branch-envs/shared/consumer';
+import { createBranchClaims } from '@branch-envs/shared/deployments/branchClaims';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
@@ -62,6 +63,13 @@ const lazyGateway = (
   };
 };
 
+/** The deployments table as the resolver uses it: reads, branch claims and REJECTED. */
+const deploymentLookupFor = (documents: DynamoDBDocumentClient, tableName: string, now?: () => Date) => {
+  const repository = createDeploymentRepository({ client: documents, tableName });
+  const claims = createBranchClaims({ client: documents, tableName, ...(now ? { now } : {}) });
+  return createDeploymentLookup(repository, claims, now);
+};
+
 /**
  * Wires the SQS handler from config and AWS clients. The Lambda entry point calls it once at module
  * scope; integration tests call it with moto clients.
@@ -85,9 +93,7 @@ export const buildResolverHandler = (
   const handler = createDeployRequestHandler({
     github: lazyGateway(config, clients, cache, logger, overrides.retryBaseMs),
     artifacts: createArtifactStore(clients.s3, config.settings.artifactBucket),
-    deployments: createDeploymentLookup(
-      createDeploymentRepository({ client: documents, tableName: config.deploymentsTable }),
-    ),
+    deployments: deploymentLookupFor(documents, config.deploymentsTable, overrides.now),
     publisher: createPublisher({
       client: clients.eventBridge,
       busName: config.eventBusName,

@@ -60,13 +60,18 @@ const answerOrRethrow = (error: unknown, attempt: number, maxAttempts: number, l
   return { kind: 'rejected', reason: upstreamRejection(error, attempt) };
 };
 
-const publishOutcome = async (publisher: Publisher, outcome: Outcome, detail: Detail): Promise<void> => {
+const publishOutcome = async (
+  { publisher, deployments }: Pick<DeployRequestHandlerDeps, 'publisher' | 'deployments'>,
+  outcome: Outcome,
+  detail: Detail,
+): Promise<void> => {
   const { metadata, data } = detail;
   if (outcome.kind === 'resolved') {
     await publisher.publish([{ contract: BranchResolved, data: outcome.data, cause: metadata }]);
     return;
   }
   const { deployId, query, owner, replyTo } = data;
+  await deployments.markRejected(deployId, outcome.reason.code);
   const rejection = { deployId, query, owner, replyTo, reason: outcome.reason };
   await publisher.publish([{ contract: DeployRejected, data: rejection, cause: metadata }]);
 };
@@ -101,14 +106,14 @@ const publishAnswer = async (
   log: Logger,
 ): Promise<Outcome> => {
   try {
-    await publishOutcome(deps.publisher, outcome, detail);
+    await publishOutcome(deps, outcome, detail);
     return outcome;
   } catch (error) {
     const alreadyFallback = outcome.kind === 'rejected' && outcome.reason.code === 'upstream_error';
     if (!(error instanceof ContractViolationError) || alreadyFallback) throw error;
     log.error('Outcome does not match its contract; answering upstream_error instead', { error });
     const fallback: Outcome = { kind: 'rejected', reason: upstreamRejection(error, attempt) };
-    await publishOutcome(deps.publisher, fallback, detail);
+    await publishOutcome(deps, fallback, detail);
     return fallback;
   }
 };

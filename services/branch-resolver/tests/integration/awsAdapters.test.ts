@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createBranchClaims } from '@branch-envs/shared/deployments/branchClaims';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { newId } from '@branch-envs/shared/ids';
@@ -108,7 +109,10 @@ describe('the live deployment lookup against the branch GSI (moto)', () => {
     await repository.create(record('feature/x-other', 'READY', '2026-11-26T08:40:00.000Z'));
 
     // Act
-    const live = await createDeploymentLookup(repository).liveDeploymentOf('feature/x', newId());
+    const live = await createDeploymentLookup(
+      repository,
+      createBranchClaims({ client: documents, tableName }),
+    ).liveDeploymentOf('feature/x', newId());
 
     // Assess
     expect(live).toEqual({
@@ -127,7 +131,10 @@ describe('the live deployment lookup against the branch GSI (moto)', () => {
     await repository.create(own);
 
     // Act
-    const live = await createDeploymentLookup(repository).liveDeploymentOf('feature/own', own.deployId);
+    const live = await createDeploymentLookup(
+      repository,
+      createBranchClaims({ client: documents, tableName }),
+    ).liveDeploymentOf('feature/own', own.deployId);
 
     // Assess
     expect(live).toBeUndefined();

@@ -193,6 +193,52 @@ describe('the branch resolver end to end on moto', () => {
     expect((await answerTo(fresh)).detailType).toBe('BranchResolved');
   });
 
+  it('bug: two deploys of one branch at once both started — of six concurrent requests exactly one resolves', async () => {
+    // Prepare: six users ask for the same branch at once; ingress has written each REQUESTED record
+    const repository = createDeploymentRepository({
+      client: DynamoDBDocumentClient.from(clients.dynamo, {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+      tableName: stack.deploymentsTable,
+    });
+    const requests = Array.from({ length: 6 }, () => deployRequested('ABC-123'));
+    for (const { data } of requests) {
+      await repository.create({
+        kind: 'deployment',
+        deployId: data.deployId,
+        status: 'REQUESTED',
+        query: data.query,
+        owner: data.owner,
+        ownerId: data.owner.userId,
+        channelId: data.replyTo.channelId,
+        replyTo: data.replyTo,
+        responseUrlUses: 0,
+        createdAt: new Date().toISOString(),
+        ttlSeconds: data.ttlSeconds,
+        expiresAt: Math.floor(Date.now() / 1000) + data.ttlSeconds,
+        keepOvernight: false,
+        history: [],
+        version: 0,
+      });
+    }
+
+    // Act: every request in its own concurrent invocation, as separate Lambda instances would
+    await Promise.all(requests.map((detail) => deliver(detail)));
+
+    // Assess
+    const answers = await Promise.all(requests.map(answerTo));
+    const winners = requests.filter((_, i) => answers[i]?.detailType === 'BranchResolved');
+    expect(winners).toHaveLength(1);
+    const winner = winners[0]?.data.deployId;
+    for (const [i, answer] of answers.entries()) {
+      if (answer.detailType === 'BranchResolved') continue;
+      const reason = reasonOf(answer);
+      expect(reason).toMatchObject({ code: 'already_running', existing: { deployId: winner } });
+      expect((await repository.get(requests[i]?.data.deployId ?? ''))?.status).toBe('REJECTED');
+    }
+    expect((await repository.get(winner ?? ''))?.status).toBe('REQUESTED');
+  });
+
   it('answers expired_request for an old request, as an archive replay delivers it', async () => {
     // Prepare
     const detail = deployRequested('ABC-123', { ageSeconds: 3600 });

@@ -33,7 +33,11 @@ const handlerWith = (port: GithubPort, attempt = 1) =>
       bucket: 'branch-envs-test-artifacts',
       head: async (key) => ({ key, lastModified: new Date('2026-11-25T08:00:00Z'), sizeBytes: 1 }),
     },
-    deployments: { liveDeploymentOf: async () => undefined },
+    deployments: {
+      liveDeploymentOf: async () => undefined,
+      claimBranch: async () => undefined,
+      markRejected: async () => {},
+    },
     publisher: createPublisher({
       client: new EventBridgeClient({}),
       busName: 'bus',

@@ -28,6 +28,11 @@ const deployments = (live?: LiveDeployment): DeploymentLookup & { asked: string[
       asked.push(branch);
       return live;
     },
+    claimBranch: async (branch) => {
+      asked.push(branch);
+      return live;
+    },
+    markRejected: async () => {},
   };
 };
 

@@ -105,7 +105,10 @@ export const handleExtendRequested = async (
   };
   const records = await targetRecords(data.target, deps);
   const done = records.flatMap((r) => alreadyApplied(r, data.requestId) ?? []);
-  const live = records.filter((r) => isLive(r.status) && !done.some((d) => d.record.deployId === r.deployId));
+  // A request still looking for its branch has only a provisional expiry: nothing to extend yet.
+  const live = records.filter(
+    (r) => isLive(r.status) && r.branch !== undefined && !done.some((d) => d.record.deployId === r.deployId),
+  );
   const allowed = live.filter((r) => mayActOn(ctx.actor, r, deps.policy));
   if (allowed.length === 0 && done.length === 0) {
     const refusal = refusalFor(records, live, data);

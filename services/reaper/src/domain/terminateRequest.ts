@@ -69,7 +69,11 @@ const selectTargets = async (
       const item = await deps.deployments.get(target.deployId);
       if (!item) return { kind: 'tombstoned', placed: false };
       if (item.kind === 'tombstone') return { kind: 'already_done' };
-      const what = describeTarget({ kind: 'branch', branch: item.branch });
+      const what = describeTarget(
+        item.branch !== undefined
+          ? { kind: 'branch', branch: item.branch }
+          : { kind: 'deploy', deployId: item.deployId },
+      );
       return select([item], ctx, deps, {
         what,
         onNone: () => refusals.notLive(what, item.status, item.deployId),

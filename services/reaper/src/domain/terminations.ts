@@ -94,7 +94,7 @@ const terminatedEvent = (order: TerminationOrder): OutgoingEvent => ({
   contract: InstanceTerminated,
   data: {
     deployId: order.record.deployId,
-    branch: order.record.branch,
+    branch: order.record.branch ?? null,
     instanceId: order.record.instanceId ?? null,
     reason: order.reason,
     ...(order.by ? { terminatedBy: order.by } : {}),

@@ -31,8 +31,14 @@ export const timeLeft = (record: DeploymentRecord, now: Date): string => {
   return record.keepOvernight ? `${left}, kept overnight` : left;
 };
 
+/** The branch, or while it is still being looked for, the query the user typed. */
+export const subjectOf = (record: DeploymentRecord): string =>
+  record.branch !== undefined
+    ? `*${escapeMrkdwn(record.branch)}*`
+    : `${code(record.query)} (finding the branch)`;
+
 const summaryLine = (record: DeploymentRecord, now: Date): string =>
-  `*${escapeMrkdwn(record.branch)}* · ${record.status} · <@${record.owner.userId}> · ` +
+  `${subjectOf(record)} · ${record.status} · <@${record.owner.userId}> · ` +
   `${linkTo(record.url)} · ${timeLeft(record, now)} · deploy ${code(record.deployId)}`;
 
 /** `/deploy list`: soonest expiry first; what does not fit is counted, never silently dropped. */
@@ -110,11 +116,17 @@ export const statusMessage = (
     `*Created*\n${record.createdAt}`,
   ];
   const blocks: Block[] = [
-    section(`*${escapeMrkdwn(record.branch)}* · deploy ${code(record.deployId)}`, fields),
+    section(`${subjectOf(record)} · deploy ${code(record.deployId)}`, fields),
     section(`*History*\n${historyText(record)}`),
   ];
   if (options.live) blocks.push(buttonsFor(record.deployId));
   if (options.olderCount)
     blocks.push(context(`${options.olderCount} older deployment(s) of this branch are not shown.`));
-  return message(`${record.branch}: ${record.status}`, blocks);
+  if (record.status === 'REQUESTED')
+    blocks.splice(
+      1,
+      0,
+      section(`:mag: Looking for a branch matching ${code(record.query)}; it launches once found.`),
+    );
+  return message(`${record.branch ?? record.query}: ${record.status}`, blocks);
 };

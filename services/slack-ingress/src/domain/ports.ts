@@ -29,9 +29,18 @@ export interface DeploymentReader {
   byBranch(branch: string, limit: number): Promise<DeploymentRecord[]>;
 }
 
+/** The deployments table as ingress writes it: the REQUESTED record of each `/deploy`. */
+export interface RequestRegistry {
+  /** Writes the record (conditional on its id being new); throws if it cannot. */
+  open(record: DeploymentRecord): Promise<void>;
+  /** Ends a REQUESTED record that was never published; a record that moved on is left alone. */
+  abandon(deployId: string, note: string): Promise<void>;
+}
+
 export interface IngressPorts {
   publisher: Publisher;
   deployments: DeploymentReader;
+  registry: RequestRegistry;
   groups: GroupDirectory;
   now: () => Date;
   newId: () => string;

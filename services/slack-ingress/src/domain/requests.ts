@@ -1,10 +1,12 @@
 import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested, type TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
+import type { OutgoingEvent } from '@branch-envs/shared/publish';
 import { notice } from './blocks';
 import { formatDuration } from './duration';
 import { cappedNote, type DeployCommand, type Extension, type Target } from './grammar';
 import type { Outcome, RequestContext } from './ports';
+import { requestedRecord } from './requestRecord';
 import { type CheckedTarget, checkTarget, isOutcome } from './targets';
 import { code } from './text';
 
@@ -12,12 +14,27 @@ import { code } from './text';
 
 type DeployRequest = Extract<DeployCommand, { kind: 'deploy' }>;
 
+/** Publishes a deploy request whose record exists; if the bus refuses it, the record is ended. */
+const publishOrAbandon = async (ctx: RequestContext, deployId: string, events: readonly OutgoingEvent[]) => {
+  try {
+    await ctx.ports.publisher.publish(events);
+  } catch (error) {
+    // The publish error is what the user and the logs must see; if ending the record fails too,
+    // the reaper's sweep ends it at its provisional expiry.
+    await ctx.ports.registry.abandon(deployId, 'the request could not be published').catch(() => undefined);
+    throw error;
+  }
+};
+
 const replyTo = ({ actor, conversation }: RequestContext) => ({ userId: actor.userId, ...conversation });
 
 export const requestDeploy = async (command: DeployRequest, ctx: RequestContext): Promise<Outcome> => {
   const { ports, actor, settings } = ctx;
   const deployId = ports.newId();
-  await ports.publisher.publish([
+  await ports.registry.open(
+    requestedRecord({ deployId, query: command.query, ttlSeconds: command.ttlSeconds }, ctx),
+  );
+  await publishOrAbandon(ctx, deployId, [
     {
       contract: DeployRequested,
       data: {

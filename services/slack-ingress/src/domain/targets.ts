@@ -47,6 +47,9 @@ export const checkTarget = async (
 ): Promise<CheckedTarget | Outcome> => {
   const found = await liveRecordsOf(target, ctx);
   if (!Array.isArray(found)) return found;
+  if (verb === 'extend' && found.every((r) => r.status === 'REQUESTED')) {
+    return answered(`That deploy is still looking for its branch; extend it once it has launched.`);
+  }
   const allowed = found.filter((r) => mayActOn(ctx.role, ctx.actor.userId, r.owner.userId));
   if (allowed.length === 0) {
     const owners = [...new Set(found.map((r) => `<@${r.owner.userId}>`))].join(', ');
@@ -57,7 +60,7 @@ export const checkTarget = async (
   const [only] = found;
   const label =
     target.kind === 'deploy'
-      ? `deploy ${code(target.deployId)}${only ? ` (${code(only.branch)})` : ''}`
+      ? `deploy ${code(target.deployId)}${only?.branch !== undefined ? ` (${code(only.branch)})` : ''}`
       : `branch ${code(target.branch)}`;
   return {
     correlationId: found.length === 1 && only ? only.deployId : requestId,

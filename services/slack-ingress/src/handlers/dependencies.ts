@@ -6,6 +6,7 @@ import { createDeploymentRepository } from '@branch-envs/shared/deployments/repo
 import { newId } from '@branch-envs/shared/ids';
 import { createPublisher } from '@branch-envs/shared/publish';
 import { createDeploymentReader } from '../adapters/deploymentReader';
+import { createRequestRegistry } from '../adapters/requestRegistry';
 import { createResponsePoster } from '../adapters/responseUrl';
 import { cachedSecureParameter } from '../adapters/secrets';
 import { createSlackGroupDirectory } from '../adapters/slackUserGroups';
@@ -50,6 +51,7 @@ export const buildDependencies = (
         now,
       }),
       deployments: createDeploymentReader(repository),
+      registry: createRequestRegistry(repository, now),
       groups: createSlackGroupDirectory({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
       now,
       newId: () => newId(now().getTime()),

@@ -56,6 +56,8 @@ const envelopeOf = (message: Message | undefined) =>
 
 describe('slack-ingress against moto', () => {
   let handler: IngressHandler;
+  /** The same handler on a table of its own, so the records its /deploy tests create stay out of lists. */
+  let requestHandler: IngressHandler;
   let queueUrl: string;
 
   beforeAll(async () => {
@@ -96,6 +98,13 @@ describe('slack-ingress against moto', () => {
     handler = createIngressHandler(
       buildDependencies(config, { eventBridge, dynamo: documents, ssm }, { logger: silentLogger() }),
     );
+    const requestsConfig = {
+      ...config,
+      deploymentsTable: await createPlatformTable(dynamo, 'DeploymentsTable'),
+    };
+    requestHandler = createIngressHandler(
+      buildDependencies(requestsConfig, { eventBridge, dynamo: documents, ssm }, { logger: silentLogger() }),
+    );
   }, 30_000);
 
   beforeEach(() => {
@@ -104,8 +113,8 @@ describe('slack-ingress against moto', () => {
 
   it('publishes exactly one DeployRequested for a signed /deploy login, and none for its retry', async () => {
     // Act
-    const first = await handler(slashEvent('/deploy', 'login'), lambdaContext());
-    const retry = await handler(
+    const first = await requestHandler(slashEvent('/deploy', 'login'), lambdaContext());
+    const retry = await requestHandler(
       slashEvent('/deploy', 'login', {}, { headers: { 'x-slack-retry-num': '1' } }),
       lambdaContext(),
     );
@@ -120,6 +129,23 @@ describe('slack-ingress against moto', () => {
     const detail = DeployRequested.detail.parse(envelope.detail);
     expect(replyOf(first)?.text).toContain(`(deploy \`${detail.data.deployId}\`)`);
     expect(detail.metadata.correlationId).toBe(detail.data.deployId);
+  });
+
+  it('bug: status right after the ack could not find the deploy — the record is born with the request', async () => {
+    // Act: ask for the status the moment the acknowledgement names the deploy id
+    const ack = await requestHandler(slashEvent('/deploy', 'ABC-777 for 2h'), lambdaContext());
+    const deployId = /\(deploy `([0-9A-Z]{26})`\)/.exec(replyOf(ack)?.text ?? '')?.[1];
+    const status = await requestHandler(slashEvent('/deploy', `status ${deployId}`), lambdaContext());
+    const published = await receive(queueUrl, 1);
+
+    // Assess
+    expect(deployId).toBeDefined();
+    const blocks = JSON.stringify(replyOf(status)?.blocks);
+    expect(blocks).not.toContain("can't find");
+    expect(blocks).toContain(`deploy \`${deployId}\``);
+    expect(blocks).toContain('REQUESTED');
+    expect(blocks).toContain('Looking for a branch matching `ABC-777`');
+    expect(DeployRequested.detail.parse(envelopeOf(published[0]).detail).data.deployId).toBe(deployId);
   });
 
   it('lists live deployments through the status index, without a Scan', async () => {

@@ -1,6 +1,6 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
-import { GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
@@ -444,6 +444,24 @@ describe('buttons', () => {
       replace_original: false,
       text: expect.stringContaining('Only its owner or an admin can terminate it'),
     });
+  });
+
+  it('writes the REQUESTED record before publishing, and ends it as REJECTED when the bus refuses', async () => {
+    // Prepare
+    mocks.eventBridge.on(PutEventsCommand).rejects(new Error('network down'));
+    const { invoke, context } = ingressHarness();
+
+    // Act
+    const result = await invoke(slashEvent('/deploy', 'login'));
+
+    // Assess
+    expect(replyOf(result)?.text).toContain(context.awsRequestId);
+    const put = mocks.dynamo.commandCalls(PutCommand)[0]?.args[0].input;
+    expect(put?.Item).toMatchObject({ status: 'REQUESTED', query: 'login', ownerId: 'U0LOCAL1' });
+    expect(put?.ConditionExpression).toBe('attribute_not_exists(deployId)');
+    const update = mocks.dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(update?.Key).toEqual({ deployId: put?.Item?.deployId });
+    expect(update?.ExpressionAttributeValues).toMatchObject({ ':to': 'REJECTED', ':from0': 'REQUESTED' });
   });
 
   it('tells the user when publishing a button request failed', async () => {

@@ -11,6 +11,9 @@ const loadEntryPoint = async () => {
   const ssmSdk = await import('@aws-sdk/client-ssm');
   const eventBridge = mockClient(eventBridgeSdk.EventBridgeClient);
   const ssm = mockClient(ssmSdk.SSMClient);
+  const documentsSdk = await import('@aws-sdk/lib-dynamodb');
+  const dynamo = mockClient(documentsSdk.DynamoDBDocumentClient);
+  dynamo.on(documentsSdk.PutCommand).resolves({});
   eventBridge
     .on(eventBridgeSdk.PutEventsCommand)
     .resolves({ FailedEntryCount: 0, Entries: [{ EventId: '1' }] });
@@ -19,7 +22,8 @@ const loadEntryPoint = async () => {
   const putEvents = () =>
     eventBridge.commandCalls(eventBridgeSdk.PutEventsCommand as typeof PutEventsCommand);
   const getParameter = () => ssm.commandCalls(ssmSdk.GetParameterCommand);
-  return { handler, putEvents, getParameter };
+  const putItems = () => dynamo.commandCalls(documentsSdk.PutCommand);
+  return { handler, putEvents, getParameter, putItems };
 };
 
 describe('the Lambda entry point', () => {
@@ -36,7 +40,7 @@ describe('the Lambda entry point', () => {
 
   it('wires config, clients and adapters from the environment the template declares', async () => {
     // Prepare
-    const { handler, putEvents, getParameter } = await loadEntryPoint();
+    const { handler, putEvents, getParameter, putItems } = await loadEntryPoint();
 
     // Act
     const result = await handler(slashEvent('/deploy', 'login'), lambdaContext());
@@ -44,6 +48,7 @@ describe('the Lambda entry point', () => {
     // Assess
     expect(replyOf(result)?.text).toContain('Looking for a branch matching `login`');
     expect(putEvents()[0]?.args[0].input.Entries?.[0]?.EventBusName).toBe('branch-envs-test-bus');
+    expect(putItems()[0]?.args[0].input.TableName).toBe('branch-envs-test-deployments');
     expect(getParameter().map((call) => call.args[0].input.Name)).toEqual([
       '/branch-envs/test/slack/signing-secret',
     ]);

@@ -26,7 +26,7 @@ const arn = (service: string, resource: string) => ({
 });
 
 describe('the IAM statements of slack-ingress', () => {
-  it('grant exactly PutEvents, GetItem, Query and GetParameter, each on its own resource', () => {
+  it('grant exactly PutEvents, GetItem, the request-record writes, Query and GetParameter, each on its own resource', () => {
     // Assess
     expect(statements).toEqual([
       {
@@ -40,6 +40,13 @@ describe('the IAM statements of slack-ingress', () => {
         Effect: 'Allow',
         Action: 'dynamodb:GetItem',
         Resource: arn('dynamodb', `table/branch-envs-${STAGE}-deployments`),
+      },
+      {
+        Sid: 'OpenRequestRecords',
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: arn('dynamodb', `table/branch-envs-${STAGE}-deployments`),
+        Condition: { 'ForAllValues:StringNotLike': { 'dynamodb:LeadingKeys': ['branch#*'] } },
       },
       {
         Sid: 'QueryDeploymentIndexes',
@@ -67,13 +74,18 @@ describe('the IAM statements of slack-ingress', () => {
     }
   });
 
-  it('never reads or writes the table beyond GetItem and Query (no Scan, no writes)', () => {
+  it('never reads the table beyond GetItem and Query, and writes only request records (no Scan, no claims)', () => {
     // Act
     const dynamoActions = statements
       .flatMap((s) => [s.Action].flat())
       .filter((a) => a.startsWith('dynamodb:'));
 
     // Assess
-    expect(dynamoActions.sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
+    expect(dynamoActions.sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ]);
   });
 });

@@ -1,0 +1,39 @@
+import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import type { RequestContext } from './ports';
+
+/** What ingress knows when it acknowledges a `/deploy`: who asked, for what, and for how long. */
+export interface DeployRequestFacts {
+  deployId: string;
+  query: string;
+  ttlSeconds: number;
+}
+
+export const REQUESTED_STEP = 'requested';
+
+/**
+ * The deployment record as ingress writes it, before the request is published: status REQUESTED, no
+ * branch yet, so `/deploy status <id>` finds it from the acknowledgement on. Its `expiresAt` is
+ * provisional (the provisioner sets the real one when the branch is resolved); if the request is
+ * ever stuck, the reaper's TTL sweep ends it then (docs/architecture.md §3).
+ */
+export const requestedRecord = (facts: DeployRequestFacts, ctx: RequestContext): DeploymentRecord => {
+  const now = ctx.ports.now();
+  const { actor, conversation } = ctx;
+  return {
+    kind: 'deployment',
+    deployId: facts.deployId,
+    status: 'REQUESTED',
+    query: facts.query,
+    owner: actor,
+    ownerId: actor.userId,
+    channelId: conversation.channelId,
+    replyTo: { userId: actor.userId, ...conversation },
+    responseUrlUses: 0,
+    createdAt: now.toISOString(),
+    ttlSeconds: facts.ttlSeconds,
+    expiresAt: Math.floor(now.getTime() / 1000) + facts.ttlSeconds,
+    keepOvernight: false,
+    history: [{ step: REQUESTED_STEP, at: now.toISOString() }],
+    version: 0,
+  };
+};
