@@ -186,6 +186,17 @@ describe('rejection messages', () => {
     expect(message.text).toBe('♻️ feat/x is already running: http://10.0.1.23/');
   });
 
+  it('says an environment of the branch is still starting when it has no URL yet', () => {
+    // Act
+    const existing = { deployId: DEPLOY_ID, branch: 'feat/x', status: 'REQUESTED' };
+    const message = rejectedMessage(rejection({ code: 'already_running', existing }), FIXTURE_NOW);
+
+    // Assess
+    expect(message.text).toBe(
+      `♻️ feat/x is already starting (deploy ${DEPLOY_ID}); its status shows the link once it is up.`,
+    );
+  });
+
   it('says when to retry after an upstream rate limit', () => {
     // Act
     const retryAfter = Math.floor(FIXTURE_NOW.getTime() / 1000) + 600;

@@ -80,7 +80,10 @@ const rejectionBlocks = (
       };
     case 'already_running':
       return {
-        headline: `♻️ ${bold(reason.existing.branch)} is already running${reason.existing.url ? `: ${link(reason.existing.url)}` : '.'}`,
+        headline:
+          reason.existing.status === 'READY' || reason.existing.url
+            ? `♻️ ${bold(reason.existing.branch)} is already running${reason.existing.url ? `: ${link(reason.existing.url)}` : '.'}`
+            : `♻️ ${bold(reason.existing.branch)} is already starting (deploy ${code(reason.existing.deployId)}); its status shows the link once it is up.`,
         blocks: [context(liveLine(reason.existing))],
       };
     case 'expired_request':
