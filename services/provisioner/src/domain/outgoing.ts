@@ -11,8 +11,12 @@ import { type Failure, withinLimits } from './failures';
 import type { LaunchedInstance } from './ports';
 import type { QuotaVerdict } from './quota';
 
-/** The deployment's facts every outgoing event repeats, from the event or from the record. */
-type Subject = Pick<BranchResolved['data'], 'deployId' | 'branch' | 'replyTo'>;
+/**
+ * The deployment's facts every outgoing event repeats, from the event or from the record. A record
+ * has its branch from RESOLVED on, which is before anything here is published; the contract check
+ * refuses an event without one.
+ */
+type Subject = Pick<BranchResolved['data'], 'deployId' | 'replyTo'> & { branch?: string };
 
 /**
  * The events the provisioner publishes, built from what it knows. Each takes its cause's metadata,

@@ -27,21 +27,69 @@ export const createProvisioner = (ports: ProvisionerPorts, settings: ProvisionSe
 
   const handle = async (job: Job): Promise<void> => {
     const { data } = job.detail;
+    const existing = await repository.get(data.deployId);
+    const requested = existing?.kind === 'deployment' && existing.status === 'REQUESTED';
+    if (existing && !requested) return resume(job, existing);
     const verdict = await checkQuota(repository, settings.quota, {
       deployId: data.deployId,
       ownerId: data.owner.userId,
     });
     if (!verdict.allowed) {
-      const existing = await repository.get(data.deployId);
-      if (existing) return resume(job, existing);
       job.log.info('Rejecting the deployment: quota reached', { scope: verdict.scope, limit: verdict.limit });
+      if (requested) await endRequest(job, 'quota_exceeded');
       await events.rejected(job.detail, verdict);
       return;
     }
+    return requested ? resolveRequest(job) : createRecord(job);
+  };
+
+  /** The record ingress wrote when the user asked becomes RESOLVED, with the branch and real expiry. */
+  const resolveRequest = async (job: Job): Promise<void> => {
+    const { deployId, branch, headSha, prNumber, ttlSeconds } = job.detail.data;
+    const now = ports.now();
+    let record: DeploymentRecord;
+    try {
+      record = await repository.transition(deployId, {
+        to: 'RESOLVED',
+        from: ['REQUESTED'],
+        step: STEPS.resolved,
+        at: now,
+        set: {
+          branch,
+          headSha,
+          prNumber,
+          ttlSeconds,
+          expiresAt: Math.floor(now.getTime() / 1000) + ttlSeconds,
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof TransitionConflictError)) throw error;
+      const current = await repository.get(deployId);
+      return current ? resume(job, current) : undefined;
+    }
+    return launch(job, record);
+  };
+
+  /** No record: an event from before records were born with the request, replayed. */
+  const createRecord = async (job: Job): Promise<void> => {
     const record = newRecord(job.detail, ports.now());
     const created = await repository.create(record);
     if (!created.created) return resume(job, created.existing);
     return launch(job, record);
+  };
+
+  const endRequest = async (job: Job, note: string): Promise<void> => {
+    try {
+      await repository.transition(job.detail.data.deployId, {
+        to: 'REJECTED',
+        from: ['REQUESTED'],
+        step: 'rejected',
+        note,
+        at: ports.now(),
+      });
+    } catch (error) {
+      if (!(error instanceof TransitionConflictError)) throw error;
+    }
   };
 
   /** The record existed already: a redelivery, a replay, or a terminate that came first. */

@@ -5,12 +5,14 @@ import type { LiveDeploymentSummary } from '@branch-envs/shared/events/common';
 import type { QuotaSettings } from './ports';
 
 /**
- * The states that count against a quota: every live state except FAILED. A failed deployment
- * either never got an instance or had it terminated at once; with KEEP_FAILED_INSTANCES it is kept
- * for an operator to debug, which should not stop its owner from trying again.
+ * The states that count against a quota: every live state except REQUESTED and FAILED. A request
+ * still being resolved may yet be rejected (several sent at once would otherwise block each other).
+ * A failed deployment either never got an instance or had it terminated at once; with
+ * KEEP_FAILED_INSTANCES it is kept for an operator to debug, which should not stop its owner from
+ * trying again.
  */
 export const QUOTA_STATUSES: readonly DeploymentStatus[] = LIVE_STATUSES.filter(
-  (status) => status !== 'FAILED',
+  (status) => status !== 'FAILED' && status !== 'REQUESTED',
 );
 
 /** Far enough in the future that the status+expiresAt GSI returns every record of a status. */
@@ -25,7 +27,8 @@ const counts = (record: DeploymentRecord, deployId: string): boolean =>
 
 export const summarize = (record: DeploymentRecord): LiveDeploymentSummary => ({
   deployId: record.deployId,
-  branch: record.branch,
+  // Counted records are past REQUESTED, so they have their branch.
+  branch: record.branch ?? record.query,
   status: record.status,
   ...(record.url ? { url: record.url } : {}),
   expiresAt: record.expiresAt,
