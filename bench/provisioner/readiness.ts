@@ -28,14 +28,14 @@ import { logger } from '@branch-envs/shared/observability';
 import { startMoto } from '../../local/src/aws/moto';
 import { toSqsEvent } from '../../local/src/runner/sqsEvent';
 import type { ProvisionerConfig } from '../../services/provisioner/src/config';
-import { createPhoneHome } from '../../services/provisioner/src/domain/phoneHome';
 import type { ProbeScheduler } from '../../services/provisioner/src/domain/ports';
-import { createProber } from '../../services/provisioner/src/domain/probe';
-import { createProvisioner } from '../../services/provisioner/src/domain/provision';
+import { createProvisioner } from '../../services/provisioner/src/domain/provision/provisioner';
+import { createPhoneHome } from '../../services/provisioner/src/domain/readiness/phoneHome';
+import { createProber } from '../../services/provisioner/src/domain/readiness/probe';
 import { createPhoneHomeHandler } from '../../services/provisioner/src/handlers/createPhoneHomeHandler';
 import { createProbeHandler } from '../../services/provisioner/src/handlers/createProbeHandler';
 import { createProvisionHandler } from '../../services/provisioner/src/handlers/createProvisionHandler';
-import { type Clients, proberPorts, provisionerPorts } from '../../services/provisioner/src/handlers/wiring';
+import { type Clients, proberPorts, provisionerPorts } from '../../services/provisioner/src/wiring';
 import { resolvedDetail } from '../../services/provisioner/tests/helpers/factories';
 import {
   instancesOf,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { commaSeparated, loadConfig } from '@branch-envs/shared/config';
 import * as z from 'zod';
-import { templatePlaceholders } from './domain/appUrl';
+import { templatePlaceholders } from './domain/readiness/appUrl';
 import type { ProvisionSettings } from './domain/settings';
 
 const int = (fallback: number, min: number, max: number) =>

@@ -9,7 +9,7 @@ import { InstanceTerminated } from '@branch-envs/shared/events/InstanceTerminate
 import type { Cause, Publisher } from '@branch-envs/shared/publish';
 import { type Failure, withinLimits } from './failures';
 import type { LaunchedInstance } from './ports';
-import type { QuotaVerdict } from './quota';
+import type { QuotaVerdict } from './provision/quota';
 
 /** The deployment's facts every outgoing event repeats, from the event or from the record. */
 type Subject = Pick<BranchResolved['data'], 'deployId' | 'branch' | 'replyTo'>;

@@ -71,7 +71,7 @@ export interface ProbeScheduler {
   schedule(message: ProbeMessageBody, delaySeconds: number): Promise<void>;
 }
 
-/** The probe message; its schema lives in probeMessage.ts. */
+/** The probe message; its schema lives in readiness/probeMessage.ts. */
 export interface ProbeMessageBody {
   deployId: string;
   instanceId: string;

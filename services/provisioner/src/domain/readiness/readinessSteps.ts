@@ -2,11 +2,11 @@ import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { TransitionConflictError } from '@branch-envs/shared/errors';
 import type { InstanceReady } from '@branch-envs/shared/events/InstanceReady';
 import type { Cause } from '@branch-envs/shared/publish';
+import type { Failure } from '../failures';
+import { failedStep, STEPS } from '../history';
+import { outgoing } from '../outgoing';
+import type { InstanceObservation, ProberPorts, ReadinessSettings } from '../ports';
 import { buildAppUrl, healthUrl } from './appUrl';
-import type { Failure } from './failures';
-import { failedStep, STEPS } from './history';
-import { outgoing } from './outgoing';
-import type { InstanceObservation, ProberPorts, ReadinessSettings } from './ports';
 
 /** The deployment and instance a readiness step is about, and the event its outcome is caused by. */
 export interface ReadinessTarget {

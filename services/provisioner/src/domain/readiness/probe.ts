@@ -1,10 +1,10 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
-import { bootTimeoutFailure, debugHints, instanceStoppedFailure } from './failures';
-import { recordedFailure } from './history';
-import type { Log, ProberPorts, ReadinessSettings } from './ports';
+import { bootTimeoutFailure, debugHints, instanceStoppedFailure } from '../failures';
+import { recordedFailure } from '../history';
+import type { Log, ProberPorts, ReadinessSettings } from '../ports';
+import { MAX_SQS_DELAY_SECONDS } from '../settings';
 import type { ProbeMessage } from './probeMessage';
-import { createReadinessSteps, detectedByOf, type ReadinessOutcome } from './readiness';
-import { MAX_SQS_DELAY_SECONDS } from './settings';
+import { createReadinessSteps, detectedByOf, type ReadinessOutcome } from './readinessSteps';
 
 /** What one probe did; the handler logs it and the bench counts it. */
 export type ProbeOutcome = ReadinessOutcome;

@@ -1,8 +1,8 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
-import { bootFailedFailure } from './failures';
-import { tokenMatches } from './phoneHomeToken';
-import type { Log, ProberPorts, ReadinessSettings } from './ports';
-import { createReadinessSteps, type ReadinessOutcome, type ReadinessTarget } from './readiness';
+import { bootFailedFailure } from '../failures';
+import { tokenMatches } from '../phoneHomeToken';
+import type { Log, ProberPorts, ReadinessSettings } from '../ports';
+import { createReadinessSteps, type ReadinessOutcome, type ReadinessTarget } from './readinessSteps';
 
 /** What `bootstrap.sh` posts once its boot has ended (cloud-init/README.md). */
 export interface PhoneHomeReport {

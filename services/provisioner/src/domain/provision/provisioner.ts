@@ -1,14 +1,14 @@
 import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { TransitionConflictError } from '@branch-envs/shared/errors';
 import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
-import { type Failure, isLaunchError, launchFailure, preparationFailure } from './failures';
-import { failedStep, recordedFailure, STEPS, wasClaimed } from './history';
-import { announceLaunch, launchSpecFor, phoneHomeClaim } from './launch';
+import { type Failure, isLaunchError, launchFailure, preparationFailure } from '../failures';
+import { failedStep, recordedFailure, STEPS, wasClaimed } from '../history';
+import { outgoing } from '../outgoing';
+import type { LaunchedInstance, LaunchSpec, Log, ProvisionerPorts } from '../ports';
+import type { ProvisionSettings } from '../settings';
 import { launchAttempts, launchWithFallback } from './launchPlan';
-import { outgoing } from './outgoing';
-import type { LaunchedInstance, LaunchSpec, Log, ProvisionerPorts } from './ports';
+import { announceLaunch, launchSpecFor, phoneHomeClaim } from './launchSpec';
 import { checkQuota } from './quota';
-import type { ProvisionSettings } from './settings';
 
 export interface Job {
   detail: BranchResolved;
