@@ -13,6 +13,7 @@ import { createHealthCheck } from './adapters/healthCheck';
 import { createImageSource } from './adapters/images';
 import { createProbeScheduler } from './adapters/probeQueue';
 import { profileFromDisk } from './adapters/profileFromDisk';
+import { createProvisionerEvents } from './adapters/provisionerEvents';
 import type { ProvisionerConfig } from './config';
 import type { ProberPorts, ProvisionerPorts } from './domain/ports';
 import type { Profile } from './domain/userData/profile';
@@ -48,11 +49,9 @@ export const createClients = (config: Pick<ProvisionerConfig, 'ec2MaxAttempts'>)
 
 const shared = (config: ProvisionerConfig, clients: Clients) => ({
   repository: createDeploymentRepository({ client: clients.documents, tableName: config.deploymentsTable }),
-  publisher: createPublisher({
-    client: clients.eventBridge,
-    busName: config.eventBusName,
-    producer: 'provisioner',
-  }),
+  events: createProvisionerEvents(
+    createPublisher({ client: clients.eventBridge, busName: config.eventBusName, producer: 'provisioner' }),
+  ),
   instances: createEc2Instances(clients.ec2, config.instance),
   probes: createProbeScheduler(clients.sqs, config.probeQueueUrl),
   now: () => new Date(),

@@ -53,6 +53,8 @@ export const DeploymentRecord = z.object({
   instanceId: z.string().optional(),
   instanceType: z.string().optional(),
   url: z.string().optional(),
+  /** Set with READY: whether a probe or the instance's phone-home saw the app healthy first. */
+  detectedBy: z.enum(['probe', 'phone_home']).optional(),
   phoneHome: PhoneHome.optional(),
   createdAt: IsoDateTime,
   ttlSeconds: z.number().int().positive(),

@@ -4,13 +4,11 @@ import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
 import { causedEventId } from '@branch-envs/shared/publish';
 import { STEPS, stepTime } from '../history';
-import type { Outgoing } from '../outgoing';
 import { newPhoneHomeToken, tokenSha256 } from '../phoneHomeToken';
 import type {
   AppSettings,
   LaunchedInstance,
   LaunchSpec,
-  ProbeScheduler,
   ProvisionerPorts,
   ReadinessSettings,
 } from '../ports';
@@ -95,7 +93,7 @@ export const phoneHomeClaim = (detail: BranchResolved, spec: LaunchSpec): Transi
  * the launch recorded in the history, so a resumed announcement does not extend it.
  */
 export const announceLaunch = async (
-  deps: { events: Outgoing; probes: ProbeScheduler; now: () => Date },
+  deps: Pick<ProvisionerPorts, 'events' | 'probes' | 'now'>,
   readiness: ReadinessSettings,
   detail: BranchResolved,
   record: DeploymentRecord,

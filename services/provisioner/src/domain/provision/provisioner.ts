@@ -1,188 +1,74 @@
+import type { DeploymentStatus } from '@branch-envs/shared/deployments/states';
 import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
-import { TransitionConflictError } from '@branch-envs/shared/errors';
 import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
-import { type Failure, isLaunchError, launchFailure, preparationFailure } from '../failures';
-import { failedStep, recordedFailure, STEPS, wasClaimed } from '../history';
-import { outgoing } from '../outgoing';
-import type { LaunchedInstance, LaunchSpec, Log, ProvisionerPorts } from '../ports';
+import { STEPS } from '../history';
+import type { ProvisionerPorts, QuotaRejection } from '../ports';
 import type { ProvisionSettings } from '../settings';
-import { launchAttempts, launchWithFallback } from './launchPlan';
-import { announceLaunch, launchSpecFor, phoneHomeClaim } from './launchSpec';
+import type { Job, ProvisionDeps, Step } from './job';
 import { checkQuota } from './quota';
-
-export interface Job {
-  detail: BranchResolved;
-  log: Log;
-}
+import { announce, answerTermination, launch, republishFailure } from './steps';
 
 /**
- * Handles BranchResolved (DESIGN §3–§5): quota, record, claim, launch, announce. Every step that
- * changes the record is a conditional write, so duplicates, replays and a terminate racing the
- * launch each end with at most one instance and a record that owns it. Errors of our own stores
- * and bus are thrown, so SQS retries the event; the state machine then resumes where it stopped.
+ * The provisioner's state table: what a BranchResolved does with the record it finds. States
+ * without a step are someone else's or finished: LAUNCHING belongs to the delivery that won the
+ * claim, READY and TERMINATED are done, REJECTED and REQUESTED are not written by anyone yet.
  */
+export const STEP_BY_STATUS: Readonly<Record<DeploymentStatus, Step | undefined>> = {
+  REQUESTED: undefined,
+  RESOLVED: launch,
+  LAUNCHING: undefined,
+  RUNNING: announce,
+  READY: undefined,
+  TERMINATING: answerTermination,
+  TERMINATED: undefined,
+  REJECTED: undefined,
+  FAILED: republishFailure,
+};
+
+/**
+ * Handles BranchResolved (DESIGN §3–§5): quota, record, then the step of the record's state.
+ * Every step that changes the record is a conditional write, so duplicates, replays and a
+ * terminate racing the launch each end with at most one instance and a record that owns it.
+ * Errors of our own stores and bus are thrown, so SQS retries the event; the table then resumes
+ * where it stopped.
+ */
+export const provision = async (job: Job, deps: ProvisionDeps): Promise<void> => {
+  const { repository, now } = deps.ports;
+  const { data } = job.detail;
+  const verdict = await checkQuota(repository, deps.settings.quota, {
+    deployId: data.deployId,
+    ownerId: data.owner.userId,
+  });
+  if (!verdict.allowed) return reject(job, verdict, deps);
+  const record = newRecord(job.detail, now());
+  const created = await repository.create(record);
+  if (!created.created) return resume(job, created.existing, deps);
+  return launch(job, record, deps);
+};
+
+/** Over a quota: a record that exists already resumes (judged as before), else DeployRejected and no record. */
+const reject = async (job: Job, rejection: QuotaRejection, deps: ProvisionDeps): Promise<void> => {
+  const existing = await deps.ports.repository.get(job.detail.data.deployId);
+  if (existing) return resume(job, existing, deps);
+  job.log.info('Rejecting the deployment: quota reached', { scope: rejection.scope, limit: rejection.limit });
+  await deps.ports.events.rejected(job.detail, rejection);
+};
+
+/** The record existed already: a redelivery, a replay, or a terminate that came first (a tombstone). */
+export const resume = async (job: Job, existing: DeploymentItem, deps: ProvisionDeps): Promise<void> => {
+  if (existing.kind === 'tombstone') {
+    job.log.info('A terminate came before the launch; launching nothing');
+    await deps.ports.events.terminated(job.detail, { terminatedBy: existing.requestedBy.userId });
+    return;
+  }
+  job.log.info('The deployment record exists already', { status: existing.status });
+  await STEP_BY_STATUS[existing.status]?.(job, existing, deps);
+};
+
+/** The provisioner as the handler sees it; ports and settings are bound once per cold start. */
 export const createProvisioner = (ports: ProvisionerPorts, settings: ProvisionSettings) => {
-  const { repository } = ports;
-  const events = outgoing(ports.publisher);
-
-  const handle = async (job: Job): Promise<void> => {
-    const { data } = job.detail;
-    const verdict = await checkQuota(repository, settings.quota, {
-      deployId: data.deployId,
-      ownerId: data.owner.userId,
-    });
-    if (!verdict.allowed) {
-      const existing = await repository.get(data.deployId);
-      if (existing) return resume(job, existing);
-      job.log.info('Rejecting the deployment: quota reached', { scope: verdict.scope, limit: verdict.limit });
-      await events.rejected(job.detail, verdict);
-      return;
-    }
-    const record = newRecord(job.detail, ports.now());
-    const created = await repository.create(record);
-    if (!created.created) return resume(job, created.existing);
-    return launch(job, record);
-  };
-
-  /** The record existed already: a redelivery, a replay, or a terminate that came first. */
-  const resume = async (job: Job, existing: DeploymentItem): Promise<void> => {
-    if (existing.kind === 'tombstone') {
-      job.log.info('A terminate came before the launch; launching nothing');
-      await events.terminated(job.detail, { terminatedBy: existing.requestedBy.userId });
-      return;
-    }
-    job.log.info('The deployment record exists already', { status: existing.status });
-    return resumeRecord(job, existing);
-  };
-
-  /** Continues from the step the record shows; states owned by others, or finished, need nothing. */
-  const resumeRecord = async (job: Job, existing: DeploymentRecord): Promise<void> => {
-    switch (existing.status) {
-      case 'RESOLVED':
-        return launch(job, existing);
-      case 'RUNNING':
-        if (!existing.instanceId) return;
-        return announce(job, existing, {
-          instanceId: existing.instanceId,
-          instanceType: existing.instanceType ?? 'unknown',
-        });
-      case 'TERMINATING':
-        if (existing.instanceId || wasClaimed(existing)) return;
-        return events.terminated(job.detail, {});
-      case 'FAILED':
-        return republishFailure(job, existing);
-      default:
-        return;
-    }
-  };
-
-  const launch = async (job: Job, record: DeploymentRecord): Promise<void> => {
-    const spec = await prepare(job, record);
-    if ('failure' in spec) return fail(job, spec.failure, 'RESOLVED');
-    try {
-      await repository.transition(spec.deployId, {
-        to: 'LAUNCHING',
-        from: ['RESOLVED'],
-        step: STEPS.launching,
-        at: ports.now(),
-        set: phoneHomeClaim(job.detail, spec),
-      });
-    } catch (error) {
-      if (!(error instanceof TransitionConflictError)) throw error;
-      return lostClaim(job);
-    }
-    let instance: LaunchedInstance;
-    try {
-      instance = await launchWithFallback(
-        launchAttempts(settings.launch),
-        (attempt, index) => ports.instances.run(spec, attempt, index),
-        (attempt, error) =>
-          job.log.warn('No capacity; trying the next choice', { ...attempt, code: error.ec2Code }),
-      );
-    } catch (error) {
-      if (!isLaunchError(error)) throw error;
-      job.log.warn('The launch failed', { code: error.ec2Code, error: error.message });
-      return fail(job, launchFailure(error), 'LAUNCHING');
-    }
-    return own(job, instance);
-  };
-
-  /** Everything that can fail before the claim: a failure here is retried, or reported with nothing launched. */
-  const prepare = async (job: Job, record: DeploymentRecord): Promise<LaunchSpec | { failure: Failure }> => {
-    try {
-      return await launchSpecFor(job.detail.data, record.expiresAt, settings.app, ports);
-    } catch (error) {
-      const failure = preparationFailure(error) ?? (isLaunchError(error) ? launchFailure(error) : undefined);
-      if (!failure) throw error;
-      job.log.warn('The deployment cannot be launched', { reason: failure.reason, error: failure.message });
-      return { failure };
-    }
-  };
-
-  /** Records the new instance; if a terminate won meanwhile, the instance dies at once. */
-  const own = async (job: Job, instance: LaunchedInstance): Promise<void> => {
-    const { deployId } = job.detail.data;
-    let record: DeploymentRecord;
-    try {
-      record = await repository.transition(deployId, {
-        to: 'RUNNING',
-        from: ['LAUNCHING'],
-        step: STEPS.launched,
-        at: ports.now(),
-        note: `${instance.instanceId} ${instance.instanceType}${instance.subnetId ? ` in ${instance.subnetId}` : ''}`,
-        set: { instanceId: instance.instanceId, instanceType: instance.instanceType },
-      });
-    } catch (error) {
-      if (!(error instanceof TransitionConflictError)) throw error;
-      job.log.info('The deployment was terminated during the launch; terminating its instance', {
-        instanceId: instance.instanceId,
-      });
-      await ports.instances.terminate(instance.instanceId);
-      const current = await repository.get(deployId);
-      if (current?.status === 'TERMINATING') {
-        await events.terminated(job.detail, { instanceId: instance.instanceId });
-      }
-      return;
-    }
-    return announce(job, record, instance);
-  };
-
-  const announce = (job: Job, record: DeploymentRecord, instance: LaunchedInstance): Promise<void> =>
-    announceLaunch({ ...ports, events }, settings.readiness, job.detail, record, instance);
-
-  const lostClaim = async (job: Job): Promise<void> => {
-    const current = await repository.get(job.detail.data.deployId);
-    if (current?.kind === 'deployment' && current.status === 'TERMINATING' && !wasClaimed(current)) {
-      await events.terminated(job.detail, {});
-      return;
-    }
-    job.log.info('Another delivery claimed this launch', { status: current?.status });
-  };
-
-  const fail = async (job: Job, failure: Failure, from: 'RESOLVED' | 'LAUNCHING'): Promise<void> => {
-    try {
-      await repository.transition(job.detail.data.deployId, {
-        to: 'FAILED',
-        from: [from],
-        step: failedStep(failure.reason),
-        note: failure.message,
-        at: ports.now(),
-      });
-    } catch (error) {
-      if (!(error instanceof TransitionConflictError)) throw error;
-      return lostClaim(job);
-    }
-    await events.failed(job.detail.metadata, job.detail.data, failure);
-  };
-
-  /** A FAILED record whose event may have been lost: publish it again (same eventId, so deduplicated). */
-  const republishFailure = async (job: Job, record: DeploymentRecord): Promise<void> => {
-    const failure = recordedFailure(record);
-    if (failure && !record.instanceId)
-      await events.failed(job.detail.metadata, record, { ...failure, hints: [] });
-  };
-
-  return { handle };
+  const deps: ProvisionDeps = { ports, settings };
+  return { handle: (job: Job): Promise<void> => provision(job, deps) };
 };
 
 /** The record as the provisioner creates it: RESOLVED, with the GSI keys at the top level. */

@@ -2,7 +2,14 @@ import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { bootFailedFailure } from '../failures';
 import { tokenMatches } from '../phoneHomeToken';
 import type { Log, ProberPorts, ReadinessSettings } from '../ports';
-import { createReadinessSteps, type ReadinessOutcome, type ReadinessTarget } from './readinessSteps';
+import {
+  checkApp,
+  failReadiness,
+  markReady,
+  type ReadinessDeps,
+  type ReadinessOutcome,
+  type ReadinessTarget,
+} from './readinessSteps';
 
 /** What `bootstrap.sh` posts once its boot has ended (cloud-init/README.md). */
 export interface PhoneHomeReport {
@@ -33,55 +40,72 @@ export type PhoneHomeOutcome =
  * Both end with the same conditional writes as a probe, so a probe and a phone-home, or a repeated
  * phone-home, publish one outcome between them.
  */
-export const createPhoneHome = (ports: ProberPorts, settings: ReadinessSettings) => {
-  const steps = createReadinessSteps(ports, settings);
-
-  const handle = async (report: PhoneHomeReport, token: string, log: Log): Promise<PhoneHomeOutcome> => {
-    const record = await ports.repository.get(report.deployId);
-    if (record?.kind !== 'deployment' || !record.phoneHome) return { kind: 'unauthorized' };
-    if (!tokenMatches(token, record.phoneHome.tokenSha256)) return { kind: 'unauthorized' };
-    if (!record.instanceId) {
-      return { kind: 'conflict', message: 'the launch of this deployment is not recorded yet; retry' };
-    }
-    if (report.instanceId !== undefined && report.instanceId !== record.instanceId) {
-      log.warn('A phone-home names an instance the deployment does not own', {
-        reported: report.instanceId,
-        instanceId: record.instanceId,
-      });
-      return { kind: 'conflict', message: 'this deployment runs on another instance' };
-    }
-    const target: ReadinessTarget = {
-      deployId: record.deployId,
+export const handlePhoneHome = async (
+  report: PhoneHomeReport,
+  token: string,
+  log: Log,
+  deps: ReadinessDeps,
+): Promise<PhoneHomeOutcome> => {
+  const record = await deps.ports.repository.get(report.deployId);
+  if (record?.kind !== 'deployment' || !record.phoneHome) return { kind: 'unauthorized' };
+  if (!tokenMatches(token, record.phoneHome.tokenSha256)) return { kind: 'unauthorized' };
+  if (!record.instanceId) {
+    return { kind: 'conflict', message: 'the launch of this deployment is not recorded yet; retry' };
+  }
+  if (report.instanceId !== undefined && report.instanceId !== record.instanceId) {
+    log.warn('A phone-home names an instance the deployment does not own', {
+      reported: report.instanceId,
       instanceId: record.instanceId,
-      cause: record.phoneHome.cause,
-    };
-    return { kind: 'done', outcome: await settle(record, target, report, log) };
-  };
-
-  const settle = async (
-    record: DeploymentRecord,
-    target: ReadinessTarget,
-    report: PhoneHomeReport,
-    log: Log,
-  ): Promise<ReadinessOutcome> => {
-    if (record.status === 'TERMINATING') {
-      await ports.instances.terminate(target.instanceId);
-      return 'terminated';
-    }
-    if (record.status !== 'RUNNING') return 'ignored';
-    if (report.status === 'failed') {
-      const kept = settings.keepFailedInstances;
-      const context = { instanceId: target.instanceId, region: settings.region, kept };
-      log.warn('The instance reports a failed boot', { step: report.step });
-      return steps.fail(target, record, bootFailedFailure(context, report.step), { kept, terminate: !kept });
-    }
-    const check = await steps.checkApp(target.instanceId, await ports.instances.describe(target.instanceId));
-    if (check.ready) return steps.markReady(target, check.url, 'phone_home');
-    log.warn('The instance reports ready, but the health check does not agree yet; the probes go on', {
-      last: check.last,
     });
-    return 'waiting';
+    return { kind: 'conflict', message: 'this deployment runs on another instance' };
+  }
+  const target: ReadinessTarget = {
+    deployId: record.deployId,
+    instanceId: record.instanceId,
+    cause: record.phoneHome.cause,
   };
+  return { kind: 'done', outcome: await settle(record, target, report, log, deps) };
+};
 
-  return { handle };
+/** An authentic report about the deployment's own instance: act on it if the record is RUNNING. */
+const settle = async (
+  record: DeploymentRecord,
+  target: ReadinessTarget,
+  report: PhoneHomeReport,
+  log: Log,
+  deps: ReadinessDeps,
+): Promise<ReadinessOutcome> => {
+  const { ports, settings } = deps;
+  if (record.status === 'TERMINATING') {
+    await ports.instances.terminate(target.instanceId);
+    return 'terminated';
+  }
+  if (record.status !== 'RUNNING') return 'ignored';
+  if (report.status === 'failed') {
+    const kept = settings.keepFailedInstances;
+    const context = { instanceId: target.instanceId, region: settings.region, kept };
+    log.warn('The instance reports a failed boot', { step: report.step });
+    return failReadiness(
+      target,
+      record,
+      bootFailedFailure(context, report.step),
+      { kept, terminate: !kept },
+      deps,
+    );
+  }
+  const check = await checkApp(target.instanceId, await ports.instances.describe(target.instanceId), deps);
+  if (check.ready) return markReady(target, check.url, 'phone_home', deps);
+  log.warn('The instance reports ready, but the health check does not agree yet; the probes go on', {
+    last: check.last,
+  });
+  return 'waiting';
+};
+
+/** The phone-home as the handler sees it; ports and settings are bound once per cold start. */
+export const createPhoneHome = (ports: ProberPorts, settings: ReadinessSettings) => {
+  const deps: ReadinessDeps = { ports, settings };
+  return {
+    handle: (report: PhoneHomeReport, token: string, log: Log): Promise<PhoneHomeOutcome> =>
+      handlePhoneHome(report, token, log, deps),
+  };
 };

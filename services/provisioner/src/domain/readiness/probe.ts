@@ -1,10 +1,16 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { bootTimeoutFailure, debugHints, instanceStoppedFailure } from '../failures';
 import { recordedFailure } from '../history';
-import type { Log, ProberPorts, ReadinessSettings } from '../ports';
+import type { InstanceObservation, Log, ProberPorts, ReadinessSettings } from '../ports';
 import { MAX_SQS_DELAY_SECONDS } from '../settings';
 import type { ProbeMessage } from './probeMessage';
-import { createReadinessSteps, detectedByOf, type ReadinessOutcome } from './readinessSteps';
+import {
+  checkApp,
+  failReadiness,
+  markReady,
+  type ReadinessDeps,
+  type ReadinessOutcome,
+} from './readinessSteps';
 
 /** What one probe did; the handler logs it and the bench counts it. */
 export type ProbeOutcome = ReadinessOutcome;
@@ -42,86 +48,123 @@ export const nextDelay = (
  * is no longer RUNNING does nothing, unless it is the redelivery of the probe that finished it,
  * which re-publishes the outcome in case that publish was lost (same eventId, so deduplicated).
  */
-export const createProber = (ports: ProberPorts, settings: ReadinessSettings) => {
-  const { repository, instances } = ports;
-  const steps = createReadinessSteps(ports, settings);
-
-  const handle = async (message: ProbeMessage, context: ProbeContext): Promise<ProbeOutcome> => {
-    const record = await repository.get(message.deployId);
-    if (record?.kind !== 'deployment' || record.instanceId !== message.instanceId) {
-      context.log.warn('Dropping a probe for an instance the deployment does not own', {
-        status: record?.status,
-      });
-      return 'ignored';
-    }
-    if (record.status === 'RUNNING') return probe(message, record, context.log);
-    if (record.status === 'TERMINATING') {
-      context.log.info(
-        'The deployment is being terminated; terminating its instance and stopping the probes',
-      );
-      await instances.terminate(message.instanceId);
-      return 'terminated';
-    }
-    if (context.redelivered && (record.status === 'READY' || record.status === 'FAILED')) {
-      return republish(message, record);
-    }
+export const handleProbe = async (
+  message: ProbeMessage,
+  context: ProbeContext,
+  deps: ReadinessDeps,
+): Promise<ProbeOutcome> => {
+  const record = await deps.ports.repository.get(message.deployId);
+  if (record?.kind !== 'deployment' || record.instanceId !== message.instanceId) {
+    context.log.warn('Dropping a probe for an instance the deployment does not own', {
+      status: record?.status,
+    });
     return 'ignored';
-  };
+  }
+  if (record.status === 'RUNNING') return probe(message, record, context.log, deps);
+  if (record.status === 'TERMINATING') {
+    context.log.info('The deployment is being terminated; terminating its instance and stopping the probes');
+    await deps.ports.instances.terminate(message.instanceId);
+    return 'terminated';
+  }
+  if (context.redelivered && (record.status === 'READY' || record.status === 'FAILED')) {
+    return republish(message, record, deps);
+  }
+  return 'ignored';
+};
 
-  const probe = async (message: ProbeMessage, record: DeploymentRecord, log: Log): Promise<ProbeOutcome> => {
-    const observation = await instances.describe(message.instanceId);
-    if (observation.state !== 'missing' && STOPPED_STATES.has(observation.state)) {
-      const gone = GONE_STATES.has(observation.state);
-      const kept = settings.keepFailedInstances && !gone;
-      const context = { instanceId: message.instanceId, region: settings.region, kept };
-      log.warn('The instance stopped before the app became healthy', { state: observation.state });
-      return steps.fail(message, record, instanceStoppedFailure(context, observation.state), {
-        kept,
-        terminate: !kept && !gone,
-      });
-    }
-    const check = await steps.checkApp(message.instanceId, observation);
-    if (check.ready) return steps.markReady(message, check.url, 'probe');
-    if (ports.now().getTime() >= Date.parse(message.deadline)) {
-      const kept = settings.keepFailedInstances;
-      const context = { instanceId: message.instanceId, region: settings.region, kept };
-      const failure = bootTimeoutFailure({ ...context, appUrl: check.url }, settings, check.last);
-      log.warn('The app did not become healthy in time', { last: check.last, attempt: message.attempt });
-      return steps.fail(message, record, failure, { kept, terminate: !kept });
-    }
-    await next(message, check.last);
-    return 'waiting';
-  };
-
-  const next = async (message: ProbeMessage, last: string): Promise<void> => {
-    const now = ports.now().getTime();
-    const remaining = Math.ceil((Date.parse(message.deadline) - now) / 1000);
-    const delay = Math.max(0, Math.min(nextDelay(message, now, settings.probeIntervalSeconds), remaining));
-    const dueAt = new Date(now + delay * 1000).toISOString();
-    await ports.probes.schedule(
-      { ...message, attempt: message.attempt + 1, dueAt, last: last.slice(0, MAX_LAST) },
-      delay,
-    );
-  };
-
-  /** The outcome of a finished deployment again, for a redelivered probe (same eventId: deduplicated). */
-  const republish = async (message: ProbeMessage, record: DeploymentRecord): Promise<ProbeOutcome> => {
-    if (record.status === 'READY' && record.url) {
-      await steps.events.ready(message.cause, record, message.instanceId, record.url, detectedByOf(record));
-      return 'republished';
-    }
-    const failure = recordedFailure(record);
-    if (!failure) return 'ignored';
+/** RUNNING: a stopped instance fails, a healthy app is READY, past the deadline is a boot timeout. */
+const probe = async (
+  message: ProbeMessage,
+  record: DeploymentRecord,
+  log: Log,
+  deps: ReadinessDeps,
+): Promise<ProbeOutcome> => {
+  const { ports, settings } = deps;
+  const observation = await ports.instances.describe(message.instanceId);
+  if (observation.state !== 'missing' && STOPPED_STATES.has(observation.state)) {
+    log.warn('The instance stopped before the app became healthy', { state: observation.state });
+    return stopped(message, record, observation.state, deps);
+  }
+  const check = await checkApp(message.instanceId, observation, deps);
+  if (check.ready) return markReady(message, check.url, 'probe', deps);
+  if (ports.now().getTime() >= Date.parse(message.deadline)) {
     const kept = settings.keepFailedInstances;
-    const hints = debugHints(message.instanceId, settings.region, { kept });
-    await steps.events.failed(
-      message.cause,
-      record,
-      { ...failure, hints },
-      { instanceId: message.instanceId, instanceKept: kept },
-    );
-    return 'republished';
-  };
+    const context = { instanceId: message.instanceId, region: settings.region, kept };
+    const failure = bootTimeoutFailure({ ...context, appUrl: check.url }, settings, check.last);
+    log.warn('The app did not become healthy in time', { last: check.last, attempt: message.attempt });
+    return failReadiness(message, record, failure, { kept, terminate: !kept }, deps);
+  }
+  await next(message, check.last, deps);
+  return 'waiting';
+};
 
-  return { handle };
+/** The instance stopped or is gone before the app answered: FAILED, terminated unless kept or gone. */
+const stopped = (
+  message: ProbeMessage,
+  record: DeploymentRecord,
+  state: Exclude<InstanceObservation['state'], 'missing'>,
+  deps: ReadinessDeps,
+): Promise<ProbeOutcome> => {
+  const { settings } = deps;
+  const gone = GONE_STATES.has(state);
+  const kept = settings.keepFailedInstances && !gone;
+  const context = { instanceId: message.instanceId, region: settings.region, kept };
+  return failReadiness(
+    message,
+    record,
+    instanceStoppedFailure(context, state),
+    {
+      kept,
+      terminate: !kept && !gone,
+    },
+    deps,
+  );
+};
+
+const next = async (
+  message: ProbeMessage,
+  last: string,
+  { ports, settings }: ReadinessDeps,
+): Promise<void> => {
+  const now = ports.now().getTime();
+  const remaining = Math.ceil((Date.parse(message.deadline) - now) / 1000);
+  const delay = Math.max(0, Math.min(nextDelay(message, now, settings.probeIntervalSeconds), remaining));
+  const dueAt = new Date(now + delay * 1000).toISOString();
+  await ports.probes.schedule(
+    { ...message, attempt: message.attempt + 1, dueAt, last: last.slice(0, MAX_LAST) },
+    delay,
+  );
+};
+
+/** The outcome of a finished deployment again, for a redelivered probe (same eventId: deduplicated). */
+const republish = async (
+  message: ProbeMessage,
+  record: DeploymentRecord,
+  { ports, settings }: ReadinessDeps,
+): Promise<ProbeOutcome> => {
+  if (record.status === 'READY' && record.url) {
+    const detectedBy = record.detectedBy ?? 'probe';
+    await ports.events.ready(message.cause, record, message.instanceId, record.url, detectedBy);
+    return 'republished';
+  }
+  const failure = recordedFailure(record);
+  if (!failure) return 'ignored';
+  const kept = settings.keepFailedInstances;
+  const hints = debugHints(message.instanceId, settings.region, { kept });
+  await ports.events.failed(
+    message.cause,
+    record,
+    { ...failure, hints },
+    { instanceId: message.instanceId, instanceKept: kept },
+  );
+  return 'republished';
+};
+
+/** The probe as the handler sees it; ports and settings are bound once per cold start. */
+export const createProber = (ports: ProberPorts, settings: ReadinessSettings) => {
+  const deps: ReadinessDeps = { ports, settings };
+  return {
+    handle: (message: ProbeMessage, context: ProbeContext): Promise<ProbeOutcome> =>
+      handleProbe(message, context, deps),
+  };
 };
