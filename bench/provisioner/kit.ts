@@ -1,8 +1,11 @@
 /** The pieces of the readiness bench (readiness.ts): clock, app server, virtual probe queue, stats. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OutgoingEvent, Publisher } from '@branch-envs/shared/publish';
-import type { ProbeMessageBody, ProbeScheduler } from '../../services/provisioner/src/domain/ports';
+import type {
+  ProbeMessageBody,
+  ProbeScheduler,
+  ProvisionerEvents,
+} from '../../services/provisioner/src/domain/ports';
 
 /** Real time while code runs, plus every delay that was skipped. */
 export class Clock {
@@ -27,20 +30,16 @@ export const startApp = async (now: () => number) => {
   return { healthyAt, template: `http://127.0.0.1:${port}/{instanceId}/`, close: () => server.close() };
 };
 
-/** The real publisher, noting by `now` when each deployment's InstanceReady was sent. */
-export const timingPublisher = (
-  inner: Publisher,
+/** The real events port, noting by `now` when each deployment's InstanceReady was sent. */
+export const timingEvents = (
+  inner: ProvisionerEvents,
   now: () => number,
   readyAt: Map<string, number>,
-): Publisher => ({
-  async publish(events: readonly OutgoingEvent[]) {
-    const published = await inner.publish(events);
-    for (const event of events) {
-      if (event.contract.detailType === 'InstanceReady') {
-        readyAt.set((event.data as { deployId: string }).deployId, now());
-      }
-    }
-    return published;
+): ProvisionerEvents => ({
+  ...inner,
+  async ready(cause, record, instanceId, url, detectedBy) {
+    await inner.ready(cause, record, instanceId, url, detectedBy);
+    readyAt.set(record.deployId, now());
   },
 });
 

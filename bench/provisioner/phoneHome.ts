@@ -1,7 +1,7 @@
 /** The instance's side of a phone-home for the readiness bench: the route, and the report it posts. */
 import { phoneHomeTargetOf, reportReady } from '../../local/src/standins/phoneHomeClient';
 import type { createPhoneHomeHandler } from '../../services/provisioner/src/handlers/createPhoneHomeHandler';
-import type { Clients } from '../../services/provisioner/src/handlers/wiring';
+import type { Clients } from '../../services/provisioner/src/wiring';
 import { phoneHomeServer } from '../../services/provisioner/tests/helpers/phoneHomeServer';
 
 type Handler = ReturnType<typeof createPhoneHomeHandler>;

@@ -3,7 +3,7 @@
  * less, the probe interval), and how many Lambda invocations one deployment costs.
  *
  * Everything is real but the waiting: moto (EC2, DynamoDB, EventBridge, SQS), both handlers wired
- * as the Lambda entry modules wire them (idempotency store, repository, publisher, EC2 adapter, HTTP
+ * as the Lambda entry modules wire them (idempotency store, repository, events port, EC2 adapter, HTTP
  * health check), and an app server per instance on loopback that turns healthy at a known time.
  *   - simulated (default): the probe queue is a priority queue on a clock that runs at real speed
  *     while code runs and jumps over SQS delays, so a 5-minute boot takes a second. `--pickup-ms`
@@ -28,14 +28,14 @@ import { logger } from '@branch-envs/shared/observability';
 import { startMoto } from '../../local/src/aws/moto';
 import { toSqsEvent } from '../../local/src/runner/sqsEvent';
 import type { ProvisionerConfig } from '../../services/provisioner/src/config';
-import { createPhoneHome } from '../../services/provisioner/src/domain/phoneHome';
 import type { ProbeScheduler } from '../../services/provisioner/src/domain/ports';
-import { createProber } from '../../services/provisioner/src/domain/probe';
-import { createProvisioner } from '../../services/provisioner/src/domain/provision';
+import { createProvisioner } from '../../services/provisioner/src/domain/provision/provisioner';
+import { createPhoneHome } from '../../services/provisioner/src/domain/readiness/phoneHome';
+import { createProber } from '../../services/provisioner/src/domain/readiness/probe';
 import { createPhoneHomeHandler } from '../../services/provisioner/src/handlers/createPhoneHomeHandler';
 import { createProbeHandler } from '../../services/provisioner/src/handlers/createProbeHandler';
 import { createProvisionHandler } from '../../services/provisioner/src/handlers/createProvisionHandler';
-import { type Clients, proberPorts, provisionerPorts } from '../../services/provisioner/src/handlers/wiring';
+import { type Clients, proberPorts, provisionerPorts } from '../../services/provisioner/src/wiring';
 import { resolvedDetail } from '../../services/provisioner/tests/helpers/factories';
 import {
   instancesOf,
@@ -46,7 +46,7 @@ import {
   receive,
 } from '../../services/provisioner/tests/helpers/motoStack';
 import { lambdaContext, sqsEvent, sqsRecordFor } from '../../shared/tests/helpers/factories';
-import { Clock, healthyOffsetsMs, startApp, summarize, timingPublisher, VirtualQueue } from './kit';
+import { Clock, healthyOffsetsMs, startApp, summarize, timingEvents, VirtualQueue } from './kit';
 import { reporterFor, startRoute } from './phoneHome';
 
 const { values: args } = parseArgs({
@@ -84,17 +84,17 @@ const wire = (
   const readyAt = new Map<string, number>();
   const clock = () => new Date(now());
   const base = provisionerPorts(config, clients);
-  const publisher = timingPublisher(base.publisher, now, readyAt);
+  const events = timingEvents(base.events, now, readyAt);
   const provisioner = createProvisioner(
-    { ...base, publisher, now: clock, probes: probes ?? base.probes },
+    { ...base, events, now: clock, probes: probes ?? base.probes },
     config.settings,
   );
   const proberBase = proberPorts(config, clients);
   const prober = createProber(
-    { ...proberBase, publisher, now: clock, probes: probes ?? proberBase.probes },
+    { ...proberBase, events, now: clock, probes: probes ?? proberBase.probes },
     config.settings.readiness,
   );
-  const phoneHome = createPhoneHome({ ...proberBase, publisher, now: clock }, config.settings.readiness);
+  const phoneHome = createPhoneHome({ ...proberBase, events, now: clock }, config.settings.readiness);
   return {
     provision: createProvisionHandler({
       provisioner,

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { commaSeparated, loadConfig } from '@branch-envs/shared/config';
 import * as z from 'zod';
-import { templatePlaceholders } from './domain/appUrl';
+import { templatePlaceholders } from './domain/readiness/appUrl';
 import type { ProvisionSettings } from './domain/settings';
 
 const int = (fallback: number, min: number, max: number) =>
@@ -152,6 +152,34 @@ export interface ProvisionerConfig {
 const definedOnly = <T extends Record<string, unknown>>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
+type Env = z.output<typeof ProvisionerEnv>;
+
+/** What the use cases see of the configuration (domain/settings.ts). */
+const useCaseSettings = (c: Env): ProvisionSettings => ({
+  quota: { maxLivePerUser: c.MAX_LIVE_PER_USER, maxLiveTotal: c.MAX_LIVE_TOTAL },
+  launch: { instanceTypes: c.INSTANCE_TYPES, subnetIds: c.SUBNET_IDS },
+  app: definedOnly({
+    stage: c.STAGE,
+    app: c.APP_NAME,
+    port: c.APP_PORT,
+    env: c.APP_ENV_JSON,
+    healthPath: c.HEALTH_PATH,
+    db: c.APP_DATABASE_JSON ?? undefined,
+    artifacts: c.ARTIFACTS_JSON,
+    artifactBucket: c.ARTIFACT_BUCKET,
+    phoneHomeUrl: c.PHONE_HOME_URL,
+  }),
+  readiness: {
+    appUrlTemplate: c.APP_URL_TEMPLATE,
+    healthPath: c.HEALTH_PATH,
+    expectedStatus: c.HEALTH_EXPECTED_STATUS,
+    probeIntervalSeconds: c.PROBE_INTERVAL_SECONDS,
+    bootTimeoutSeconds: c.BOOT_TIMEOUT_SECONDS,
+    keepFailedInstances: c.KEEP_FAILED_INSTANCES,
+    region: c.AWS_REGION,
+  },
+});
+
 /**
  * Reads the environment once, at cold start; a bad value fails there, naming the variable.
  * CLOUD_INIT_DIR is relative to the Lambda task root (where `cloud-init/` is packaged), which the
@@ -186,29 +214,6 @@ export const loadProvisionerConfig = (
     artifactUrls:
       urlMode === 's3' ? { mode: 's3' } : { mode: 'presigned', expirySeconds: c.ARTIFACT_URL_EXPIRY_SECONDS },
     healthTimeoutMs: c.HEALTH_TIMEOUT_MS,
-    settings: {
-      quota: { maxLivePerUser: c.MAX_LIVE_PER_USER, maxLiveTotal: c.MAX_LIVE_TOTAL },
-      launch: { instanceTypes: c.INSTANCE_TYPES, subnetIds: c.SUBNET_IDS },
-      app: definedOnly({
-        stage: c.STAGE,
-        app: c.APP_NAME,
-        port: c.APP_PORT,
-        env: c.APP_ENV_JSON,
-        healthPath: c.HEALTH_PATH,
-        db: c.APP_DATABASE_JSON ?? undefined,
-        artifacts: c.ARTIFACTS_JSON,
-        artifactBucket: c.ARTIFACT_BUCKET,
-        phoneHomeUrl: c.PHONE_HOME_URL,
-      }),
-      readiness: {
-        appUrlTemplate: c.APP_URL_TEMPLATE,
-        healthPath: c.HEALTH_PATH,
-        expectedStatus: c.HEALTH_EXPECTED_STATUS,
-        probeIntervalSeconds: c.PROBE_INTERVAL_SECONDS,
-        bootTimeoutSeconds: c.BOOT_TIMEOUT_SECONDS,
-        keepFailedInstances: c.KEEP_FAILED_INSTANCES,
-        region: c.AWS_REGION,
-      },
-    },
+    settings: useCaseSettings(c),
   };
 };

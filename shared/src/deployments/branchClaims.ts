@@ -86,18 +86,28 @@ export const createBranchClaims = ({
     return out.Item ? BranchClaim.parse(out.Item).holder : undefined;
   };
 
+  const FREE = 'attribute_not_exists(deployId) OR holder = :me';
+
+  /** One round: read the holder; keep off a live one, else take the claim from it (or the void). */
+  const round = async (
+    branch: string,
+    deployId: string,
+    isLive: (holder: string) => Promise<boolean>,
+  ): Promise<ClaimOutcome | undefined> => {
+    const holder = await holderOf(branch);
+    if (holder === deployId) return { claimed: true };
+    if (holder === undefined)
+      return (await put(branch, deployId, FREE, { ':me': deployId })) ? { claimed: true } : undefined;
+    if (await isLive(holder)) return { claimed: false, holder };
+    return (await put(branch, deployId, 'holder = :old', { ':old': holder })) ? { claimed: true } : undefined;
+  };
+
   return {
     async claim(branch, deployId, isLive) {
-      const fresh = 'attribute_not_exists(deployId) OR holder = :me';
-      if (await put(branch, deployId, fresh, { ':me': deployId })) return { claimed: true };
-      for (let round = 0; round < MAX_TAKEOVER_ROUNDS; round += 1) {
-        const holder = await holderOf(branch);
-        if (holder === deployId) return { claimed: true };
-        if (holder !== undefined && (await isLive(holder))) return { claimed: false, holder };
-        const condition = holder === undefined ? fresh : 'holder = :old';
-        const values: Record<string, string> =
-          holder === undefined ? { ':me': deployId } : { ':old': holder };
-        if (await put(branch, deployId, condition, values)) return { claimed: true };
+      if (await put(branch, deployId, FREE, { ':me': deployId })) return { claimed: true };
+      for (let attempt = 0; attempt < MAX_TAKEOVER_ROUNDS; attempt += 1) {
+        const outcome = await round(branch, deployId, isLive);
+        if (outcome) return outcome;
       }
       // Only other takers winning every round gets here; SQS redelivers and the next try decides.
       throw new TransitionConflictError(deployId, `the claim on branch ${branch} kept changing hands`);

@@ -42,6 +42,7 @@ export const DeploymentRecord = z.object({
   deployId: Ulid,
   status: z.enum(DeploymentStatus),
   query: z.string(),
+  /** Absent while REQUESTED (the branch is not known yet) and on a request rejected then. */
   branch: BranchName.optional(),
   headSha: z.string().optional(),
   prNumber: z.number().int().nullable().optional(),
@@ -53,6 +54,8 @@ export const DeploymentRecord = z.object({
   instanceId: z.string().optional(),
   instanceType: z.string().optional(),
   url: z.string().optional(),
+  /** Set with READY: whether a probe or the instance's phone-home saw the app healthy first. */
+  detectedBy: z.enum(['probe', 'phone_home']).optional(),
   phoneHome: PhoneHome.optional(),
   createdAt: IsoDateTime,
   ttlSeconds: z.number().int().positive(),
@@ -64,6 +67,15 @@ export const DeploymentRecord = z.object({
   version: z.number().int().nonnegative().default(0),
 });
 export type DeploymentRecord = z.infer<typeof DeploymentRecord>;
+
+/**
+ * The branch of a record past REQUESTED. Every event about a deployment names its branch, and a
+ * record has one from RESOLVED on; a record without one here is a bug, so this throws.
+ */
+export const branchOf = (record: Pick<DeploymentRecord, 'deployId' | 'branch'>): string => {
+  if (record.branch === undefined) throw new Error(`deployment ${record.deployId} has no branch yet`);
+  return record.branch;
+};
 
 /**
  * What a terminate leaves behind for a deployment that has no record yet (still being resolved).

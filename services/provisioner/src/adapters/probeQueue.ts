@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { ProbeScheduler } from '../domain/ports';
-import { ProbeMessage } from '../domain/probeMessage';
+import { ProbeMessage } from '../domain/readiness/probeMessage';
 
 /**
  * The readiness loop's clock: each probe is a message on the provisioner's own queue that becomes

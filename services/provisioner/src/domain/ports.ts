@@ -1,7 +1,12 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DeploymentRepository } from '@branch-envs/shared/deployments/repository';
+import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { EventMetadata } from '@branch-envs/shared/envelope';
-import type { Publisher } from '@branch-envs/shared/publish';
+import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
+import type { LiveDeploymentSummary } from '@branch-envs/shared/events/common';
+import type { InstanceReady } from '@branch-envs/shared/events/InstanceReady';
+import type { Cause } from '@branch-envs/shared/publish';
+import type { Failure } from './failures';
 import type { Profile } from './userData/profile';
 import type { DatabaseInput } from './userData/userDataInput';
 
@@ -71,7 +76,7 @@ export interface ProbeScheduler {
   schedule(message: ProbeMessageBody, delaySeconds: number): Promise<void>;
 }
 
-/** The probe message; its schema lives in probeMessage.ts. */
+/** The probe message; its schema lives in readiness/probeMessage.ts. */
 export interface ProbeMessageBody {
   deployId: string;
   instanceId: string;
@@ -130,12 +135,57 @@ export interface ReadinessSettings {
   region: string;
 }
 
+/** How a READY deployment was seen to be healthy; the record keeps it, InstanceReady says it. */
+export type DetectedBy = InstanceReady['data']['detectedBy'];
+
+/**
+ * The deployment's facts every outgoing event repeats, from BranchResolved or from the record (whose
+ * branch is optional only while it is REQUESTED, before the provisioner publishes anything).
+ */
+export type EventSubject = Pick<BranchResolved['data'], 'deployId' | 'replyTo'> & { branch?: string };
+
+/** Why a deployment does not fit: the quota reached, and the owner's live environments. */
+export interface QuotaRejection {
+  scope: 'user' | 'total';
+  limit: number;
+  live: LiveDeploymentSummary[];
+}
+
+/**
+ * The events the provisioner publishes, built from what the use cases know. Each takes its cause,
+ * so correlation carries over and a retried handler re-publishes the same eventIds (consumers then
+ * drop the copy). Built once per cold start, in the composition root.
+ */
+export interface ProvisionerEvents {
+  rejected(detail: BranchResolved, rejection: QuotaRejection): Promise<void>;
+  terminated(detail: BranchResolved, extra: { instanceId?: string; terminatedBy?: string }): Promise<void>;
+  /** Returns InstanceLaunched's metadata: the readiness outcomes are caused by it. */
+  launched(
+    detail: BranchResolved,
+    record: DeploymentRecord,
+    instance: LaunchedInstance,
+  ): Promise<EventMetadata>;
+  ready(
+    cause: Cause,
+    record: DeploymentRecord,
+    instanceId: string,
+    url: string,
+    detectedBy: DetectedBy,
+  ): Promise<void>;
+  failed(
+    cause: Cause,
+    subject: EventSubject,
+    failure: Failure,
+    extra?: { instanceId?: string; instanceKept?: boolean },
+  ): Promise<void>;
+}
+
 /** The part of the structured logger the use cases write to. */
 export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
 export interface ProvisionerPorts {
   repository: DeploymentRepository;
-  publisher: Publisher;
+  events: ProvisionerEvents;
   instances: Instances;
   images: ImageSource;
   artifactLinks: ArtifactLinks;
@@ -146,7 +196,7 @@ export interface ProvisionerPorts {
 
 export interface ProberPorts {
   repository: DeploymentRepository;
-  publisher: Publisher;
+  events: ProvisionerEvents;
   instances: Instances;
   health: HealthCheck;
   probes: ProbeScheduler;

@@ -3,8 +3,8 @@ import { Ulid } from '@branch-envs/shared/envelope';
 import { loggerFor, logger as rootLogger } from '@branch-envs/shared/observability';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import * as z from 'zod';
-import type { PhoneHomeOutcome, PhoneHomeReport } from '../domain/phoneHome';
 import type { Log } from '../domain/ports';
+import type { PhoneHomeOutcome, PhoneHomeReport } from '../domain/readiness/phoneHome';
 
 /** bootstrap.sh posts about 150 bytes; anything this big is not an instance of ours. */
 export const MAX_BODY_BYTES = 4096;

@@ -3,8 +3,8 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { ContractViolationError } from '@branch-envs/shared/errors';
 import { loggerFor, logger as rootLogger } from '@branch-envs/shared/observability';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { ProbeContext, ProbeOutcome } from '../domain/probe';
-import { ProbeMessage } from '../domain/probeMessage';
+import type { ProbeContext, ProbeOutcome } from '../domain/readiness/probe';
+import { ProbeMessage } from '../domain/readiness/probeMessage';
 
 export interface ProbeHandlerOptions {
   prober: { handle(message: ProbeMessage, context: ProbeContext): Promise<ProbeOutcome> };

@@ -1,6 +1,6 @@
 import { createEventConsumer } from '@branch-envs/shared/consumer';
 import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
-import type { Job } from '../domain/provision';
+import type { Job } from '../domain/provision/job';
 
 export interface ProvisionHandlerOptions {
   provisioner: { handle(job: Job): Promise<void> };

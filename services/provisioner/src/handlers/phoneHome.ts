@@ -1,7 +1,7 @@
 import { loadProvisionerConfig } from '../config';
-import { createPhoneHome } from '../domain/phoneHome';
+import { createPhoneHome } from '../domain/readiness/phoneHome';
+import { createClients, proberPorts } from '../wiring';
 import { createPhoneHomeHandler } from './createPhoneHomeHandler';
-import { createClients, proberPorts } from './wiring';
 
 /** The Lambda entry point of `POST /phone-home/{deployId}`: config and clients once per cold start. */
 const config = loadProvisionerConfig();

@@ -1,7 +1,7 @@
 import { loadProvisionerConfig } from '../config';
-import { createProber } from '../domain/probe';
+import { createProber } from '../domain/readiness/probe';
+import { createClients, proberPorts } from '../wiring';
 import { createProbeHandler } from './createProbeHandler';
-import { createClients, proberPorts } from './wiring';
 
 /** The Lambda entry point of the readiness loop: config and clients once per cold start. */
 const config = loadProvisionerConfig();

@@ -1,8 +1,8 @@
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import { loadProvisionerConfig } from '../config';
-import { createProvisioner } from '../domain/provision';
+import { createProvisioner } from '../domain/provision/provisioner';
+import { createClients, provisionerPorts } from '../wiring';
 import { createProvisionHandler } from './createProvisionHandler';
-import { createClients, provisionerPorts } from './wiring';
 
 /** The Lambda entry point: config, clients and the cloud-init profile once per cold start. */
 const config = loadProvisionerConfig();

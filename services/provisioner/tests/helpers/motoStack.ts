@@ -24,11 +24,11 @@ import { lambdaContext } from '../../../../shared/tests/helpers/factories';
 import { motoConfig, queueRoutedFrom, uniqueName } from '../../../../tests/helpers/aws';
 import { createPlatformTable } from '../../../../tests/helpers/tables';
 import { loadProvisionerConfig, type ProvisionerConfig } from '../../src/config';
-import { createProber } from '../../src/domain/probe';
-import { createProvisioner } from '../../src/domain/provision';
+import { createProvisioner } from '../../src/domain/provision/provisioner';
+import { createProber } from '../../src/domain/readiness/probe';
 import { createProbeHandler } from '../../src/handlers/createProbeHandler';
 import { createProvisionHandler } from '../../src/handlers/createProvisionHandler';
-import { type Clients, proberPorts, provisionerPorts } from '../../src/handlers/wiring';
+import { type Clients, proberPorts, provisionerPorts } from '../../src/wiring';
 import { configEnv } from './factories';
 
 /** An AMI that moto 5.2.1 lists in every region (its built-in DescribeImages set). */

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { newId } from '@branch-envs/shared/ids';
-import type { PhoneHomeOutcome, PhoneHomeReport } from '../../src/domain/phoneHome';
+import type { PhoneHomeOutcome, PhoneHomeReport } from '../../src/domain/readiness/phoneHome';
 import { createPhoneHomeHandler } from '../../src/handlers/createPhoneHomeHandler';
 import { phoneHomeServer } from '../helpers/phoneHomeServer';
 

@@ -3,9 +3,9 @@ import { InstanceReady } from '@branch-envs/shared/events/InstanceReady';
 import { causedEventId } from '@branch-envs/shared/publish';
 import { deployDocumentOf } from '@branch-envs/shared/userData';
 import { lambdaContext, sqsEvent, sqsRecordFor } from '../../../../shared/tests/helpers/factories';
-import { createPhoneHome } from '../../src/domain/phoneHome';
+import { createPhoneHome } from '../../src/domain/readiness/phoneHome';
 import { createPhoneHomeHandler } from '../../src/handlers/createPhoneHomeHandler';
-import { proberPorts } from '../../src/handlers/wiring';
+import { proberPorts } from '../../src/wiring';
 import { appServer } from '../helpers/appServer';
 import { resolvedDetail } from '../helpers/factories';
 import {

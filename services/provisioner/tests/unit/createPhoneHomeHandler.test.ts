@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { newId } from '@branch-envs/shared/ids';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { PhoneHomeOutcome, PhoneHomeReport } from '../../src/domain/phoneHome';
+import type { PhoneHomeOutcome, PhoneHomeReport } from '../../src/domain/readiness/phoneHome';
 import { createPhoneHomeHandler, MAX_BODY_BYTES } from '../../src/handlers/createPhoneHomeHandler';
 
 const TOKEN = 'q3Jm0x5vF2kZ8pL1sR7tW9yB4nC6dE0gH2jK4mN6pQ8';

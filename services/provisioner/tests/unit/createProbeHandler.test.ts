@@ -2,8 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
 import type { SQSRecord } from 'aws-lambda';
 import { fixtureDetail, lambdaContext, sqsEvent } from '../../../../shared/tests/helpers/factories';
-import type { ProbeContext } from '../../src/domain/probe';
-import type { ProbeMessage } from '../../src/domain/probeMessage';
+import type { ProbeContext } from '../../src/domain/readiness/probe';
+import type { ProbeMessage } from '../../src/domain/readiness/probeMessage';
 import { createProbeHandler, parseProbeMessage } from '../../src/handlers/createProbeHandler';
 
 const message: ProbeMessage = {

@@ -1,6 +1,6 @@
-import { expectedKey, matchArtifacts, userDataInputFor } from '../../src/domain/userDataFor';
-import { ProvisionerConfigError } from '../../src/errors';
-import { appSettings, artifactsFor, BUCKET, resolvedDetail } from '../helpers/factories';
+import { expectedKey, matchArtifacts, userDataInputFor } from '../../../src/domain/userData/userDataFor';
+import { ProvisionerConfigError } from '../../../src/errors';
+import { appSettings, artifactsFor, BUCKET, resolvedDetail } from '../../helpers/factories';
 
 describe('user data input for a resolved branch', () => {
   it('pairs each artifact the profile needs with the key the resolver found, and links it', async () => {

@@ -5,14 +5,15 @@ import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
 import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
 import { InstanceTerminated } from '@branch-envs/shared/events/InstanceTerminated';
 import { newId } from '@branch-envs/shared/ids';
-import type { ProvisionerPorts } from '../../src/domain/ports';
-import { createProvisioner, newRecord } from '../../src/domain/provision';
-import type { ProvisionSettings } from '../../src/domain/settings';
-import type { Profile } from '../../src/domain/userData/profile';
-import { LaunchError } from '../../src/errors';
-import { ownedBy, provisionSettings, resolvedDetail } from '../helpers/factories';
-import { FakeInstances, FakeProbes, RecordingPublisher } from '../helpers/fakes';
-import { MemoryRepository } from '../helpers/memoryRepository';
+import { createProvisionerEvents } from '../../../src/adapters/provisionerEvents';
+import type { ProvisionerPorts } from '../../../src/domain/ports';
+import { createProvisioner, newRecord, STEP_BY_STATUS } from '../../../src/domain/provision/provisioner';
+import type { ProvisionSettings } from '../../../src/domain/settings';
+import type { Profile } from '../../../src/domain/userData/profile';
+import { LaunchError } from '../../../src/errors';
+import { ownedBy, provisionSettings, resolvedDetail } from '../../helpers/factories';
+import { FakeInstances, FakeProbes, RecordingPublisher } from '../../helpers/fakes';
+import { MemoryRepository } from '../../helpers/memoryRepository';
 
 const NOW = new Date('2026-11-26T09:00:05.000Z');
 const log = new Logger({ serviceName: 'provisioner-test', logLevel: 'SILENT' });
@@ -31,7 +32,7 @@ const setup = (settings: ProvisionSettings = provisionSettings()) => {
   const probes = new FakeProbes();
   const ports: ProvisionerPorts = {
     repository,
-    publisher,
+    events: createProvisionerEvents(publisher),
     instances,
     probes,
     images: { current: async () => ({ imageId: 'ami-0123456789abcdef0', rootDeviceName: '/dev/xvda' }) },
@@ -305,5 +306,31 @@ describe('quotas', () => {
     // Assess
     expect(instances.launched).toHaveLength(1);
     expect(publisher.types()).not.toContain('DeployRejected');
+  });
+});
+
+describe('the state table', () => {
+  it('continues a BranchResolved only from the states the provisioner can still move on', () => {
+    // Act
+    const withStep = Object.entries(STEP_BY_STATUS)
+      .filter(([, step]) => step !== undefined)
+      .map(([status]) => status);
+
+    // Assess
+    expect(withStep).toEqual(['REQUESTED', 'RESOLVED', 'RUNNING', 'TERMINATING', 'FAILED']);
+  });
+
+  it('does nothing for a redelivery while another delivery holds the launch claim', async () => {
+    // Prepare
+    const { repository, publisher, instances, handle } = setup();
+    const detail = resolvedDetail();
+    await repository.create({ ...newRecord(detail, NOW), status: 'LAUNCHING' });
+
+    // Act
+    await handle({ detail, log });
+
+    // Assess
+    expect(instances.launched).toHaveLength(0);
+    expect(publisher.types()).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { buildAppUrl, healthUrl, templatePlaceholders } from '../../src/domain/appUrl';
+import { buildAppUrl, healthUrl, templatePlaceholders } from '../../../src/domain/readiness/appUrl';
 
 describe('app URLs', () => {
   it('fills the AWS default template with the private IP', () => {

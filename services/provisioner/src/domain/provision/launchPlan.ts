@@ -1,5 +1,5 @@
-import { CapacityError, LaunchError } from '../errors';
-import type { LaunchAttempt, LaunchedInstance, LaunchSettings } from './ports';
+import { CapacityError, LaunchError } from '../../errors';
+import type { LaunchAttempt, LaunchedInstance, LaunchSettings } from '../ports';
 
 /**
  * The order in which RunInstances is tried: the preferred instance type in every subnet (that is,

@@ -1,6 +1,6 @@
-import { launchAttempts, launchWithFallback } from '../../src/domain/launchPlan';
-import type { LaunchAttempt } from '../../src/domain/ports';
-import { CapacityError, LaunchError } from '../../src/errors';
+import type { LaunchAttempt } from '../../../src/domain/ports';
+import { launchAttempts, launchWithFallback } from '../../../src/domain/provision/launchPlan';
+import { CapacityError, LaunchError } from '../../../src/errors';
 
 const instance = (attempt: LaunchAttempt) => ({
   instanceId: 'i-0abc123def4567890',

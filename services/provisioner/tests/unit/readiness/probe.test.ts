@@ -5,13 +5,14 @@ import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
 import { InstanceReady } from '@branch-envs/shared/events/InstanceReady';
 import { derivedId } from '@branch-envs/shared/ids';
 import { buildEvent } from '@branch-envs/shared/publish';
-import type { ReadinessSettings } from '../../src/domain/ports';
-import { createProber, nextDelay } from '../../src/domain/probe';
-import type { ProbeMessage } from '../../src/domain/probeMessage';
-import { newRecord } from '../../src/domain/provision';
-import { readinessSettings, resolvedDetail } from '../helpers/factories';
-import { FakeInstances, FakeProbes, RecordingPublisher, scriptedHealth } from '../helpers/fakes';
-import { MemoryRepository } from '../helpers/memoryRepository';
+import { createProvisionerEvents } from '../../../src/adapters/provisionerEvents';
+import type { ReadinessSettings } from '../../../src/domain/ports';
+import { newRecord } from '../../../src/domain/provision/provisioner';
+import { createProber, nextDelay } from '../../../src/domain/readiness/probe';
+import type { ProbeMessage } from '../../../src/domain/readiness/probeMessage';
+import { readinessSettings, resolvedDetail } from '../../helpers/factories';
+import { FakeInstances, FakeProbes, RecordingPublisher, scriptedHealth } from '../../helpers/fakes';
+import { MemoryRepository } from '../../helpers/memoryRepository';
 
 const log = new Logger({ serviceName: 'provisioner-test', logLevel: 'SILENT' });
 const INSTANCE = 'i-0abc123def4567890';
@@ -38,7 +39,7 @@ const setup = async (
   });
   instances.observations.set(INSTANCE, { state: 'running', privateIp: '10.0.1.23' });
   const prober = createProber(
-    { repository, publisher, instances, health, probes, now: () => now },
+    { repository, events: createProvisionerEvents(publisher), instances, health, probes, now: () => now },
     readinessSettings(options.settings),
   );
   const launched = buildEvent(
@@ -262,6 +263,42 @@ describe('a readiness probe', () => {
     expect(publisher.events[0]?.detail.metadata.eventId).toBe(
       derivedId(message.cause.eventId, 'InstanceReady', ''),
     );
+  });
+
+  it('records on the deployment that a probe saw it ready', async () => {
+    // Prepare
+    const { probe, repository, deployId } = await setup({
+      health: scriptedHealth({ healthy: true, status: 200 }),
+    });
+
+    // Act
+    await probe();
+
+    // Assess
+    expect(await repository.get(deployId)).toMatchObject({ status: 'READY', detectedBy: 'probe' });
+  });
+
+  it('re-publishes how the record says readiness was detected, whatever its history notes say', async () => {
+    // Prepare
+    const { probe, repository, publisher, deployId, message } = await setup({ status: 'READY' });
+    const record = await repository.get(deployId);
+    if (record?.kind !== 'deployment') throw new Error('no record');
+    const url = 'http://10.0.1.23/';
+    repository.items.set(deployId, {
+      ...record,
+      url,
+      detectedBy: 'phone_home',
+      history: [...record.history, { step: 'ready', at: START.toISOString(), note: url }],
+    });
+
+    // Act
+    const outcome = await probe(message, true);
+
+    // Assess
+    expect(outcome).toBe('republished');
+    expect(publisher.dataOf(InstanceReady)).toEqual([
+      expect.objectContaining({ url, detectedBy: 'phone_home' }),
+    ]);
   });
 
   it('drops a probe for an instance the record does not own', async () => {

@@ -3,21 +3,19 @@ import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
 import { causedEventId } from '@branch-envs/shared/publish';
-import { STEPS, stepTime } from './history';
-import type { Outgoing } from './outgoing';
-import { newPhoneHomeToken, tokenSha256 } from './phoneHomeToken';
+import { STEPS, stepTime } from '../history';
+import { newPhoneHomeToken, tokenSha256 } from '../phoneHomeToken';
 import type {
   AppSettings,
   LaunchedInstance,
   LaunchSpec,
-  ProbeScheduler,
   ProvisionerPorts,
   ReadinessSettings,
-} from './ports';
-import { MAX_SQS_DELAY_SECONDS } from './settings';
-import { assertValidBranchName } from './userData/gitRefName';
-import { renderUserData } from './userData/renderUserData';
-import { userDataInputFor } from './userDataFor';
+} from '../ports';
+import { MAX_SQS_DELAY_SECONDS } from '../settings';
+import { assertValidBranchName } from '../userData/gitRefName';
+import { renderUserData } from '../userData/renderUserData';
+import { userDataInputFor } from '../userData/userDataFor';
 
 /** The tag that marks what branch-envs owns; IAM conditions and the reaper rely on it. */
 export const MANAGED_BY = 'branch-envs';
@@ -95,7 +93,7 @@ export const phoneHomeClaim = (detail: BranchResolved, spec: LaunchSpec): Transi
  * the launch recorded in the history, so a resumed announcement does not extend it.
  */
 export const announceLaunch = async (
-  deps: { events: Outgoing; probes: ProbeScheduler; now: () => Date },
+  deps: Pick<ProvisionerPorts, 'events' | 'probes' | 'now'>,
   readiness: ReadinessSettings,
   detail: BranchResolved,
   record: DeploymentRecord,

@@ -1,12 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
-import type { ProvisionerPorts } from '../../src/domain/ports';
-import { createProvisioner, newRecord } from '../../src/domain/provision';
-import type { ProvisionSettings } from '../../src/domain/settings';
-import { ownedBy, provisionSettings, resolvedDetail } from '../helpers/factories';
-import { FakeInstances, FakeProbes, RecordingPublisher } from '../helpers/fakes';
-import { MemoryRepository } from '../helpers/memoryRepository';
+import { createProvisionerEvents } from '../../../src/adapters/provisionerEvents';
+import type { ProvisionerPorts } from '../../../src/domain/ports';
+import { createProvisioner, newRecord } from '../../../src/domain/provision/provisioner';
+import type { ProvisionSettings } from '../../../src/domain/settings';
+import { ownedBy, provisionSettings, resolvedDetail } from '../../helpers/factories';
+import { FakeInstances, FakeProbes, RecordingPublisher } from '../../helpers/fakes';
+import { MemoryRepository } from '../../helpers/memoryRepository';
 
 const NOW = new Date('2026-11-26T09:00:05.000Z');
 const INGRESS_TIME = new Date('2026-11-26T09:00:01.000Z');
@@ -18,7 +19,7 @@ const setup = (settings: ProvisionSettings = provisionSettings()) => {
   const instances = new FakeInstances();
   const ports: ProvisionerPorts = {
     repository,
-    publisher,
+    events: createProvisionerEvents(publisher),
     instances,
     probes: new FakeProbes(),
     images: { current: async () => ({ imageId: 'ami-0123456789abcdef0', rootDeviceName: '/dev/xvda' }) },

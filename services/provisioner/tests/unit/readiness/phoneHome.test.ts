@@ -3,14 +3,15 @@ import { DeployFailed } from '@branch-envs/shared/events/DeployFailed';
 import { InstanceReady } from '@branch-envs/shared/events/InstanceReady';
 import { causedEventId } from '@branch-envs/shared/publish';
 import { deployDocumentOf, userDataFromBase64 } from '@branch-envs/shared/userData';
-import { createPhoneHome, type PhoneHomeReport } from '../../src/domain/phoneHome';
-import type { HealthResult, ProberPorts } from '../../src/domain/ports';
-import { createProber } from '../../src/domain/probe';
-import { createProvisioner } from '../../src/domain/provision';
-import type { Profile } from '../../src/domain/userData/profile';
-import { provisionSettings, readinessSettings, resolvedDetail } from '../helpers/factories';
-import { FakeInstances, FakeProbes, RecordingPublisher, scriptedHealth } from '../helpers/fakes';
-import { MemoryRepository } from '../helpers/memoryRepository';
+import { createProvisionerEvents } from '../../../src/adapters/provisionerEvents';
+import type { HealthResult, ProberPorts } from '../../../src/domain/ports';
+import { createProvisioner } from '../../../src/domain/provision/provisioner';
+import { createPhoneHome, type PhoneHomeReport } from '../../../src/domain/readiness/phoneHome';
+import { createProber } from '../../../src/domain/readiness/probe';
+import type { Profile } from '../../../src/domain/userData/profile';
+import { provisionSettings, readinessSettings, resolvedDetail } from '../../helpers/factories';
+import { FakeInstances, FakeProbes, RecordingPublisher, scriptedHealth } from '../../helpers/fakes';
+import { MemoryRepository } from '../../helpers/memoryRepository';
 
 const log = new Logger({ serviceName: 'provisioner-test', logLevel: 'SILENT' });
 const NOW = new Date('2026-11-26T09:00:05.000Z');
@@ -39,7 +40,13 @@ const launched = async (
     app: { phoneHomeUrl },
     readiness: { keepFailedInstances: options.keepFailedInstances ?? false },
   });
-  const common = { repository, publisher, instances, probes, now: () => NOW };
+  const common = {
+    repository,
+    events: createProvisionerEvents(publisher),
+    instances,
+    probes,
+    now: () => NOW,
+  };
   const provisioner = createProvisioner(
     {
       ...common,
@@ -211,6 +218,26 @@ describe('an instance reporting ready', () => {
     // Assess
     expect(outcomes).toContainEqual({ kind: 'done', outcome: 'ready' });
     expect(publisher.dataOf(InstanceReady)).toHaveLength(1);
+  });
+
+  it('records the phone-home on the deployment, so a redelivered probe re-publishes InstanceReady phone_home', async () => {
+    // Prepare
+    const { phoneHome, report, token, prober, probes, repository, publisher, detail } = await launched();
+    const probeMessage = probes.sent[0]?.message;
+    if (!probeMessage) throw new Error('no probe was scheduled');
+    publisher.failNext = 1;
+    await expect(phoneHome(report(), token)).rejects.toThrow('EventBridge is down');
+
+    // Act
+    const outcome = await prober.handle(probeMessage, { redelivered: true, log });
+
+    // Assess
+    expect(await repository.get(detail.data.deployId)).toMatchObject({
+      status: 'READY',
+      detectedBy: 'phone_home',
+    });
+    expect(outcome).toBe('republished');
+    expect(publisher.dataOf(InstanceReady)).toEqual([expect.objectContaining({ detectedBy: 'phone_home' })]);
   });
 
   it('does nothing when the deployment is READY already (a repeated report)', async () => {

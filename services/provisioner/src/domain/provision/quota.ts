@@ -2,7 +2,7 @@ import type { DeploymentRepository } from '@branch-envs/shared/deployments/repos
 import { type DeploymentStatus, LIVE_STATUSES } from '@branch-envs/shared/deployments/states';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { LiveDeploymentSummary } from '@branch-envs/shared/events/common';
-import type { QuotaSettings } from './ports';
+import type { QuotaSettings } from '../ports';
 
 /**
  * The states that count against a quota: every live state except REQUESTED and FAILED. A request

@@ -7,15 +7,16 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { createPublisher } from '@branch-envs/shared/publish';
-import { createArtifactLinks } from '../adapters/artifactLinks';
-import { createEc2Instances } from '../adapters/ec2Instances';
-import { createHealthCheck } from '../adapters/healthCheck';
-import { createImageSource } from '../adapters/images';
-import { createProbeScheduler } from '../adapters/probeQueue';
-import { profileFromDisk } from '../adapters/profileFromDisk';
-import type { ProvisionerConfig } from '../config';
-import type { ProberPorts, ProvisionerPorts } from '../domain/ports';
-import type { Profile } from '../domain/userData/profile';
+import { createArtifactLinks } from './adapters/artifactLinks';
+import { createEc2Instances } from './adapters/ec2Instances';
+import { createHealthCheck } from './adapters/healthCheck';
+import { createImageSource } from './adapters/images';
+import { createProbeScheduler } from './adapters/probeQueue';
+import { profileFromDisk } from './adapters/profileFromDisk';
+import { createProvisionerEvents } from './adapters/provisionerEvents';
+import type { ProvisionerConfig } from './config';
+import type { ProberPorts, ProvisionerPorts } from './domain/ports';
+import type { Profile } from './domain/userData/profile';
 
 /** The SDK clients both functions use; built once per cold start by the entry modules. */
 export interface Clients {
@@ -48,11 +49,9 @@ export const createClients = (config: Pick<ProvisionerConfig, 'ec2MaxAttempts'>)
 
 const shared = (config: ProvisionerConfig, clients: Clients) => ({
   repository: createDeploymentRepository({ client: clients.documents, tableName: config.deploymentsTable }),
-  publisher: createPublisher({
-    client: clients.eventBridge,
-    busName: config.eventBusName,
-    producer: 'provisioner',
-  }),
+  events: createProvisionerEvents(
+    createPublisher({ client: clients.eventBridge, busName: config.eventBusName, producer: 'provisioner' }),
+  ),
   instances: createEc2Instances(clients.ec2, config.instance),
   probes: createProbeScheduler(clients.sqs, config.probeQueueUrl),
   now: () => new Date(),

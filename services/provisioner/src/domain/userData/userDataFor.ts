@@ -1,7 +1,7 @@
 import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
-import { ProvisionerConfigError } from '../errors';
-import type { AppSettings, ArtifactLinks, ArtifactSpec } from './ports';
-import type { ArtifactInput, UserDataInput } from './userData/userDataInput';
+import { ProvisionerConfigError } from '../../errors';
+import type { AppSettings, ArtifactLinks, ArtifactSpec } from '../ports';
+import type { ArtifactInput, UserDataInput } from './userDataInput';
 
 type Resolved = BranchResolved['data'];
 
