@@ -33,7 +33,7 @@ const consumersOf: Record<string, string[]> = {
  * payloads as the generated JSON Schemas, and send/receive operations per service.
  */
 export const asyncApiDocument = (): Record<string, unknown> => {
-  const channels: Record<string, unknown> = {};
+  const channels: Record<string, { address: string; description: string; messages: object }> = {};
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
   for (const c of allContracts) {
@@ -48,7 +48,11 @@ export const asyncApiDocument = (): Record<string, unknown> => {
     channels[c.detailType] = {
       address: c.detailType,
       description: `EventBridge detail-type ${c.detailType} on branch-envs-\${stage}-bus`,
-      messages: { [messageName]: { $ref: `#/components/messages/${messageName}` } },
+      // Every supported version of a detail-type is a message of its one channel.
+      messages: {
+        ...channels[c.detailType]?.messages,
+        [messageName]: { $ref: `#/components/messages/${messageName}` },
+      },
     };
     for (const producer of producers[c.detailType]) {
       operations[`${producer}.send${c.detailType}`] = {
