@@ -3,7 +3,7 @@ import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventb
 import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
+import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
 import { motoConfig, queueRoutedFrom, uniqueName } from '../../../../tests/helpers/aws';
 import { createPlatformTable } from '../../../../tests/helpers/tables';
@@ -117,7 +117,7 @@ describe('slack-ingress against moto', () => {
     expect(messages).toHaveLength(1);
     const envelope = envelopeOf(messages[0]);
     expect(envelope).toMatchObject({ 'detail-type': 'DeployRequested', source: 'branch-envs.slack-ingress' });
-    const detail = DeployRequested.detail.parse(envelope.detail);
+    const detail = DeployRequestedV2.detail.parse(envelope.detail);
     expect(replyOf(first)?.text).toContain(`(deploy \`${detail.data.deployId}\`)`);
     expect(detail.metadata.correlationId).toBe(detail.data.deployId);
   });
