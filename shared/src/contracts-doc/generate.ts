@@ -48,7 +48,6 @@ export const asyncApiDocument = (): Record<string, unknown> => {
     channels[c.detailType] = {
       address: c.detailType,
       description: `EventBridge detail-type ${c.detailType} on branch-envs-\${stage}-bus`,
-      // Every supported version of a detail-type is a message of its one channel.
       messages: {
         ...channels[c.detailType]?.messages,
         [messageName]: { $ref: `#/components/messages/${messageName}` },

@@ -13,7 +13,7 @@ const validFixture = (c: EventContract) =>
 /** Every version still supported, by detail-type: a v2 is added beside v1. */
 const supported = new Map<string, EventContract[]>();
 for (const c of allContracts) supported.set(c.detailType, [...(supported.get(c.detailType) ?? []), c]);
-const versionName = (c: EventContract) => `${c.detailType} v${c.schemaVersion}`;
+const versionName = (c: EventContract): string => `${c.detailType} v${c.schemaVersion}`;
 
 describe('event contracts', () => {
   it.each(
@@ -82,7 +82,7 @@ describe('event contracts', () => {
   });
 
   it('has at least one invalid fixture for every event version', () => {
-    const covered = new Set(invalid.map(([, name]) => name));
+    const covered = new Set<string>(invalid.map(([, name]) => name));
 
     expect(allContracts.map(versionName).filter((name) => !covered.has(name))).toEqual([]);
   });
