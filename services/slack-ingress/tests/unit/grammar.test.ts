@@ -32,6 +32,8 @@ describe('parseDeployCommand', () => {
     ['ABC-123', deploy('ABC-123', 4 * H, { parsedQuery: { ticket: 'ABC-123' } })],
     ['feature/ABC-123_login.v2', deploy('feature/ABC-123_login.v2')],
     ['#42', deploy('#42', 4 * H, { parsedQuery: { pull: 42 } })],
+    ['# 47 for 2h', deploy('# 47', 2 * H, { parsedQuery: { pull: 47 } })],
+    ['demo-2', deploy('demo-2', 4 * H, { parsedQuery: { ticket: 'demo-2' } })],
     [
       'raw:label:needs-env',
       deploy('raw:label:needs-env', 4 * H, { parsedQuery: { raw: 'label:needs-env' } }),
