@@ -38,6 +38,7 @@ export const asyncApiDocument = (): Record<string, unknown> => {
   const messages: Record<string, unknown> = {};
   for (const c of allContracts) {
     const messageName = `${c.detailType}V${c.schemaVersion}`;
+    const ref = { $ref: `#/components/messages/${messageName}` };
     messages[messageName] = {
       name: c.detailType,
       title: `${c.detailType} v${c.schemaVersion}`,
@@ -48,10 +49,7 @@ export const asyncApiDocument = (): Record<string, unknown> => {
     channels[c.detailType] = {
       address: c.detailType,
       description: `EventBridge detail-type ${c.detailType} on branch-envs-\${stage}-bus`,
-      messages: {
-        ...channels[c.detailType]?.messages,
-        [messageName]: { $ref: `#/components/messages/${messageName}` },
-      },
+      messages: { ...channels[c.detailType]?.messages, [messageName]: ref },
     };
     for (const producer of producers[c.detailType]) {
       operations[`${producer}.send${c.detailType}`] = {

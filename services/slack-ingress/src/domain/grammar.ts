@@ -11,8 +11,9 @@ import { code, describeCharacter } from './text';
 /**
  * The command grammar of DESIGN §1 as pure functions: text in, a discriminated union out. Nothing here
  * talks to Slack or AWS, so every rule is pinned by the table in tests/unit/grammar.test.ts. `reason`
- * strings are Slack mrkdwn, already escaped. The query itself is read by the shared deploy-query
- * parser, which the resolver's contract also uses; this file words its refusals for Slack.
+ * strings are Slack mrkdwn, already escaped. The query itself is read by the shared parser
+ * (`@branch-envs/shared/deployQuery`, ADR 0007), which the resolver also uses; its refusals are
+ * worded here for Slack.
  */
 
 export type Target = { kind: 'deploy'; deployId: string } | { kind: 'branch'; branch: string };
