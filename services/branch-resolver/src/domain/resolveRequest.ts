@@ -44,7 +44,7 @@ export const requestAgeSeconds = (requestedAt: string, now: Date): number =>
   Math.max(0, Math.floor((now.getTime() - Date.parse(requestedAt)) / 1000));
 
 /** What a request asks for: v2 carries it parsed, a v1 text is read with the same shared parser. */
-export const parsedQueryOf = (data: DeployRequest['data']): QueryParse =>
+const parsedQueryOf = (data: DeployRequest['data']): QueryParse =>
   'parsedQuery' in data ? { ok: true, query: data.parsedQuery } : parseDeployQuery(data.query);
 
 /** A v1 query the grammar refuses was never sent by slack-ingress, which checks it first. */
