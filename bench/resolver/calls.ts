@@ -10,12 +10,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { CachedResponse, EtagCache } from '../../services/branch-resolver/src/adapters/etagCache';
 import { createGithubClient } from '../../services/branch-resolver/src/adapters/githubClient';
 import { createGithubGateway } from '../../services/branch-resolver/src/adapters/githubGateway';
-import { parseQuery } from '../../services/branch-resolver/src/domain/query';
 import { resolveBranch } from '../../services/branch-resolver/src/domain/resolveBranch';
 import {
   type GithubServer,
   startGithubServer,
 } from '../../services/branch-resolver/tests/helpers/githubServer';
+import { parseDeployQuery } from '../../shared/src/deployQuery';
 
 const QUERIES = [
   'ABC-123',
@@ -80,7 +80,9 @@ const runOnce = async (server: GithubServer, mode: Mode, cache: EtagCache, query
   const before = server.used.core + server.used.search + server.used.graphql;
   const requests = server.calls.length;
   const session = gateway.session();
-  const resolution = await resolveBranch(parseQuery(query), session, {
+  const parsed = parseDeployQuery(query);
+  if (!parsed.ok) throw new Error(`${query} is not a query (${parsed.problem.code})`);
+  const resolution = await resolveBranch(parsed.query, session, {
     allowClosedPulls: false,
     allowBranchWithoutPull: true,
   });

@@ -61,6 +61,16 @@ const recordSchema = <Cs extends readonly EventContract[]>(contracts: Cs) =>
     ),
   });
 
+/** Just enough of a detail to choose between versions of one detail-type. */
+const VersionOfDetail = z.object({ metadata: z.object({ schemaVersion: z.number() }) });
+
+/** The contract of this detail-type whose version the detail names, else the first (for its errors). */
+const contractFor = (contracts: readonly EventContract[], detailType: string, detail: unknown) => {
+  const versions = contracts.filter((c) => c.detailType === detailType);
+  const version = VersionOfDetail.safeParse(detail).data?.metadata.schemaVersion;
+  return versions.find((c) => c.schemaVersion === version) ?? versions[0];
+};
+
 /**
  * Builds the Lambda handler for an SQS queue fed by an EventBridge rule. Each record is parsed against
  * its contract, then run once per `metadata.eventId` — never per SQS or EventBridge id, which change
@@ -72,7 +82,6 @@ export const createEventConsumer = <const Cs extends readonly EventContract[]>(
 ): ((event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) => {
   const { contracts, handler, persistenceStore, expiresAfterSeconds = 7 * 24 * 3600 } = options;
   const baseLogger = options.logger ?? rootLogger;
-  const byType = new Map<string, EventContract>(contracts.map((c) => [c.detailType, c]));
   const schema = recordSchema(contracts);
   const processor = new BatchProcessor(EventType.SQS);
   const config = new IdempotencyConfig({
@@ -98,7 +107,7 @@ export const createEventConsumer = <const Cs extends readonly EventContract[]>(
       );
     }
     const envelope = parsed.data.body;
-    const contract = byType.get(envelope['detail-type']);
+    const contract = contractFor(contracts, envelope['detail-type'], envelope.detail);
     const detail = contract?.detail.safeParse(envelope.detail);
     if (!contract || !detail?.success) {
       const issues =

@@ -82,6 +82,7 @@ describeIfAll('a deploy, end to end on the local stack', () => {
     expect(result.ack.lines.join('\n')).toContain(result.ack.deployId);
     const requested = await published('DeployRequested', result.ack.deployId ?? '');
     expect(requested.detail.data.query).toBe('ABC-123');
+    expect(requested.detail.data.parsedQuery).toEqual({ ticket: 'ABC-123' });
     const resolved = await published('BranchResolved', result.ack.deployId ?? '');
     expect(resolved.detail.data.branch).toBe('feature/ABC-123-login-page');
   });

@@ -33,11 +33,12 @@ const consumersOf: Record<string, string[]> = {
  * payloads as the generated JSON Schemas, and send/receive operations per service.
  */
 export const asyncApiDocument = (): Record<string, unknown> => {
-  const channels: Record<string, unknown> = {};
+  const channels: Record<string, { address: string; description: string; messages: object }> = {};
   const operations: Record<string, unknown> = {};
   const messages: Record<string, unknown> = {};
   for (const c of allContracts) {
     const messageName = `${c.detailType}V${c.schemaVersion}`;
+    const ref = { $ref: `#/components/messages/${messageName}` };
     messages[messageName] = {
       name: c.detailType,
       title: `${c.detailType} v${c.schemaVersion}`,
@@ -48,7 +49,7 @@ export const asyncApiDocument = (): Record<string, unknown> => {
     channels[c.detailType] = {
       address: c.detailType,
       description: `EventBridge detail-type ${c.detailType} on branch-envs-\${stage}-bus`,
-      messages: { [messageName]: { $ref: `#/components/messages/${messageName}` } },
+      messages: { ...channels[c.detailType]?.messages, [messageName]: ref },
     };
     for (const producer of producers[c.detailType]) {
       operations[`${producer}.send${c.detailType}`] = {

@@ -2,6 +2,7 @@ import { BranchResolved } from './BranchResolved';
 import { DeployFailed } from './DeployFailed';
 import { DeployRejected } from './DeployRejected';
 import { DeployRequested } from './DeployRequested';
+import { DeployRequestedV2 } from './DeployRequested.v2';
 import { ExpiryExtended } from './ExpiryExtended';
 import { ExtendRequested } from './ExtendRequested';
 import { InstanceExpiring } from './InstanceExpiring';
@@ -35,6 +36,7 @@ export {
 /** Every supported event version. Add a new version beside the old one; never edit a published one. */
 export const allContracts = [
   DeployRequested,
+  DeployRequestedV2,
   BranchResolved,
   DeployRejected,
   InstanceLaunched,

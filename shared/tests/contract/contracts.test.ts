@@ -10,9 +10,10 @@ const readJson = (path: string): Record<string, unknown> => JSON.parse(readFileS
 const validFixture = (c: EventContract) =>
   readJson(join(fixtures, `${c.detailType}.v${c.schemaVersion}.json`));
 
-/** Every version still supported, by detail-type: today one each; a v2 is added beside v1. */
+/** Every version still supported, by detail-type: a v2 is added beside v1. */
 const supported = new Map<string, EventContract[]>();
 for (const c of allContracts) supported.set(c.detailType, [...(supported.get(c.detailType) ?? []), c]);
+const versionName = (c: EventContract): string => `${c.detailType} v${c.schemaVersion}`;
 
 describe('event contracts', () => {
   it.each(
@@ -29,16 +30,17 @@ describe('event contracts', () => {
     expect(result.success).toBe(true);
   });
 
+  // A consumer lists every supported version of a detail-type; each event must match exactly one.
   it.each(
-    allContracts.map((c) => [c.detailType, c] as const),
-  )('%s fixture parses with every supported version of its schema', (name, contract) => {
+    allContracts.map((c) => [versionName(c), c] as const),
+  )('%s fixture parses with its own version and no other supported version', (_name, contract) => {
     const fixture = validFixture(contract);
-    const versions = supported.get(name) ?? [];
+    const versions = supported.get(contract.detailType) ?? [];
 
-    const results = versions.map((v) => v.detail.safeParse(fixture).success);
+    const accepting = versions.filter((v) => v.detail.safeParse(fixture).success).map(versionName);
 
     expect(versions.length).toBeGreaterThan(0);
-    expect(results.every(Boolean)).toBe(true);
+    expect(accepting).toEqual([versionName(contract)]);
   });
 
   it.each(
@@ -73,16 +75,20 @@ describe('event contracts', () => {
   });
 
   const invalidDir = join(fixtures, 'invalid');
-  const invalid = readdirSync(invalidDir).map((file) => [file, file.split('.')[0] ?? ''] as const);
-
-  it('has at least one invalid fixture for every event', () => {
-    const covered = new Set(invalid.map(([, type]) => type));
-
-    expect(allContracts.filter((c) => !covered.has(c.detailType)).map((c) => c.detailType)).toEqual([]);
+  /** `DeployRequested.v2.pull-zero.json` is an invalid `DeployRequested v2`. */
+  const invalid = readdirSync(invalidDir).map((file) => {
+    const [detailType = '', version = ''] = file.split('.');
+    return [file, `${detailType} ${version}`] as const;
   });
 
-  it.each(invalid)('rejects the invalid fixture %s', (file, detailType) => {
-    const contract = allContracts.find((c) => c.detailType === detailType);
+  it('has at least one invalid fixture for every event version', () => {
+    const covered = new Set<string>(invalid.map(([, name]) => name));
+
+    expect(allContracts.map(versionName).filter((name) => !covered.has(name))).toEqual([]);
+  });
+
+  it.each(invalid)('rejects the invalid fixture %s', (file, name) => {
+    const contract = allContracts.find((c) => versionName(c) === name);
     const fixture = readJson(join(invalidDir, file));
 
     const result = contract?.detail.safeParse(fixture);

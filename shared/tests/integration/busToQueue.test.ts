@@ -5,9 +5,11 @@ import type { SQSRecord } from 'aws-lambda';
 import { motoConfig, queueRoutedFrom, uniqueName } from '../../../tests/helpers/aws';
 import { createEventConsumer } from '../../src/consumer';
 import { DeployRequested, InstanceLaunched } from '../../src/events';
+import { DeployRequestedV2 } from '../../src/events/DeployRequested.v2';
 import { idempotencyStore } from '../../src/idempotency';
+import { newId } from '../../src/ids';
 import { createPublisher } from '../../src/publish';
-import { fixtureData, fixtureDetail, lambdaContext, sqsEvent } from '../helpers/factories';
+import { fixtureData, fixtureDetail, lambdaContext, sqsEvent, sqsRecordFor } from '../helpers/factories';
 
 const config = motoConfig();
 const eventBridge = new EventBridgeClient(config);
@@ -189,6 +191,36 @@ describe('createEventConsumer against moto', () => {
     expect(records).toHaveLength(2);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: poisonRecord?.messageId }]);
     expect(handled).toEqual([good.data.query]);
+  });
+
+  it('parses each version of an event with its own contract when a consumer lists several', async () => {
+    // Prepare
+    const withId = <D extends { metadata: object }>(detail: D): D => ({
+      ...detail,
+      metadata: { ...detail.metadata, eventId: newId() },
+    });
+    const v1 = withId(fixtureDetail(DeployRequested));
+    const v2 = withId(fixtureDetail(DeployRequestedV2));
+    const v3 = withId({ ...v2, metadata: { ...v2.metadata, schemaVersion: 3 } });
+    const records = [v1, v2, v3].map((d) => sqsRecordFor('DeployRequested', d));
+    const handled: unknown[] = [];
+    const consumer = createEventConsumer({
+      contracts: [DeployRequested, DeployRequestedV2],
+      persistenceStore: idempotencyStore(await idempotencyTable(), dynamo),
+      handler: async (event) => {
+        handled.push(
+          'parsedQuery' in event.detail.data ? event.detail.data.parsedQuery : event.detail.data.query,
+        );
+      },
+    });
+
+    // Act
+    const response = await consumer(sqsEvent(...records), lambdaContext());
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: records[2]?.messageId }]);
+    expect(handled).toHaveLength(2);
+    expect(handled).toEqual(expect.arrayContaining(['ABC-123', { ticket: 'ABC-123' }]));
   });
 
   it('runs the handler again after a failure, since only completed eventIds are remembered', async () => {

@@ -1,7 +1,7 @@
+import type { DeployQuery } from '@branch-envs/shared/deployQuery';
 import type { BranchCandidate } from '@branch-envs/shared/events/DeployRejected';
 import { matchFragment } from './matching';
 import type { GithubPort, PullSummary } from './ports';
-import { isPlausibleBranchName, type ParsedQuery, rawSearchQuery } from './query';
 
 export interface BranchMatch {
   branch: string;
@@ -22,6 +22,45 @@ export interface ResolutionRules {
 
 /** The contract's limit on candidates in an `ambiguous` answer. */
 export const MAX_CANDIDATES = 10;
+
+/** Keeps `"quoted phrases"` and `label:"two words"` as one token. */
+const tokenize = (text: string): string[] => [...text.matchAll(/(?:[^\s"]+:)?"[^"]*"|\S+/g)].map((m) => m[0]);
+
+/** Qualifiers that would search outside the configured repository or for issues; they are dropped. */
+const SCOPE_QUALIFIER = /^-?(?:repo|org|user|owner|is:issue$|type:issue$|is:pr$|type:pr$)/i;
+const STATE_QUALIFIER = /^-?(?:is:(?:open|closed|merged|unmerged)|state:\S+)$/i;
+
+/**
+ * The GitHub search a `raw:` query runs: pull requests of the configured repository, open ones only
+ * unless closed pull requests are allowed and the user picked a state, plus the user's qualifiers.
+ */
+export const rawSearchQuery = (
+  qualifiers: string,
+  repository: string,
+  allowClosed: boolean,
+): { q: string; dropped: string[] } => {
+  const tokens = tokenize(qualifiers);
+  const dropped = tokens.filter((t) => SCOPE_QUALIFIER.test(t));
+  const kept = tokens.filter((t) => !SCOPE_QUALIFIER.test(t));
+  const userPickedState = kept.some((t) => STATE_QUALIFIER.test(t));
+  const state = allowClosed && userPickedState ? [] : ['is:open'];
+  return { q: [`repo:${repository}`, 'is:pr', ...state, ...kept].join(' '), dropped };
+};
+
+/**
+ * Whether `name` could be a branch (git's check-ref-format rules for one ref), so a typed fragment
+ * like `login page` never costs a branch lookup that cannot succeed.
+ */
+export const isPlausibleBranchName = (name: string): boolean =>
+  name.length > 0 &&
+  name.length <= 255 &&
+  !/[\s~^:?*[\\]/.test(name) &&
+  ![...name].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) &&
+  !name.includes('..') &&
+  !name.includes('@{') &&
+  !name.includes('//') &&
+  !/^[-/.]|[/.]$|\.lock$|\/\./.test(name) &&
+  name !== '@';
 
 const found = (pull: PullSummary): BranchResolution => ({
   kind: 'found',
@@ -90,21 +129,22 @@ const listOpenPulls = async (
 
 const resolveFragment = async (
   github: GithubPort,
-  query: Extract<ParsedQuery, { kind: 'fragment' }>,
+  text: string,
+  ticket: boolean,
   rules: ResolutionRules,
 ): Promise<BranchResolution> => {
-  const { pulls, truncated } = await listOpenPulls(github, query.text);
-  const result = matchFragment(pulls, query.text, query.ticket);
+  const { pulls, truncated } = await listOpenPulls(github, text);
+  const result = matchFragment(pulls, text, ticket);
   if (result.kind === 'one') return found(result.match.pull);
   if (result.kind === 'many') return ambiguous(result.ranked.map((r) => r.pull));
   const scope = truncated
     ? `the ${pulls.length} most recently updated open pull requests in ${github.repository} (there are more)`
     : `the ${pulls.length} open pull requests in ${github.repository}`;
-  let searched = `"${query.text}" in the head branches of ${scope}`;
-  if (rules.allowBranchWithoutPull && isPlausibleBranchName(query.text) && github.callsLeft > 0) {
-    const branch = await github.branch(query.text);
+  let searched = `"${text}" in the head branches of ${scope}`;
+  if (rules.allowBranchWithoutPull && isPlausibleBranchName(text) && github.callsLeft > 0) {
+    const branch = await github.branch(text);
     if (branch) return { kind: 'found', match: { branch: branch.name, headSha: branch.sha, pull: null } };
-    searched += `, then a branch named "${query.text}"`;
+    searched += `, then a branch named "${text}"`;
   }
   return notFound(searched);
 };
@@ -145,16 +185,12 @@ const resolveRaw = async (
 
 /** Turns a parsed query into one branch, a list of candidates, or what was searched in vain. */
 export const resolveBranch = (
-  query: ParsedQuery,
+  query: DeployQuery,
   github: GithubPort,
   rules: ResolutionRules,
 ): Promise<BranchResolution> => {
-  switch (query.kind) {
-    case 'pull':
-      return resolvePullNumber(github, query.number, rules);
-    case 'raw':
-      return resolveRaw(github, query.qualifiers, rules);
-    case 'fragment':
-      return resolveFragment(github, query, rules);
-  }
+  if ('pull' in query) return resolvePullNumber(github, query.pull, rules);
+  if ('raw' in query) return resolveRaw(github, query.raw, rules);
+  if ('ticket' in query) return resolveFragment(github, query.ticket, true, rules);
+  return resolveFragment(github, query.fragment, false, rules);
 };

@@ -1,10 +1,11 @@
+import { parseDeployQuery, type QueryParse } from '@branch-envs/shared/deployQuery';
 import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import type { RejectionReason } from '@branch-envs/shared/events/DeployRejected';
 import type { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
-import { artifactKeysFor, checkArtifacts } from './artifacts';
+import type { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
+import { type ArtifactCheck, artifactKeysFor, checkArtifacts } from './artifacts';
 import type { ArtifactStore, DeploymentLookup, GithubPort } from './ports';
-import { parseQuery } from './query';
-import { type ResolutionRules, resolveBranch } from './resolveBranch';
+import { type BranchMatch, type ResolutionRules, resolveBranch } from './resolveBranch';
 
 export type Outcome =
   | { kind: 'resolved'; data: BranchResolved['data'] }
@@ -29,7 +30,8 @@ export interface ResolveRequestDeps {
 }
 
 export interface DeployRequest {
-  data: DeployRequested['data'];
+  /** Either supported version: v2 carries the parsed query, a v1 `query` is parsed here. */
+  data: DeployRequested['data'] | DeployRequestedV2['data'];
   /** When the user asked: the DeployRequested's `metadata.occurredAt`. */
   requestedAt: string;
   now: Date;
@@ -41,6 +43,42 @@ const rejected = (reason: RejectionReason): Outcome => ({ kind: 'rejected', reas
 export const requestAgeSeconds = (requestedAt: string, now: Date): number =>
   Math.max(0, Math.floor((now.getTime() - Date.parse(requestedAt)) / 1000));
 
+/** What a request asks for: v2 carries it parsed, a v1 text is read with the same shared parser. */
+const parsedQueryOf = (data: DeployRequest['data']): QueryParse =>
+  'parsedQuery' in data ? { ok: true, query: data.parsedQuery } : parseDeployQuery(data.query);
+
+/** A v1 query the grammar refuses was never sent by slack-ingress, which checks it first. */
+const unreadable = (query: string): RejectionReason => ({
+  code: 'not_found',
+  searched: `nothing: "${query}" is not a branch fragment, ticket id, #PR or raw: search`.slice(0, 1024),
+});
+
+const resolvedData = (
+  data: DeployRequest['data'],
+  match: BranchMatch,
+  check: Extract<ArtifactCheck, { kind: 'complete' }>,
+  artifactBucket: string,
+): BranchResolved['data'] => ({
+  deployId: data.deployId,
+  query: data.query,
+  branch: match.branch,
+  headSha: match.headSha,
+  prNumber: match.pull?.number ?? null,
+  prTitle: match.pull?.title.slice(0, 512) ?? null,
+  prUrl: match.pull?.url ?? null,
+  author: match.pull?.author?.slice(0, 100) ?? null,
+  artifactBucket,
+  artifacts: check.artifacts.map((a) => ({
+    key: a.key,
+    lastModified: a.lastModified.toISOString(),
+    sizeBytes: a.sizeBytes,
+  })),
+  buildLastModified: check.buildLastModified.toISOString(),
+  ttlSeconds: data.ttlSeconds,
+  owner: data.owner,
+  replyTo: data.replyTo,
+});
+
 /**
  * The branch-resolver use case (DESIGN §2): from a DeployRequested to BranchResolved or the reason
  * nothing will launch. Cheap checks come first: the request's age (an archive replay of an old
@@ -51,8 +89,10 @@ export const resolveRequest = async (deps: ResolveRequestDeps, request: DeployRe
   const { settings } = deps;
   const ageSeconds = requestAgeSeconds(requestedAt, now);
   if (ageSeconds > settings.maxRequestAgeSeconds) return rejected({ code: 'expired_request', ageSeconds });
+  const parsed = parsedQueryOf(data);
+  if (!parsed.ok) return rejected(unreadable(data.query));
 
-  const resolution = await resolveBranch(parseQuery(data.query), deps.github, settings);
+  const resolution = await resolveBranch(parsed.query, deps.github, settings);
   if (resolution.kind === 'not_found') {
     return rejected({ code: 'not_found', searched: resolution.searched.slice(0, 1024) });
   }
@@ -70,27 +110,5 @@ export const resolveRequest = async (deps: ResolveRequestDeps, request: DeployRe
   if (check.kind === 'missing') {
     return rejected({ code: 'artifacts_missing', branch: match.branch, missingKeys: check.missingKeys });
   }
-  return {
-    kind: 'resolved',
-    data: {
-      deployId: data.deployId,
-      query: data.query,
-      branch: match.branch,
-      headSha: match.headSha,
-      prNumber: match.pull?.number ?? null,
-      prTitle: match.pull?.title.slice(0, 512) ?? null,
-      prUrl: match.pull?.url ?? null,
-      author: match.pull?.author?.slice(0, 100) ?? null,
-      artifactBucket: deps.artifacts.bucket,
-      artifacts: check.artifacts.map((a) => ({
-        key: a.key,
-        lastModified: a.lastModified.toISOString(),
-        sizeBytes: a.sizeBytes,
-      })),
-      buildLastModified: check.buildLastModified.toISOString(),
-      ttlSeconds: data.ttlSeconds,
-      owner: data.owner,
-      replyTo: data.replyTo,
-    },
-  };
+  return { kind: 'resolved', data: resolvedData(data, match, check, deps.artifacts.bucket) };
 };

@@ -8,6 +8,7 @@ import { createEventConsumer } from '@branch-envs/shared/consumer';
 import { createBranchClaims } from '@branch-envs/shared/deployments/branchClaims';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
+import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import { logger as rootLogger } from '@branch-envs/shared/observability';
 import { createPublisher } from '@branch-envs/shared/publish';
@@ -107,7 +108,7 @@ export const buildResolverHandler = (
   });
   return withReceiveCounts(
     createEventConsumer({
-      contracts: [DeployRequested] as const,
+      contracts: [DeployRequested, DeployRequestedV2] as const,
       handler,
       persistenceStore: idempotencyStore(config.idempotencyTable, clients.dynamo),
       logger,

@@ -4,6 +4,7 @@ import { ContractViolationError } from '@branch-envs/shared/errors';
 import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { DeployRejected, type RejectionReason } from '@branch-envs/shared/events/DeployRejected';
 import type { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
+import type { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import type { Publisher } from '@branch-envs/shared/publish';
 import type { GithubGateway, GithubSession } from '../adapters/githubGateway';
 import type { ArtifactStore, DeploymentLookup } from '../domain/ports';
@@ -23,7 +24,7 @@ export interface DeployRequestHandlerDeps {
   now?: () => Date;
 }
 
-type DeployRequestedEvent = ConsumedEvent<readonly [typeof DeployRequested]>;
+type DeployRequestedEvent = ConsumedEvent<readonly [typeof DeployRequested, typeof DeployRequestedV2]>;
 type Detail = DeployRequestedEvent['detail'];
 
 const upstreamRejection = (error: unknown, attempts: number): RejectionReason => {

@@ -1,5 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { type DeployQuery, parseDeployQuery } from '@branch-envs/shared/deployQuery';
 import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
+import type { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { newId } from '@branch-envs/shared/ids';
 import { fixtureDetail } from '../../../../shared/tests/helpers/factories';
 import type { ResolverSettings } from '../../src/domain/resolveRequest';
@@ -62,6 +64,22 @@ export const deployRequested = (
   };
 };
 
+/** The same request as DeployRequested v2, as slack-ingress publishes it: the query also parsed. */
+export const deployRequestedV2 = (
+  query: string,
+  options: { fresh?: boolean; ageSeconds?: number; now?: Date } = {},
+): DeployRequestedV2 => {
+  const { metadata, data } = deployRequested(query, options);
+  return { metadata: { ...metadata, schemaVersion: 2 }, data: { ...data, parsedQuery: typedQuery(query) } };
+};
+
 /** A logger that keeps tests quiet unless they fail. */
 export const quietLogger = (): Logger =>
   new Logger({ serviceName: 'branch-resolver-test', logLevel: 'SILENT' });
+
+/** A query as a user types it, parsed by the shared parser; a refused one fails the test at once. */
+export const typedQuery = (text: string): DeployQuery => {
+  const parsed = parseDeployQuery(text);
+  if (!parsed.ok) throw new Error(`${JSON.stringify(text)} is not a query: ${parsed.problem.code}`);
+  return parsed.query;
+};

@@ -1,5 +1,6 @@
-import { parseQuery } from '../../src/domain/query';
+import type { DeployQuery } from '@branch-envs/shared/deployQuery';
 import { type BranchResolution, type ResolutionRules, resolveBranch } from '../../src/domain/resolveBranch';
+import { typedQuery } from './factories';
 import { fakeGithub } from './fakeGithubPort';
 
 export type Expected = { found: string; pr: number | null } | { ambiguous: string[] } | { notFound: string };
@@ -7,7 +8,11 @@ export type Expected = { found: string; pr: number | null } | { ambiguous: strin
 /** One query of a resolution table, against the fixture repository (tests/fixtures/pulls.json). */
 export interface Row {
   name: string;
-  query: string;
+  /**
+   * As typed in Slack, or already parsed for matching cases the typed grammar refuses (unicode,
+   * spaces, `$`): the matcher handles any text, whatever its callers send.
+   */
+  query: string | DeployQuery;
   expected: Expected;
   rules?: Partial<ResolutionRules>;
   /** Open pull requests per listed page; 100 unless a test is about paging. */
@@ -29,9 +34,10 @@ const summarize = (resolution: BranchResolution): Expected => {
 export const checkRow = async ({ query, expected, rules, pageSize, calls }: Row): Promise<void> => {
   // Prepare
   const github = fakeGithub({ pageSize });
+  const parsed = typeof query === 'string' ? typedQuery(query) : query;
 
   // Act
-  const resolution = await resolveBranch(parseQuery(query), github, { ...NO_RULES, ...rules });
+  const resolution = await resolveBranch(parsed, github, { ...NO_RULES, ...rules });
 
   // Assess
   expect(summarize(resolution)).toEqual(expected);

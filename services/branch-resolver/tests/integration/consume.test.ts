@@ -4,11 +4,13 @@ import { createDeploymentRepository } from '@branch-envs/shared/deployments/repo
 import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
 import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
+import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { newId } from '@branch-envs/shared/ids';
 import { loadResolverConfig } from '../../src/config';
 import { buildResolverHandler } from '../../src/handlers/dependencies';
 import {
   deployRequested,
+  deployRequestedV2,
   lambdaContext,
   quietLogger,
   sqsEvent,
@@ -39,7 +41,7 @@ const deliver = async (detail: DeployRequested, receiveCount = 1) => {
 };
 
 /** The one answer published for a request. */
-const answerTo = async (detail: DeployRequested) => {
+const answerTo = async (detail: DeployRequested | DeployRequestedV2) => {
   const events = await answers.eventsOf(detail.metadata.correlationId);
   expect(events).toHaveLength(1);
   return events[0] as { detailType: string; detail: unknown };
@@ -117,6 +119,24 @@ describe('the branch resolver end to end on moto', () => {
       ],
     });
     expect(github.calls).toEqual([expect.objectContaining({ authorized: true, status: 200 })]);
+  });
+
+  it('answers DeployRequested v1 and v2 arriving in one batch, each from its own query', async () => {
+    // Prepare: a v1 published before ingress moved to v2, and a v2, on the same queue
+    const v1 = deployRequested('ABC-123');
+    const v2 = deployRequestedV2('#51');
+    const records = [v1, v2].map((detail) => sqsRecordFor(DeployRequested.detailType, detail));
+
+    // Act
+    const response = await handler(sqsEvent(...records), lambdaContext('branch-resolver'));
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([]);
+    const fromV1 = BranchResolved.detail.parse((await answerTo(v1)).detail);
+    const fromV2 = BranchResolved.detail.parse((await answerTo(v2)).detail);
+    expect(fromV1.data).toMatchObject({ query: 'ABC-123', branch: 'feature/ABC-123-login-page' });
+    expect(fromV2.data).toMatchObject({ query: '#51', branch: 'feature/ABC-127-search-filters' });
+    expect(DeployRequestedV2.detail.safeParse(v2).success).toBe(true);
   });
 
   it('answers an ambiguous fragment with its candidates', async () => {

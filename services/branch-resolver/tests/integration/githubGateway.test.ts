@@ -1,14 +1,14 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import type { DeployQuery } from '@branch-envs/shared/deployQuery';
 import { motoConfig } from '../../../../tests/helpers/aws';
 import { createDynamoEtagCache } from '../../src/adapters/etagCache';
 import { createGithubClient } from '../../src/adapters/githubClient';
 import { createGithubGateway } from '../../src/adapters/githubGateway';
 import { cacheKeyOf } from '../../src/adapters/githubRequests';
-import { parseQuery } from '../../src/domain/query';
 import { type ResolutionRules, resolveBranch } from '../../src/domain/resolveBranch';
 import { GithubRateLimitedError, GithubUnavailableError } from '../../src/errors';
-import { quietLogger } from '../helpers/factories';
+import { quietLogger, typedQuery } from '../helpers/factories';
 import { PULLS, type PullSpec } from '../helpers/githubFixtures';
 import { type GithubServer, startGithubServer } from '../helpers/githubServer';
 import { createCacheTable } from '../helpers/resolverTables';
@@ -55,11 +55,15 @@ const gateway = (options: GatewayOptions = {}) => {
 };
 
 /** One resolution through the real adapter: its outcome, its call stats and what the server saw. */
-const resolveOnce = async (query: string, options: GatewayOptions = {}) => {
+const resolveOnce = async (query: string | DeployQuery, options: GatewayOptions = {}) => {
   const github = options.github ?? server;
   const before = github.calls.length;
   const session = gateway(options).session();
-  const resolution = await resolveBranch(parseQuery(query), session, RULES);
+  const resolution = await resolveBranch(
+    typeof query === 'string' ? typedQuery(query) : query,
+    session,
+    RULES,
+  );
   return { resolution, stats: session.stats(), seen: github.calls.slice(before) };
 };
 
@@ -137,7 +141,8 @@ describe('the GitHub gateway against a GitHub-shaped server', () => {
 
   it('URL-encodes a branch name with a slash and unicode', async () => {
     // Act
-    const { resolution, seen } = await resolveOnce('spike/ünïcode-branch');
+    // Typed queries are ASCII (ADR 0007); the gateway still encodes any branch name it is given.
+    const { resolution, seen } = await resolveOnce({ fragment: 'spike/ünïcode-branch' });
 
     // Assess
     expect(resolution).toMatchObject({

@@ -1,5 +1,5 @@
-import { parseQuery } from '../../src/domain/query';
 import { resolveBranch } from '../../src/domain/resolveBranch';
+import { typedQuery } from '../helpers/factories';
 import { fakeGithub } from '../helpers/fakeGithubPort';
 import { checkRow, NO_RULES, type Row } from '../helpers/resolutionTable';
 
@@ -70,7 +70,7 @@ const TABLE: Row[] = [
   },
   {
     name: 'a fragment with regex and replacement specials',
-    query: '$&',
+    query: { fragment: '$&' },
     expected: { found: 'feature/price-$&-escape', pr: 70 },
   },
   {
@@ -80,7 +80,7 @@ const TABLE: Row[] = [
   },
   {
     name: 'a fragment with a space for a dash matches fuzzily',
-    query: 'payment timeout',
+    query: { fragment: 'payment timeout' },
     expected: { found: 'hotfix/payment-timeout', pr: 71 },
   },
   {
@@ -89,14 +89,22 @@ const TABLE: Row[] = [
     expected: { ambiguous: ['fix/cart-total', 'feature/ABC-126-cart-badge', 'feature/cartography'] },
   },
   // unicode
-  { name: 'unicode folds case', query: 'CAFÉ', expected: { found: 'fix/café-menu', pr: 55 } },
+  { name: 'unicode folds case', query: { fragment: 'CAFÉ' }, expected: { found: 'fix/café-menu', pr: 55 } },
   {
     name: 'a decomposed accent (NFD) matches the composed branch',
-    query: 'cafe\u0301',
+    query: { fragment: 'cafe\u0301' },
     expected: { found: 'fix/café-menu', pr: 55 },
   },
-  { name: 'non-Latin letters', query: '日本語', expected: { found: 'feature/日本語-support', pr: 57 } },
-  { name: 'Finnish letters fold case', query: 'ÅÄÖ', expected: { found: 'feature/ääkköset-ÅÄÖ', pr: 56 } },
+  {
+    name: 'non-Latin letters',
+    query: { fragment: '日本語' },
+    expected: { found: 'feature/日本語-support', pr: 57 },
+  },
+  {
+    name: 'Finnish letters fold case',
+    query: { fragment: 'ÅÄÖ' },
+    expected: { found: 'feature/ääkköset-ÅÄÖ', pr: 56 },
+  },
   // not found
   {
     name: 'an unknown fragment reports what was searched',
@@ -153,7 +161,7 @@ describe('resolveBranch with a fragment or ticket id', () => {
 
   it('caps an ambiguous answer at 10 candidates, drafts after ready pull requests', async () => {
     // Act
-    const resolution = await resolveBranch(parseQuery('feature'), fakeGithub(), NO_RULES);
+    const resolution = await resolveBranch(typedQuery('feature'), fakeGithub(), NO_RULES);
 
     // Assess
     expect(resolution.kind).toBe('ambiguous');

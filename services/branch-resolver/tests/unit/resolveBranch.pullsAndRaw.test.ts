@@ -1,5 +1,5 @@
-import { parseQuery } from '../../src/domain/query';
 import { resolveBranch } from '../../src/domain/resolveBranch';
+import { typedQuery } from '../helpers/factories';
 import { fakeGithub } from '../helpers/fakeGithubPort';
 import { checkRow, NO_RULES, type Row } from '../helpers/resolutionTable';
 
@@ -83,7 +83,7 @@ const TABLE: Row[] = [
   },
   {
     name: 'a unicode branch without a pull request',
-    query: 'spike/ünïcode-branch',
+    query: { fragment: 'spike/ünïcode-branch' },
     rules: { allowBranchWithoutPull: true },
     expected: { found: 'spike/ünïcode-branch', pr: null },
   },
@@ -106,7 +106,7 @@ const TABLE: Row[] = [
   },
   {
     name: 'a fragment that cannot be a branch name costs no branch lookup',
-    query: 'no such thing',
+    query: { fragment: 'no such thing' },
     rules: { allowBranchWithoutPull: true },
     expected: { notFound: '"no such thing" in the head branches of the 29 open pull requests in acme/shop' },
     calls: 1,
@@ -118,7 +118,7 @@ describe('resolveBranch with #N, raw: or a branch name', () => {
 
   it('gives the head SHA and pull request details of a match', async () => {
     // Act
-    const resolution = await resolveBranch(parseQuery('#42'), fakeGithub(), NO_RULES);
+    const resolution = await resolveBranch(typedQuery('#42'), fakeGithub(), NO_RULES);
 
     // Assess
     expect(resolution).toEqual({

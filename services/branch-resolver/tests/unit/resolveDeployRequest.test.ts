@@ -2,13 +2,14 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
 import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
+import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { createPublisher } from '@branch-envs/shared/publish';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { GithubGateway } from '../../src/adapters/githubGateway';
 import type { GithubPort } from '../../src/domain/ports';
 import { CallBudgetExceededError, GithubRateLimitedError, GithubUnavailableError } from '../../src/errors';
 import { createDeployRequestHandler } from '../../src/handlers/resolveDeployRequest';
-import { deployRequested, quietLogger, testSettings } from '../helpers/factories';
+import { deployRequested, deployRequestedV2, quietLogger, testSettings } from '../helpers/factories';
 import { fakeGithub } from '../helpers/fakeGithubPort';
 
 const eventBridge = mockClient(EventBridgeClient);
@@ -83,6 +84,20 @@ describe('the DeployRequested handler', () => {
     expect(detail.metadata.correlationId).toBe(event.detail.metadata.correlationId);
     expect(detail.metadata.causationId).toBe(event.detail.metadata.eventId);
     expect(detail.data.branch).toBe('feature/ABC-123-login-page');
+  });
+
+  it('answers a DeployRequested v2 from its parsed query, keeping the query as typed', async () => {
+    // Prepare
+    const event = { detailType: DeployRequestedV2.detailType, detail: deployRequestedV2('#42') };
+
+    // Act
+    await handlerWith(fakeGithub())(event, { logger: quietLogger() });
+
+    // Assess
+    const [out] = published();
+    const detail = BranchResolved.detail.parse(out?.detail);
+    expect(detail.metadata.causationId).toBe(event.detail.metadata.eventId);
+    expect(detail.data).toMatchObject({ query: '#42', branch: 'feature/ABC-123-login-page', prNumber: 42 });
   });
 
   it('throws a GitHub outage before the last attempt, so SQS redelivers, and publishes nothing', async () => {

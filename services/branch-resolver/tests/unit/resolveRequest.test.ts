@@ -1,7 +1,7 @@
 import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import type { ArtifactStore, DeploymentLookup, LiveDeployment } from '../../src/domain/ports';
 import { requestAgeSeconds, resolveRequest } from '../../src/domain/resolveRequest';
-import { deployRequested, testSettings } from '../helpers/factories';
+import { deployRequested, deployRequestedV2, testSettings } from '../helpers/factories';
 import { fakeGithub } from '../helpers/fakeGithubPort';
 
 const NOW = new Date('2026-11-26T09:00:00Z');
@@ -74,6 +74,65 @@ describe('resolveRequest', () => {
       'build-artifacts/shop-feature/ABC-123-login-page-config.edn',
       'build-artifacts/shop-feature/ABC-123-login-page-pgdump.gz',
     ]);
+  });
+
+  it('resolves a v2 request from its parsed query, not by reading its text again', async () => {
+    // Prepare
+    const github = fakeGithub();
+    const deps = { github, artifacts: allArtifacts(), deployments: deployments(), settings: testSettings() };
+    const { metadata, data } = deployRequestedV2('checkout', { now: NOW });
+    const req = { data: { ...data, parsedQuery: { pull: 42 } }, requestedAt: metadata.occurredAt, now: NOW };
+
+    // Act
+    const outcome = await resolveRequest(deps, req);
+
+    // Assess
+    expect(outcome).toMatchObject({
+      kind: 'resolved',
+      data: { query: 'checkout', branch: 'feature/ABC-123-login-page', prNumber: 42 },
+    });
+  });
+
+  it('resolves a v1 and a v2 request of the same query to the same branch', async () => {
+    // Prepare
+    const deps = () => ({
+      github: fakeGithub(),
+      artifacts: allArtifacts(),
+      deployments: deployments(),
+      settings: testSettings(),
+    });
+    const v2 = deployRequestedV2('ABC-123', { now: NOW });
+
+    // Act
+    const fromV1 = await resolveRequest(deps(), request('ABC-123'));
+    const fromV2 = await resolveRequest(deps(), {
+      data: v2.data,
+      requestedAt: v2.metadata.occurredAt,
+      now: NOW,
+    });
+
+    // Assess
+    expect(fromV2).toMatchObject({ kind: 'resolved', data: { branch: 'feature/ABC-123-login-page' } });
+    expect(fromV1.kind === 'resolved' && fromV1.data.branch).toBe('feature/ABC-123-login-page');
+  });
+
+  it('answers not_found without calling GitHub for a v1 query the shared grammar refuses', async () => {
+    // Prepare
+    const github = fakeGithub();
+    const deps = { github, artifacts: allArtifacts(), deployments: deployments(), settings: testSettings() };
+
+    // Act
+    const outcome = await resolveRequest(deps, request('payment timeout'));
+
+    // Assess
+    expect(outcome).toEqual({
+      kind: 'rejected',
+      reason: {
+        code: 'not_found',
+        searched: 'nothing: "payment timeout" is not a branch fragment, ticket id, #PR or raw: search',
+      },
+    });
+    expect(github.calls).toEqual([]);
   });
 
   it('answers expired_request for a request older than the configured age, before any GitHub call', async () => {

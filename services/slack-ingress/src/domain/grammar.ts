@@ -1,15 +1,23 @@
+import {
+  type DeployQuery,
+  MAX_QUERY_LENGTH,
+  parseDeployQuery,
+  type QueryProblem,
+} from '@branch-envs/shared/deployQuery';
 import type { TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
 import { capDuration, formatDuration, parseDuration } from './duration';
-import { type Invalid, invalid, parseTarget, screenText, type Target, validateQuery } from './query';
-import { code } from './text';
-
-export type { Invalid, Target } from './query';
+import { code, describeCharacter } from './text';
 
 /**
  * The command grammar of DESIGN §1 as pure functions: text in, a discriminated union out. Nothing here
  * talks to Slack or AWS, so every rule is pinned by the table in tests/unit/grammar.test.ts. `reason`
- * strings are Slack mrkdwn, already escaped.
+ * strings are Slack mrkdwn, already escaped. The query itself is read by the shared parser
+ * (`@branch-envs/shared/deployQuery`, ADR 0007), which the resolver also uses; its refusals are
+ * worded here for Slack.
  */
+
+export type Target = { kind: 'deploy'; deployId: string } | { kind: 'branch'; branch: string };
+export type Invalid = { kind: 'invalid'; reason: string };
 
 export interface GrammarConfig {
   defaultTtlSeconds: number;
@@ -25,7 +33,9 @@ export type Help = { kind: 'help' };
 export type DeployCommand =
   | {
       kind: 'deploy';
+      /** As typed, for messages. */
       query: string;
+      parsedQuery: DeployQuery;
       ttlSeconds: number;
       requestedSeconds: number;
       capped: boolean;
@@ -38,6 +48,76 @@ export type DeployCommand =
   | Invalid;
 
 export type TerminateCommand = { kind: 'terminate'; target: TerminateTarget } | Help | Invalid;
+
+/** Room for a query plus `--fresh for 30m`; anything longer is refused before it is split. */
+const MAX_TEXT_LENGTH = 320;
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/i;
+/** Target branch names: git ref characters, starting with a letter or digit (no `-flag`). */
+const BRANCH = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+
+const HIDDEN_CHARACTERS: readonly (readonly [RegExp, string])[] = [
+  [/[\r\n\u2028\u2029]/, 'a line break'],
+  [
+    /[\u202A-\u202E\u2066-\u2069\u200E\u200F\u061C]/,
+    'a hidden text-direction control (it can make text read differently from what it is)',
+  ],
+  [/[\u200B-\u200D\u2060\uFEFF\u00AD\u180E]/, 'an invisible zero-width character'],
+  [/\p{C}/u, 'a control character'],
+];
+
+export const invalid = (reason: string): Invalid => ({ kind: 'invalid', reason });
+
+/** Names the first invisible or control character in `text`, if any. */
+export const findHiddenCharacter = (text: string): string | undefined =>
+  HIDDEN_CHARACTERS.find(([pattern]) => pattern.test(text))?.[1];
+
+/** Checks the whole text before it is split, so no later rule ever sees a newline or an override. */
+export const screenText = (text: string): Invalid | undefined => {
+  const hidden = findHiddenCharacter(text);
+  if (hidden) return invalid(`Your command contains ${hidden}. Please retype it as plain text.`);
+  if (text.length > MAX_TEXT_LENGTH) {
+    return invalid(
+      `That is ${text.length} characters long; a query can be at most ${MAX_QUERY_LENGTH} characters.`,
+    );
+  }
+  return undefined;
+};
+
+/** A refused query, in words a Slack user can act on. */
+const queryRefusal = (problem: QueryProblem): string => {
+  switch (problem.code) {
+    case 'empty':
+      return 'Tell me what to deploy: a branch fragment, a ticket id or a PR number.';
+    case 'too_long':
+      return `That query is ${problem.length} characters long; the limit is ${MAX_QUERY_LENGTH}.`;
+    case 'raw_without_qualifiers':
+      return '`raw:` needs GitHub search qualifiers after it, e.g. `raw:label:needs-env`.';
+    case 'raw_character':
+      return (
+        `${describeCharacter(problem.character)} cannot be used in a \`raw:\` search. Use letters, ` +
+        'digits, spaces and `. _ / : @ " + , * = # -`; write ranges as `2026-01-01..*`.'
+      );
+    case 'pull_number':
+      return 'A pull request number looks like `#42`.';
+    case 'several_words':
+      return (
+        'A query is one word: a branch fragment (`login-page`), a ticket id (`ABC-123`), a PR (`#42`), ' +
+        'or `raw:` followed by GitHub search qualifiers.'
+      );
+    case 'double_dot':
+      return '`..` cannot be part of a branch name.';
+    case 'fragment_character':
+      return `${describeCharacter(problem.character)} cannot be part of a branch name or ticket id here.`;
+  }
+};
+
+/** A ULID-shaped word is a deploy id (any case); anything else must look like a branch name. */
+export const parseTarget = (word: string): Target | Invalid => {
+  if (ULID.test(word)) return { kind: 'deploy', deployId: word.toUpperCase() };
+  if (word.length <= 255 && BRANCH.test(word) && !word.includes('..'))
+    return { kind: 'branch', branch: word };
+  return invalid(`${code(word)} is neither a deploy id nor a branch name.`);
+};
 
 const splitWords = (text: string): string[] => text.split(/\s+/).filter((word) => word !== '');
 
@@ -60,10 +140,18 @@ const parseDeploy = (words: readonly string[], config: GrammarConfig): DeployCom
     rest = rest.slice(0, -2);
   }
   const query = rest.join(' ');
-  const problem = validateQuery(query);
-  if (problem) return problem;
+  const parsed = parseDeployQuery(query);
+  if (!parsed.ok) return invalid(queryRefusal(parsed.problem));
   const { seconds, capped } = capDuration(requestedSeconds, config.maxTtlSeconds);
-  return { kind: 'deploy', query, ttlSeconds: seconds, requestedSeconds, capped, fresh };
+  return {
+    kind: 'deploy',
+    query,
+    parsedQuery: parsed.query,
+    ttlSeconds: seconds,
+    requestedSeconds,
+    capped,
+    fresh,
+  };
 };
 
 const parseList = (args: readonly string[]): DeployCommand => {

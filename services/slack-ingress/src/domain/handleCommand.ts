@@ -1,16 +1,17 @@
 import { isLive } from '@branch-envs/shared/deployments/states';
+import { parseDeployQuery } from '@branch-envs/shared/deployQuery';
 import { resolveRole } from './authorization';
 import { helpMessage, notice } from './blocks';
 import { ACTIONS, listMessage, statusMessage } from './deploymentViews';
 import {
   type DeployCommand,
   parseDeployCommand,
+  parseTarget,
   parseTerminateCommand,
   type Target,
   type TerminateCommand,
 } from './grammar';
 import type { Actor, Conversation, IngressPorts, IngressSettings, Outcome, RequestContext } from './ports';
-import { parseTarget } from './query';
 import { requestDeploy, requestExtend, requestTerminate } from './requests';
 import { code } from './text';
 
@@ -51,11 +52,15 @@ export const parseSlashCommand = (
 export const parseButton = ({ actionId, value }: ButtonRequest, settings: IngressSettings): Command => {
   const target = parseTarget(value);
   if (actionId === ACTIONS.deployCandidate) {
-    if (target.kind !== 'branch') return { kind: 'unknown', reason: 'That button does not name a branch.' };
+    const parsed = target.kind === 'branch' ? parseDeployQuery(target.branch) : undefined;
+    if (target.kind !== 'branch' || !parsed?.ok) {
+      return { kind: 'unknown', reason: 'That button does not name a branch.' };
+    }
     const ttl = settings.defaultTtlSeconds;
     return {
       kind: 'deploy',
       query: target.branch,
+      parsedQuery: parsed.query,
       ttlSeconds: ttl,
       requestedSeconds: ttl,
       capped: false,

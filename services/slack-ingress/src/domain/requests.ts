@@ -1,4 +1,4 @@
-import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
+import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested, type TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
 import type { OutgoingEvent } from '@branch-envs/shared/publish';
@@ -36,10 +36,11 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
   );
   await publishOrAbandon(ctx, deployId, [
     {
-      contract: DeployRequested,
+      contract: DeployRequestedV2,
       data: {
         deployId,
         query: command.query,
+        parsedQuery: command.parsedQuery,
         ttlSeconds: command.ttlSeconds,
         ttlCapped: command.capped,
         fresh: command.fresh,
@@ -58,7 +59,7 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
   return {
     kind: 'published',
     message: notice(lines.filter(Boolean).join('\n')),
-    detailType: DeployRequested.detailType,
+    detailType: DeployRequestedV2.detailType,
     correlationId: deployId,
   };
 };

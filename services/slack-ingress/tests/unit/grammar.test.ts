@@ -5,9 +5,11 @@ const config = { defaultTtlSeconds: 4 * 3600, maxTtlSeconds: 2 * 86_400 };
 const H = 3600;
 const ID = '01KB0W8J6QF3ZC9D2M4N5P7R8S';
 
+/** A deploy command for `query`; a plain word is a fragment unless `extra` says how it parses. */
 const deploy = (query: string, ttlSeconds = 4 * H, extra: Record<string, unknown> = {}) => ({
   kind: 'deploy',
   query,
+  parsedQuery: { fragment: query },
   ttlSeconds,
   requestedSeconds: ttlSeconds,
   capped: false,
@@ -27,12 +29,27 @@ describe('parseDeployCommand', () => {
     ['login', deploy('login')],
     ['  login  ', deploy('login')],
     ['login-page', deploy('login-page')],
-    ['ABC-123', deploy('ABC-123')],
+    ['ABC-123', deploy('ABC-123', 4 * H, { parsedQuery: { ticket: 'ABC-123' } })],
     ['feature/ABC-123_login.v2', deploy('feature/ABC-123_login.v2')],
-    ['#42', deploy('#42')],
-    ['raw:label:needs-env', deploy('raw:label:needs-env')],
-    ['raw:label:"needs env" author:maija', deploy('raw:label:"needs env" author:maija')],
-    ['raw:updated:2026-01-01..* head:feature/x', deploy('raw:updated:2026-01-01..* head:feature/x')],
+    ['#42', deploy('#42', 4 * H, { parsedQuery: { pull: 42 } })],
+    ['# 47 for 2h', deploy('# 47', 2 * H, { parsedQuery: { pull: 47 } })],
+    ['demo-2', deploy('demo-2', 4 * H, { parsedQuery: { ticket: 'demo-2' } })],
+    [
+      'raw:label:needs-env',
+      deploy('raw:label:needs-env', 4 * H, { parsedQuery: { raw: 'label:needs-env' } }),
+    ],
+    [
+      'raw:label:"needs env" author:maija',
+      deploy('raw:label:"needs env" author:maija', 4 * H, {
+        parsedQuery: { raw: 'label:"needs env" author:maija' },
+      }),
+    ],
+    [
+      'raw:updated:2026-01-01..* head:feature/x',
+      deploy('raw:updated:2026-01-01..* head:feature/x', 4 * H, {
+        parsedQuery: { raw: 'updated:2026-01-01..* head:feature/x' },
+      }),
+    ],
     // durations
     ['login for 30m', deploy('login', 30 * 60)],
     ['login for 2h', deploy('login', 2 * H)],
@@ -41,7 +58,7 @@ describe('parseDeployCommand', () => {
     ['login for 2d', deploy('login', 2 * 86_400)],
     ['login for 5d', deploy('login', 2 * 86_400, { requestedSeconds: 5 * 86_400, capped: true })],
     ['login for 49h', deploy('login', 2 * 86_400, { requestedSeconds: 49 * H, capped: true })],
-    ['raw:label:x for 1h', deploy('raw:label:x', H)],
+    ['raw:label:x for 1h', deploy('raw:label:x', H, { parsedQuery: { raw: 'label:x' } })],
     // --fresh
     ['login --fresh', deploy('login', 4 * H, { fresh: true })],
     ['--fresh login for 2h', deploy('login', 2 * H, { fresh: true })],

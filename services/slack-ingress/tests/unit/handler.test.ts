@@ -1,7 +1,7 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
+import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
 import {
@@ -45,9 +45,11 @@ describe('slash commands', () => {
       Source: 'branch-envs.slack-ingress',
       DetailType: 'DeployRequested',
     });
-    const detail = DeployRequested.detail.parse(detailOf(entry));
+    const detail = DeployRequestedV2.detail.parse(detailOf(entry));
+    expect(detail.metadata.schemaVersion).toBe(2);
     expect(detail.data).toMatchObject({
       query: 'login',
+      parsedQuery: { fragment: 'login' },
       ttlSeconds: 14_400,
       ttlCapped: false,
       fresh: false,
@@ -83,7 +85,7 @@ describe('slash commands', () => {
     const result = await invoke(slashEvent('/deploy', 'login for 5d --fresh'));
 
     // Assess
-    expect(DeployRequested.detail.parse(detailOf(entries()[0])).data).toMatchObject({
+    expect(DeployRequestedV2.detail.parse(detailOf(entries()[0])).data).toMatchObject({
       ttlSeconds: 172_800,
       ttlCapped: true,
       fresh: true,
@@ -416,8 +418,9 @@ describe('buttons', () => {
     await invoke(buttonEvent({ actionId: 'deploy_candidate', value: 'feature/ABC-123-login-page' }));
 
     // Assess
-    const detail = DeployRequested.detail.parse(detailOf(entries()[0]));
+    const detail = DeployRequestedV2.detail.parse(detailOf(entries()[0]));
     expect(detail.data.query).toBe('feature/ABC-123-login-page');
+    expect(detail.data.parsedQuery).toEqual({ fragment: 'feature/ABC-123-login-page' });
     expect(detail.data.replyTo.responseUrl).toBe(
       'https://hooks.slack.com/actions/T0TEAM001/1234567890/secretActionToken',
     );

@@ -1,31 +1,6 @@
-import { isPlausibleBranchName, parseQuery, rawSearchQuery } from '../../src/domain/query';
+import { isPlausibleBranchName, rawSearchQuery } from '../../src/domain/resolveBranch';
 
-describe('parseQuery', () => {
-  it.each([
-    ['#42', { kind: 'pull', number: 42 }],
-    ['  #7 ', { kind: 'pull', number: 7 }],
-    ['raw:author:bob label:ready', { kind: 'raw', qualifiers: 'author:bob label:ready' }],
-    ['RAW: head:feature/x', { kind: 'raw', qualifiers: 'head:feature/x' }],
-    ['ABC-123', { kind: 'fragment', text: 'ABC-123', ticket: true }],
-    ['demo-2', { kind: 'fragment', text: 'demo-2', ticket: true }],
-    ['login-page', { kind: 'fragment', text: 'login-page', ticket: false }],
-    ['#0', { kind: 'fragment', text: '#0', ticket: false }],
-    ['#abc', { kind: 'fragment', text: '#abc', ticket: false }],
-    ['feature/ABC-1', { kind: 'fragment', text: 'feature/ABC-1', ticket: false }],
-  ])('reads %j', (query, expected) => {
-    // Act + Assess
-    expect(parseQuery(query)).toEqual(expected);
-  });
-
-  it('normalizes a decomposed accent to its composed form', () => {
-    // Act
-    const parsed = parseQuery('cafe\u0301');
-
-    // Assess
-    expect(parsed).toEqual({ kind: 'fragment', text: 'caf\u00e9', ticket: false });
-  });
-});
-
+// parseQuery's cases moved to shared/tests/unit/deployQuery.test.ts with the parser (ADR 0007).
 describe('rawSearchQuery', () => {
   it('scopes the user qualifiers to open pull requests of the configured repository', () => {
     // Act
