@@ -19,7 +19,6 @@ export const githubTokenReader = (client: SSMClient, name: string): (() => Promi
       if (isParameterNotFound(error)) return undefined;
       pending = undefined;
       throw new UpstreamError(
-        'secret_unavailable',
         {
           upstream: 'aws',
           retryable: true,
