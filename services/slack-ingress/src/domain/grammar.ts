@@ -1,5 +1,5 @@
+import { capDuration, formatDuration, parseDuration } from '@branch-envs/shared/duration';
 import type { TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
-import { capDuration, formatDuration, parseDuration } from './duration';
 import { type Invalid, invalid, parseTarget, screenText, type Target, validateQuery } from './query';
 import { code } from './text';
 

@@ -1,8 +1,8 @@
+import { formatDuration } from '@branch-envs/shared/duration';
 import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested, type TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
 import { notice } from './blocks';
-import { formatDuration } from './duration';
 import { cappedNote, type DeployCommand, type Extension, type Target } from './grammar';
 import type { Outcome, RequestContext } from './ports';
 import { type CheckedTarget, checkTarget, isOutcome } from './targets';
