@@ -58,8 +58,9 @@ export const commaSeparated = <T extends z.ZodType<unknown, string>>(item: T) =>
     .pipe(z.array(item));
 
 /**
- * A duration variable (`30m`, `4h`, `2d`) in seconds, read with the service's own `parse` (ingress
- * accepts one unit, as users type it; the reaper also `1h30m`); `fallback` when unset.
+ * A duration variable (`30m`, `4h`, `2d`) in seconds, read with a parser from `./duration` (ingress
+ * `parseDuration`, one unit as users type it; the reaper `parseCompoundDuration`, also `1h30m`);
+ * `fallback` when unset.
  */
 export const durationVariable = (parse: (text: string) => number | undefined, fallback: string) =>
   z

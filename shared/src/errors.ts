@@ -1,21 +1,20 @@
 /**
- * Typed errors shared by every service. Each carries a stable `code` so handlers can map it to an HTTP
- * status, a Slack reply or a DLQ at the edge, and passes the original error on as `cause`.
+ * The base of every error branch-envs throws on purpose, so an edge can tell them from a bug. Edges
+ * dispatch on the class (`instanceof`) and its typed fields (`statusCode`, `retryable`, ...), never
+ * on a string code: each service is one bundle, so its classes are its own. The original error is
+ * passed on as `cause`.
  */
 export class BranchEnvsError extends Error {
-  public readonly code: string;
-
-  public constructor(code: string, message: string, options?: { cause?: unknown }) {
+  public constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'BranchEnvsError';
-    this.code = code;
   }
 }
 
 /** A required environment variable is missing or invalid; thrown at cold start, naming the variable. */
 export class ConfigError extends BranchEnvsError {
   public constructor(message: string, options?: { cause?: unknown }) {
-    super('config_error', message, options);
+    super(message, options);
     this.name = 'ConfigError';
   }
 }
@@ -26,7 +25,7 @@ export class ContractViolationError extends BranchEnvsError {
   public readonly issues: readonly string[];
 
   public constructor(detailType: string, issues: readonly string[], options?: { cause?: unknown }) {
-    super('contract_violation', `${detailType} does not match its schema: ${issues.join('; ')}`, options);
+    super(`${detailType} does not match its schema: ${issues.join('; ')}`, options);
     this.name = 'ContractViolationError';
     this.detailType = detailType;
     this.issues = issues;
@@ -43,7 +42,6 @@ export class PublishError extends BranchEnvsError {
   ) {
     const summary = failed.map((f) => `${f.detailType}: ${f.errorCode ?? 'unknown'}`).join(', ');
     super(
-      'publish_failed',
       `EventBridge refused ${failed.length} entr${failed.length === 1 ? 'y' : 'ies'}: ${summary}`,
       options,
     );
@@ -55,7 +53,38 @@ export class PublishError extends BranchEnvsError {
 /** A conditional write lost: the record is not in the state the caller expected. */
 export class TransitionConflictError extends BranchEnvsError {
   public constructor(deployId: string, message: string, options?: { cause?: unknown }) {
-    super('transition_conflict', `deployment ${deployId}: ${message}`, options);
+    super(`deployment ${deployId}: ${message}`, options);
     this.name = 'TransitionConflictError';
+  }
+}
+
+/**
+ * An SSM SecureString is missing, empty or could not be read (throttled, access denied). It names the
+ * parameter, never its value. The caller cannot do its job without it, so the request is retried
+ * rather than answered on a worse route.
+ */
+export class SecretUnavailableError extends BranchEnvsError {
+  public readonly parameterName: string;
+
+  public constructor(parameterName: string, options?: { cause?: unknown }) {
+    super(`cannot read SSM parameter ${parameterName}`, options);
+    this.name = 'SecretUnavailableError';
+    this.parameterName = parameterName;
+  }
+}
+
+/**
+ * Slack answered a Web API or webhook call with an error that retrying will not fix (`invalid_auth`,
+ * `channel_not_found`, ...). `slackError` is Slack's own error string.
+ */
+export class SlackApiError extends BranchEnvsError {
+  public readonly method: string;
+  public readonly slackError: string;
+
+  public constructor(method: string, slackError: string, options?: { cause?: unknown }) {
+    super(`Slack ${method} failed: ${slackError}`, options);
+    this.name = 'SlackApiError';
+    this.method = method;
+    this.slackError = slackError;
   }
 }

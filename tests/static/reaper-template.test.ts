@@ -3,12 +3,12 @@
  * and DLQ, and a nightly schedule that agrees with the time logic the function runs.
  */
 
-import { parseDuration } from '../../services/reaper/src/domain/duration';
 import {
   nightlyCronExpression,
   nightlyRunOn,
   parseWallClock,
 } from '../../services/reaper/src/domain/nightlySchedule';
+import { parseCompoundDuration } from '../../shared/src/duration';
 import { type CfnTemplate, readTemplate, resourcesOfType } from '../helpers/templates';
 
 type Props = Record<string, unknown>;
@@ -83,7 +83,7 @@ describe('reaper template: triggers', () => {
       Input: string;
       RetryPolicy: { MaximumEventAgeInSeconds: number };
     };
-    const lateness = parseDuration(env('NightlyLambdaFunction').NIGHTLY_MAX_LATENESS ?? '') ?? 0;
+    const lateness = parseCompoundDuration(env('NightlyLambdaFunction').NIGHTLY_MAX_LATENESS ?? '') ?? 0;
 
     // Assess
     expect(JSON.parse(target.Input)).toEqual({ scheduledTime: '<aws.scheduler.scheduled-time>' });

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { formatDuration } from '@branch-envs/shared/duration';
 import { motoClientConfig } from '../aws/moto';
 import type { StackEndpoints } from '../stack/stateFile';
 import type { CaughtMessage } from '../standins/slackCatcher';
@@ -62,9 +63,8 @@ export const deploymentStatus = async (
 
 const timeLeft = (expiresAt: unknown, now: number): string => {
   if (typeof expiresAt !== 'number') return '';
-  const minutes = Math.round((expiresAt * 1000 - now) / 60_000);
-  if (minutes <= 0) return 'expired';
-  return minutes >= 60 ? `${Math.floor(minutes / 60)}h ${minutes % 60}m` : `${minutes}m`;
+  const seconds = expiresAt - now / 1000;
+  return seconds > 0 ? formatDuration(seconds, { round: 'up' }) : 'expired';
 };
 
 const ownerOf = (row: DeploymentRow): string => {

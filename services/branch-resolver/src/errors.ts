@@ -17,12 +17,11 @@ export class UpstreamError extends BranchEnvsError {
   public readonly retryAfter: number | undefined;
 
   public constructor(
-    code: string,
     details: { upstream: Upstream; retryable: boolean; userMessage: string; retryAfter?: number },
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(code, message, options);
+    super(message, options);
     this.name = 'UpstreamError';
     this.upstream = details.upstream;
     this.retryable = details.retryable;
@@ -35,7 +34,6 @@ export class UpstreamError extends BranchEnvsError {
 export class GithubUnavailableError extends UpstreamError {
   public constructor(message: string, options?: { cause?: unknown }) {
     super(
-      'github_unavailable',
       { upstream: 'github', retryable: true, userMessage: `GitHub is not answering right now (${message}).` },
       `GitHub unavailable: ${message}`,
       options,
@@ -51,7 +49,6 @@ export class GithubUnavailableError extends UpstreamError {
 export class GithubRateLimitedError extends UpstreamError {
   public constructor(resetAt: number, resource: string, options?: { cause?: unknown }) {
     super(
-      'github_rate_limited',
       {
         upstream: 'github',
         retryable: false,
@@ -68,7 +65,7 @@ export class GithubRateLimitedError extends UpstreamError {
 /** GitHub refused for a reason a retry will not fix: bad token, repository not visible, odd answer. */
 export class GithubRefusedError extends UpstreamError {
   public constructor(userMessage: string, message: string, options?: { cause?: unknown }) {
-    super('github_refused', { upstream: 'github', retryable: false, userMessage }, message, options);
+    super({ upstream: 'github', retryable: false, userMessage }, message, options);
     this.name = 'GithubRefusedError';
   }
 }
@@ -77,7 +74,6 @@ export class GithubRefusedError extends UpstreamError {
 export class ArtifactStoreError extends UpstreamError {
   public constructor(key: string, retryable: boolean, options?: { cause?: unknown }) {
     super(
-      'artifact_store',
       {
         upstream: 's3',
         retryable,
@@ -95,7 +91,7 @@ export class ArtifactStoreError extends UpstreamError {
 /** A resolution asked for more GitHub calls than its budget (DESIGN §10: at most 2); a bug, not bad luck. */
 export class CallBudgetExceededError extends BranchEnvsError {
   public constructor(budget: number) {
-    super('call_budget_exceeded', `a resolution may make at most ${budget} GitHub calls`);
+    super(`a resolution may make at most ${budget} GitHub calls`);
     this.name = 'CallBudgetExceededError';
   }
 }

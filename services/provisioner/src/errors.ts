@@ -10,7 +10,7 @@ export class LaunchError extends BranchEnvsError {
   public readonly fix: string;
 
   public constructor(ec2Code: string, message: string, fix: string, options?: { cause?: unknown }) {
-    super('launch_error', message, options);
+    super(message, options);
     this.name = 'LaunchError';
     this.ec2Code = ec2Code;
     this.fix = fix;
@@ -40,7 +40,7 @@ export class CapacityError extends LaunchError {
  */
 export class ProvisionerConfigError extends BranchEnvsError {
   public constructor(message: string, options?: { cause?: unknown }) {
-    super('config_error', message, options);
+    super(message, options);
     this.name = 'ProvisionerConfigError';
   }
 }

@@ -1,14 +1,14 @@
 import { commaSeparated, durationVariable, loadConfig } from '@branch-envs/shared/config';
+import { parseCompoundDuration } from '@branch-envs/shared/duration';
 import { SlackUserId } from '@branch-envs/shared/events/common';
 import { isKnownTimeZone } from '@branch-envs/shared/timeZone';
 import { z } from 'zod';
-import { parseDuration } from './domain/duration';
 import { type NightlyConfig, parseWallClock } from './domain/nightlySchedule';
 import type { ReaperPolicy } from './domain/ports';
 
 const idList = commaSeparated(SlackUserId);
 
-const duration = (fallback: string) => durationVariable(parseDuration, fallback);
+const duration = (fallback: string) => durationVariable(parseCompoundDuration, fallback);
 
 const wallClock = z
   .string()

@@ -9,11 +9,7 @@ export class ReaperIncompleteError extends BranchEnvsError {
   public readonly failed: number;
 
   public constructor(failed: number, options?: { cause?: unknown }) {
-    super(
-      'reaper_incomplete',
-      `${failed} deployment(s) or instance(s) could not be finished; they will be retried`,
-      options,
-    );
+    super(`${failed} deployment(s) or instance(s) could not be finished; they will be retried`, options);
     this.name = 'ReaperIncompleteError';
     this.failed = failed;
   }
@@ -26,7 +22,7 @@ export class Ec2CallError extends BranchEnvsError {
   public constructor(operation: string, options?: { cause?: unknown }) {
     const detail =
       options?.cause instanceof Error ? `${options.cause.name}: ${options.cause.message}` : 'unknown error';
-    super('ec2_call_failed', `EC2 ${operation} failed: ${detail}`, options);
+    super(`EC2 ${operation} failed: ${detail}`, options);
     this.name = 'Ec2CallError';
     this.operation = operation;
   }

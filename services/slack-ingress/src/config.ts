@@ -1,7 +1,7 @@
 import { commaSeparated, durationVariable, loadConfig } from '@branch-envs/shared/config';
+import { parseDuration } from '@branch-envs/shared/duration';
 import { SlackUserId } from '@branch-envs/shared/events/common';
 import * as z from 'zod';
-import { parseDuration } from './domain/duration';
 import type { IngressSettings } from './domain/ports';
 
 const duration = (fallback: string) => durationVariable(parseDuration, fallback);

@@ -1,37 +1,26 @@
-import { GetParameterCommand, type SSMClient } from '@aws-sdk/client-ssm';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { SecretUnavailableError } from '@branch-envs/shared/errors';
+import { createSecretReader } from '@branch-envs/shared/secrets';
 import { UpstreamError } from '../errors';
 
-const isParameterNotFound = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ParameterNotFound';
-
 /**
- * The GitHub token, a SecureString read once per cold start (DESIGN §7) and never logged. A missing
- * parameter means anonymous access, which is remembered too; any other failure is not, so the next
- * attempt reads again.
+ * The GitHub token, an optional secret (shared reader: cached, never logged). A missing parameter
+ * means anonymous access; an unreadable one is an `aws` upstream failure worth a retry, so the
+ * resolver answers it like any other dependency that is down.
  */
 export const githubTokenReader = (client: SSMClient, name: string): (() => Promise<string | undefined>) => {
-  let pending: Promise<string | undefined> | undefined;
-  const read = async (): Promise<string | undefined> => {
-    try {
-      const out = await client.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-      return out.Parameter?.Value?.trim() || undefined;
-    } catch (error) {
-      if (isParameterNotFound(error)) return undefined;
-      pending = undefined;
+  const read = createSecretReader(client).optional(name);
+  return () =>
+    read().catch((error: unknown) => {
+      if (!(error instanceof SecretUnavailableError)) throw error;
       throw new UpstreamError(
-        'secret_unavailable',
         {
           upstream: 'aws',
           retryable: true,
           userMessage: 'The resolver cannot read its GitHub settings right now.',
         },
-        `cannot read SSM parameter ${name}`,
+        error.message,
         { cause: error },
       );
-    }
-  };
-  return () => {
-    pending ??= read();
-    return pending;
-  };
+    });
 };

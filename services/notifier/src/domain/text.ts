@@ -28,15 +28,4 @@ export const slackDate = (epochSeconds: number): string => {
   return `<!date^${epochSeconds}^{date_short_pretty} at {time}|${fallback}>`;
 };
 
-/** `45 s`, `12 min`, `3 h 5 min`, `2 days`: how long, in the words a person would use. */
-export const formatSpan = (seconds: number): string => {
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  const minutes = Math.floor(s / 60);
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 === 0 ? `${hours} h` : `${hours} h ${minutes % 60} min`;
-  return `${Math.floor(hours / 24)} days`;
-};
-
 export const mention = (userId: string): string => `<@${userId}>`;

@@ -3,10 +3,10 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEventConsumer, idempotencyStore, logger as rootLogger } from '@branch-envs/shared';
+import { createSecretReader } from '@branch-envs/shared/secrets';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { GithubDeploymentsGateway } from '../adapters/githubGateway';
 import { DynamoMessageStore } from '../adapters/messageStore';
-import { optionalSecureParameter } from '../adapters/secrets';
 import { SlackWebGateway } from '../adapters/slackGateway';
 import { cloudWatchTelemetry } from '../adapters/telemetry';
 import type { NotifierConfig } from '../config';
@@ -36,14 +36,15 @@ export const createPorts = (deps: NotifierDependencies): NotifierPorts => {
   const { config, ssm } = deps;
   const logger = deps.logger ?? rootLogger;
   const clock = deps.clock ?? systemClock;
-  const webhookParam = optionalSecureParameter(ssm, config.webhookParam);
+  const secrets = createSecretReader(ssm);
+  const webhookParam = secrets.optional(config.webhookParam);
   const webhookUrl = async () => config.webhookUrl ?? (await webhookParam());
   return {
     store: new DynamoMessageStore(deps.documents, config.notifierTable),
     slack: new SlackWebGateway({
       hooksOrigin: config.slackHooksOrigin,
       apiBase: config.slackApiBase,
-      botToken: optionalSecureParameter(ssm, config.botTokenParam),
+      botToken: secrets.optional(config.botTokenParam),
       webhookUrl,
       logger,
       fetch: deps.fetch,
@@ -51,7 +52,7 @@ export const createPorts = (deps: NotifierDependencies): NotifierPorts => {
     }),
     github: new GithubDeploymentsGateway({
       settings: config.github,
-      token: optionalSecureParameter(ssm, config.github?.tokenParam),
+      token: secrets.optional(config.github?.tokenParam),
       fetch: deps.fetch,
     }),
     clock,

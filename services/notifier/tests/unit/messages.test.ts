@@ -46,7 +46,7 @@ describe('deployment messages', () => {
     // Assess
     expect(message).toMatchSnapshot();
     expect(textOf(message)).toContain('<https://github.com/acme/shop/pull/42|PR #42>');
-    expect(textOf(message)).toContain('build from 30 min ago');
+    expect(textOf(message)).toContain('build from 30m ago');
     expect(message.text).toBe('🔎 Found branch feature/ABC-123-login-page for ABC-123');
   });
 
@@ -205,7 +205,7 @@ describe('rejection messages', () => {
 
     // Assess
     expect(message).toMatchSnapshot();
-    expect(textOf(message)).toContain('(in 10 min)');
+    expect(textOf(message)).toContain('(in 10m)');
   });
 
   it('explains not found, expired requests and retries without a reset time in plain words', () => {
@@ -219,7 +219,7 @@ describe('rejection messages', () => {
     // Assess
     expect(texts).toEqual([
       '🤷 Nothing matches login: no open PR or branch found.',
-      '⌛ Your request waited 1 h 30 min before it could be handled, so nothing was launched.',
+      '⌛ Your request waited 1h 30m before it could be handled, so nothing was launched.',
       '⚠️ S3 did not answer properly, so nothing was launched.',
     ]);
   });
@@ -232,7 +232,7 @@ describe('notices', () => {
 
     // Assess
     expect(message).toMatchSnapshot();
-    expect(message.text).toContain('(in 15 min)');
+    expect(message.text).toContain('(in 15m)');
     expect(buttonsOf(message).map((b) => [b.action_id, b.value])).toEqual([['extend', DEPLOY_ID]]);
   });
 

@@ -1,4 +1,4 @@
-import { formatDuration } from './duration';
+import { formatDuration } from '@branch-envs/shared/duration';
 import { code, truncate } from './text';
 
 /**

@@ -1,4 +1,5 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import { formatDuration } from '@branch-envs/shared/duration';
 import { SLACK_ACTIONS } from '@branch-envs/shared/slack';
 import {
   type Block,
@@ -10,7 +11,6 @@ import {
   type SlackMessage,
   section,
 } from './blocks';
-import { formatDuration } from './duration';
 import { code, escapeMrkdwn } from './text';
 
 /** Action ids of the buttons ingress handles (and puts on its own status replies); shared with the notifier. */
@@ -27,7 +27,7 @@ const linkTo = (url: string | undefined): string => {
 
 export const timeLeft = (record: DeploymentRecord, now: Date): string => {
   const seconds = record.expiresAt - Math.floor(now.getTime() / 1000);
-  const left = seconds > 0 ? `${formatDuration(seconds)} left` : 'expired';
+  const left = seconds > 0 ? `${formatDuration(seconds, { round: 'up' })} left` : 'expired';
   return record.keepOvernight ? `${left}, kept overnight` : left;
 };
 

@@ -1,3 +1,4 @@
+import { capDuration, formatDuration, parseDuration } from '@branch-envs/shared/duration';
 import {
   type DeployQuery,
   MAX_QUERY_LENGTH,
@@ -5,7 +6,6 @@ import {
   type QueryProblem,
 } from '@branch-envs/shared/deployQuery';
 import type { TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
-import { capDuration, formatDuration, parseDuration } from './duration';
 import { code, describeCharacter } from './text';
 
 /**

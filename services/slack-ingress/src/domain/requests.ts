@@ -1,9 +1,9 @@
+import { formatDuration } from '@branch-envs/shared/duration';
 import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested, type TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
 import type { OutgoingEvent } from '@branch-envs/shared/publish';
 import { notice } from './blocks';
-import { formatDuration } from './duration';
 import { cappedNote, type DeployCommand, type Extension, type Target } from './grammar';
 import type { Outcome, RequestContext } from './ports';
 import { requestedRecord } from './requestRecord';

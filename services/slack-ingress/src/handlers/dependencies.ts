@@ -5,10 +5,10 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { newId } from '@branch-envs/shared/ids';
 import { createPublisher } from '@branch-envs/shared/publish';
+import { createSecretReader } from '@branch-envs/shared/secrets';
 import { createDeploymentReader } from '../adapters/deploymentReader';
 import { createRequestRegistry } from '../adapters/requestRegistry';
 import { createResponsePoster } from '../adapters/responseUrl';
-import { cachedSecureParameter } from '../adapters/secrets';
 import { createSlackGroupDirectory } from '../adapters/slackUserGroups';
 import type { IngressConfig } from '../config';
 import { SecretUnavailableError } from '../errors';
@@ -34,8 +34,9 @@ export const buildDependencies = (
   { logger, fetch: send = fetch, now = () => new Date() }: WiringOptions,
 ): IngressDependencies => {
   const { botTokenParam } = config;
+  const secrets = createSecretReader(clients.ssm);
   const botToken = botTokenParam
-    ? cachedSecureParameter(clients.ssm, botTokenParam)
+    ? secrets.required(botTokenParam)
     : () => Promise.reject(new SecretUnavailableError('BOT_TOKEN_PARAM (not configured)'));
   const repository = createDeploymentRepository({
     client: clients.dynamo,
@@ -56,7 +57,7 @@ export const buildDependencies = (
       now,
       newId: () => newId(now().getTime()),
     },
-    signingSecret: cachedSecureParameter(clients.ssm, config.signingSecretParam),
+    signingSecret: secrets.required(config.signingSecretParam),
     responses: createResponsePoster({ hooksOrigin: config.slackHooksOrigin, logger, fetch: send }),
     logger,
   };

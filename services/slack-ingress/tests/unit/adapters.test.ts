@@ -1,20 +1,16 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createDeploymentReader } from '../../src/adapters/deploymentReader';
 import { createResponsePoster } from '../../src/adapters/responseUrl';
-import { cachedSecureParameter } from '../../src/adapters/secrets';
 import { createSlackGroupDirectory } from '../../src/adapters/slackUserGroups';
-import { SecretUnavailableError, SlackApiError } from '../../src/errors';
+import { SlackApiError } from '../../src/errors';
 import { deploymentItem, silentLogger } from '../helpers/factories';
 
-const ssmMock = mockClient(SSMClient);
 const dynamoMock = mockClient(DynamoDBDocumentClient);
 
 beforeEach(() => {
-  ssmMock.reset();
   dynamoMock.reset();
 });
 
@@ -26,41 +22,6 @@ const fakeFetch = (respond: (url: string, init?: RequestInit) => Response | Prom
   }) as typeof fetch;
   return { fn, calls };
 };
-
-describe('cachedSecureParameter', () => {
-  it('reads the SecureString once, decrypted, however often it is asked for', async () => {
-    // Prepare
-    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: 's3cret' } });
-    const secret = cachedSecureParameter(new SSMClient({}), '/branch-envs/test/slack/signing-secret');
-
-    // Act
-    const values = await Promise.all([secret(), secret(), secret()]);
-
-    // Assess
-    expect(values).toEqual(['s3cret', 's3cret', 's3cret']);
-    expect(ssmMock.commandCalls(GetParameterCommand)).toHaveLength(1);
-    expect(ssmMock.commandCalls(GetParameterCommand)[0]?.args[0].input).toEqual({
-      Name: '/branch-envs/test/slack/signing-secret',
-      WithDecryption: true,
-    });
-  });
-
-  it('does not cache a failure, so the next request tries again', async () => {
-    // Prepare
-    ssmMock
-      .on(GetParameterCommand)
-      .rejectsOnce(new Error('throttled'))
-      .resolves({ Parameter: { Value: 'ok' } });
-    const secret = cachedSecureParameter(new SSMClient({}), '/p');
-
-    // Act
-    const first = secret();
-
-    // Assess
-    await expect(first).rejects.toThrow(SecretUnavailableError);
-    await expect(secret()).resolves.toBe('ok');
-  });
-});
 
 describe('createDeploymentReader', () => {
   const reader = () =>

@@ -1,4 +1,3 @@
-import { formatDuration, parseDuration } from '../../src/domain/duration';
 import { parseDeployCommand, parseTerminateCommand } from '../../src/domain/grammar';
 
 const config = { defaultTtlSeconds: 4 * 3600, maxTtlSeconds: 2 * 86_400 };
@@ -198,37 +197,5 @@ describe('parseTerminateCommand', () => {
   ])('explains what is wrong with %j', (text, reason) => {
     // Act + Assess
     expect(parseTerminateCommand(text)).toEqual({ kind: 'invalid', reason: expect.stringMatching(reason) });
-  });
-});
-
-describe('durations', () => {
-  it.each<[string, number | undefined]>([
-    ['30m', 1800],
-    ['2h', 7200],
-    ['1d', 86_400],
-    ['2H', 7200],
-    [' 4h ', 14_400],
-    ['0m', undefined],
-    ['2', undefined],
-    ['h', undefined],
-    ['2w', undefined],
-    ['1.5h', undefined],
-    ['123456h', undefined],
-  ])('parses %j as %p seconds', (text, seconds) => {
-    // Act + Assess
-    expect(parseDuration(text)).toBe(seconds);
-  });
-
-  it.each<[number, string]>([
-    [0, '0m'],
-    [59, '0m'],
-    [1800, '30m'],
-    [5400, '1h 30m'],
-    [14_400, '4h'],
-    [172_800, '2d'],
-    [90_061, '1d 1h 1m'],
-  ])('formats %p seconds as %j', (seconds, text) => {
-    // Act + Assess
-    expect(formatDuration(seconds)).toBe(text);
   });
 });

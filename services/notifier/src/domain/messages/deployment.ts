@@ -5,6 +5,7 @@ import type {
   InstanceTerminated,
   TerminationReason,
 } from '@branch-envs/shared';
+import { formatDuration } from '@branch-envs/shared/duration';
 import {
   ACTIONS,
   actions,
@@ -16,7 +17,7 @@ import {
   section,
 } from '../blocks';
 import type { Facts } from '../states';
-import { bold, code, codeBlock, escapeMrkdwn, formatSpan, link, mention, slackDate } from '../text';
+import { bold, code, codeBlock, escapeMrkdwn, link, mention, slackDate } from '../text';
 
 /**
  * The deployment's own message, one builder per state. Each returns the whole message: it replaces
@@ -41,11 +42,11 @@ export const foundMessage = (data: Found, now: Date): SlackMessage => {
   const headline = `🔎 Found branch ${bold(data.branch)} for ${code(data.query, 60)}`;
   const pr = data.prTitle ? `${prLink(data)}: ${escapeMrkdwn(data.prTitle)}` : prLink(data);
   return message(headline, [
-    section(`${headline}. Launching an environment for ${formatSpan(data.ttlSeconds)}…`),
+    section(`${headline}. Launching an environment for ${formatDuration(data.ttlSeconds)}…`),
     context(
       pr,
       data.author ? `by ${escapeMrkdwn(data.author)}` : '',
-      buildAge < 60 ? 'fresh build' : `build from ${formatSpan(buildAge)} ago`,
+      buildAge < 60 ? 'fresh build' : `build from ${formatDuration(buildAge)} ago`,
       `commit ${code(data.headSha.slice(0, 7))}`,
       deployRef(data.deployId),
     ),

@@ -1,7 +1,8 @@
 import type { ExpiryExtended, InstanceExpiring, RequestRefused } from '@branch-envs/shared';
+import { formatDuration } from '@branch-envs/shared/duration';
 import { ACTIONS, actions, button, context, message, type SlackMessage, section } from '../blocks';
 import type { Facts } from '../states';
-import { bold, code, escapeMrkdwn, formatSpan, link, slackDate } from '../text';
+import { bold, code, escapeMrkdwn, link, slackDate } from '../text';
 import { readyMessage } from './deployment';
 
 /**
@@ -17,7 +18,7 @@ type Refused = RequestRefused['data'];
 /** ⏰ The environment ends soon unless someone presses [Extend]. */
 export const expiringMessage = (data: Expiring, now: Date): SlackMessage => {
   const left = data.expiresAt - Math.floor(now.getTime() / 1000);
-  const headline = `⏰ ${bold(data.branch)} will be terminated ${slackDate(data.expiresAt)} (in ${formatSpan(left)}).`;
+  const headline = `⏰ ${bold(data.branch)} will be terminated ${slackDate(data.expiresAt)} (in ${formatDuration(left, { round: 'up' })}).`;
   return message(headline, [
     section(headline),
     context(

@@ -1,6 +1,7 @@
 import type { BranchCandidate, DeployRejected, LiveDeploymentSummary } from '@branch-envs/shared';
+import { formatDuration } from '@branch-envs/shared/duration';
 import { ACTIONS, type Block, button, context, message, type SlackMessage, section } from '../blocks';
-import { bold, code, escapeMrkdwn, formatSpan, link, slackDate } from '../text';
+import { bold, code, escapeMrkdwn, link, slackDate } from '../text';
 
 /**
  * A deploy that will launch nothing, said in plain words, with what the user can do about it. Each
@@ -48,7 +49,9 @@ const listOf = <T>(items: readonly T[], line: (item: T) => string): string => {
 const retryWhen = (retryAfter: number | undefined, now: Date): string => {
   if (retryAfter === undefined) return 'Try again in a minute or two.';
   const wait = retryAfter - Math.floor(now.getTime() / 1000);
-  return wait <= 0 ? 'Try again now.' : `Try again after ${slackDate(retryAfter)} (in ${formatSpan(wait)}).`;
+  return wait <= 0
+    ? 'Try again now.'
+    : `Try again after ${slackDate(retryAfter)} (in ${formatDuration(wait, { round: 'up' })}).`;
 };
 
 const UPSTREAM: Record<'github' | 's3' | 'aws', string> = { github: 'GitHub', s3: 'S3', aws: 'AWS' };
@@ -88,7 +91,7 @@ const rejectionBlocks = (
       };
     case 'expired_request':
       return {
-        headline: `⌛ Your request waited ${formatSpan(reason.ageSeconds)} before it could be handled, so nothing was launched.`,
+        headline: `⌛ Your request waited ${formatDuration(reason.ageSeconds)} before it could be handled, so nothing was launched.`,
         blocks: [section('Run the command again if you still need the environment.')],
       };
     case 'upstream_error':
