@@ -1,7 +1,7 @@
 /** The pieces of the readiness bench (readiness.ts): clock, app server, virtual probe queue, stats. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OutgoingEvent, Publisher } from '@branch-envs/shared/publish';
+import type { Publisher } from '@branch-envs/shared/publish';
 import type { ProbeMessageBody, ProbeScheduler } from '../../services/provisioner/src/domain/ports';
 
 /** Real time while code runs, plus every delay that was skipped. */
@@ -29,11 +29,11 @@ export const startApp = async (now: () => number) => {
 
 /** The real publisher, noting by `now` when each deployment's InstanceReady was sent. */
 export const timingPublisher = (
-  inner: Publisher,
+  inner: Publisher<'provisioner'>,
   now: () => number,
   readyAt: Map<string, number>,
-): Publisher => ({
-  async publish(events: readonly OutgoingEvent[]) {
+): Publisher<'provisioner'> => ({
+  async publish(events) {
     const published = await inner.publish(events);
     for (const event of events) {
       if (event.contract.detailType === 'InstanceReady') {

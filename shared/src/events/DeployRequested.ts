@@ -10,6 +10,8 @@ export const DeployRequested = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A user asked for an environment for the branch matching a query.',
+  producers: ['slack-ingress'],
+  consumers: ['branch-resolver'],
   data: z
     .object({
       deployId: Ulid,

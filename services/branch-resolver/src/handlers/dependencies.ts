@@ -6,7 +6,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEventConsumer } from '@branch-envs/shared/consumer';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
-import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
+import { contractsConsumedBy } from '@branch-envs/shared/events';
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import { logger as rootLogger } from '@branch-envs/shared/observability';
 import { createPublisher } from '@branch-envs/shared/publish';
@@ -101,7 +101,7 @@ export const buildResolverHandler = (
   });
   return withReceiveCounts(
     createEventConsumer({
-      contracts: [DeployRequested] as const,
+      contracts: contractsConsumedBy('branch-resolver'),
       handler,
       persistenceStore: idempotencyStore(config.idempotencyTable, clients.dynamo),
       logger,

@@ -15,7 +15,7 @@ export interface DeployRequestHandlerDeps {
   github: () => Promise<GithubGateway>;
   artifacts: ArtifactStore;
   deployments: DeploymentLookup;
-  publisher: Publisher;
+  publisher: Publisher<'branch-resolver'>;
   settings: ResolverSettings;
   /** The queue's maxReceiveCount: on that delivery the handler answers instead of throwing. */
   maxReceiveCount: number;
@@ -60,7 +60,11 @@ const answerOrRethrow = (error: unknown, attempt: number, maxAttempts: number, l
   return { kind: 'rejected', reason: upstreamRejection(error, attempt) };
 };
 
-const publishOutcome = async (publisher: Publisher, outcome: Outcome, detail: Detail): Promise<void> => {
+const publishOutcome = async (
+  publisher: Publisher<'branch-resolver'>,
+  outcome: Outcome,
+  detail: Detail,
+): Promise<void> => {
   const { metadata, data } = detail;
   if (outcome.kind === 'resolved') {
     await publisher.publish([{ contract: BranchResolved, data: outcome.data, cause: metadata }]);

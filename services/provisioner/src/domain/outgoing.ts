@@ -19,7 +19,7 @@ type Subject = Pick<BranchResolved['data'], 'deployId' | 'branch' | 'replyTo'>;
  * so correlation carries over and a retried handler re-publishes the same eventIds (consumers then
  * drop the copy).
  */
-export const outgoing = (publisher: Publisher) => ({
+export const outgoing = (publisher: Publisher<'provisioner'>) => ({
   async rejected(detail: BranchResolved, verdict: Extract<QuotaVerdict, { allowed: false }>): Promise<void> {
     const { data, metadata } = detail;
     await publisher.publish([

@@ -135,7 +135,7 @@ export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
 
 export interface ProvisionerPorts {
   repository: DeploymentRepository;
-  publisher: Publisher;
+  publisher: Publisher<'provisioner'>;
   instances: Instances;
   images: ImageSource;
   artifactLinks: ArtifactLinks;
@@ -146,7 +146,7 @@ export interface ProvisionerPorts {
 
 export interface ProberPorts {
   repository: DeploymentRepository;
-  publisher: Publisher;
+  publisher: Publisher<'provisioner'>;
   instances: Instances;
   health: HealthCheck;
   probes: ProbeScheduler;

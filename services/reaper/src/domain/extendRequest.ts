@@ -54,7 +54,11 @@ const alreadyApplied = (record: DeploymentRecord, requestId: string): Applied | 
   return entry ? { record, capped: noteField(entry.note, 'capped') === 'true' } : undefined;
 };
 
-const extendedEvent = ({ record, capped }: Applied, data: Data, ctx: RequestContext): OutgoingEvent => ({
+const extendedEvent = (
+  { record, capped }: Applied,
+  data: Data,
+  ctx: RequestContext,
+): OutgoingEvent<typeof ExpiryExtended> => ({
   contract: ExpiryExtended,
   data: {
     deployId: record.deployId,

@@ -72,7 +72,7 @@ const stalledTerminations = async (deps: ReaperDeps, now: Date) => {
 const validUrl = (url: string | undefined): string | undefined =>
   z.url().safeParse(url).success ? url : undefined;
 
-const expiringEvent = (record: DeploymentRecord, now: Date): OutgoingEvent => {
+const expiringEvent = (record: DeploymentRecord, now: Date): OutgoingEvent<typeof InstanceExpiring> => {
   const url = validUrl(record.url);
   return {
     contract: InstanceExpiring,

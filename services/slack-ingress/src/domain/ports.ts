@@ -30,7 +30,7 @@ export interface DeploymentReader {
 }
 
 export interface IngressPorts {
-  publisher: Publisher;
+  publisher: Publisher<'slack-ingress'>;
   deployments: DeploymentReader;
   groups: GroupDirectory;
   now: () => Date;
