@@ -47,9 +47,11 @@ export interface EventContract<
   TData extends z.ZodType = z.ZodType,
   TProducer extends ServiceName = ServiceName,
   TConsumer extends ServiceName = ServiceName,
+  TVersion extends number = number,
 > {
   readonly detailType: TName;
-  readonly schemaVersion: number;
+  /** A literal type, so two versions of one event are distinct types even with the same data. */
+  readonly schemaVersion: TVersion;
   readonly description: string;
   /** The services that publish this version; empty once a newer version has replaced it. */
   readonly producers: readonly TProducer[];
@@ -64,14 +66,15 @@ export const defineEvent = <
   TData extends z.ZodType,
   const TProducer extends ServiceName,
   const TConsumer extends ServiceName,
+  const TVersion extends number,
 >(spec: {
   detailType: TName;
-  schemaVersion: number;
+  schemaVersion: TVersion;
   description: string;
   producers: readonly TProducer[];
   consumers: readonly TConsumer[];
   data: TData;
-}): EventContract<TName, TData, TProducer, TConsumer> => ({
+}): EventContract<TName, TData, TProducer, TConsumer, TVersion> => ({
   ...spec,
   detail: z
     .object({

@@ -4,7 +4,7 @@
  * `producers` and `consumers` mean for the services' types.
  */
 import type { ConsumedEvent } from '../../src/consumer';
-import type { EventMetadata } from '../../src/envelope';
+import type { EventContract, EventMetadata } from '../../src/envelope';
 import type { ContractsConsumedBy } from '../../src/events';
 import {
   BranchResolved,
@@ -42,6 +42,14 @@ void reaper.publish([{ contract: BranchResolved, data: resolved, cause }]);
 void reaper.publish([{ contract: DeployRequested, data: expiring, cause }]);
 // @ts-expect-error an event's data must be its own contract's
 void reaper.publish([{ contract: InstanceTerminated, data: expiring, cause }]);
+
+// Two versions of one event are distinct types even with the same data, so a version that nobody
+// publishes any more cannot pass for the one that replaced it.
+type DeployRequestedV2 = EventContract<'DeployRequested', (typeof DeployRequested)['data'], never, never, 2>;
+export const versionsDiffer: Equal<
+  DeployRequestedV2 extends typeof DeployRequested ? true : false,
+  false
+> = true;
 
 // @ts-expect-error one service's publisher cannot stand in for another's
 provisionerPort(reaper);
