@@ -61,6 +61,7 @@ export interface EventContract<
   readonly detail: z.ZodType<EventDetail<z.output<TData>>>;
 }
 
+/** Declares one event version; a new version is a new call in its own file, never an edit of this one. */
 export const defineEvent = <
   TName extends string,
   TData extends z.ZodType,
