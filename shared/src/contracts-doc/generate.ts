@@ -1,7 +1,7 @@
 import { stringify } from 'yaml';
 import * as z from 'zod';
 import type { EventContract } from '../envelope';
-import { allContracts, producers } from '../events';
+import { allContracts } from '../events';
 
 /** The JSON Schema (draft 2020-12) of one event version's detail, generated from its zod schema. */
 export const jsonSchemaOf = (contract: EventContract): Record<string, unknown> => ({
@@ -13,58 +13,80 @@ export const jsonSchemaOf = (contract: EventContract): Record<string, unknown> =
 
 export const schemaFileName = (c: EventContract): string => `${c.detailType}.v${c.schemaVersion}.json`;
 
-const consumersOf: Record<string, string[]> = {
-  DeployRequested: ['branch-resolver'],
-  TerminateRequested: ['reaper'],
-  ExtendRequested: ['reaper'],
-  BranchResolved: ['provisioner', 'notifier'],
-  DeployRejected: ['notifier'],
-  InstanceLaunched: ['notifier'],
-  InstanceReady: ['notifier'],
-  DeployFailed: ['notifier'],
-  InstanceExpiring: ['notifier'],
-  InstanceTerminated: ['notifier'],
-  ExpiryExtended: ['notifier'],
-  RequestRefused: ['notifier'],
+interface Ref {
+  $ref: string;
+}
+interface Channel {
+  address: string;
+  description: string;
+  messages: Record<string, Ref>;
+}
+interface Operation {
+  action: 'send' | 'receive';
+  channel: Ref;
+  summary: string;
+  messages: Ref[];
+}
+
+/** `record[key]`, created by `init` the first time. */
+const entry = <T>(record: Record<string, T>, key: string, init: () => NoInfer<T>): T => {
+  const found = record[key] ?? init();
+  record[key] = found;
+  return found;
+};
+
+const messageName = (c: EventContract): string => `${c.detailType}V${c.schemaVersion}`;
+
+const messageOf = (c: EventContract) => ({
+  name: c.detailType,
+  title: `${c.detailType} v${c.schemaVersion}`,
+  summary: c.description,
+  contentType: 'application/json',
+  payload: { schemaFormat: 'application/schema+json;version=draft-2020-12', schema: jsonSchemaOf(c) },
+});
+
+/** One channel per detail-type; each version of the event is one of its messages. */
+const addChannel = (channels: Record<string, Channel>, c: EventContract): void => {
+  const channel = entry(channels, c.detailType, () => ({
+    address: c.detailType,
+    description: `EventBridge detail-type ${c.detailType} on branch-envs-\${stage}-bus`,
+    messages: {},
+  }));
+  channel.messages[messageName(c)] = { $ref: `#/components/messages/${messageName(c)}` };
+};
+
+/** The send and receive operations the contract declares: one per service and detail-type. */
+const addOperations = (operations: Record<string, Operation>, c: EventContract): void => {
+  const roles = [
+    ['send', c.producers, (s: string) => `${s} publishes ${c.detailType} with Source branch-envs.${s}`],
+    ['receive', c.consumers, (s: string) => `${s} receives ${c.detailType} through its SQS queue`],
+  ] as const;
+  for (const [action, services, summary] of roles) {
+    for (const service of services) {
+      const operation = entry(operations, `${service}.${action}${c.detailType}`, () => ({
+        action,
+        channel: { $ref: `#/channels/${c.detailType}` },
+        summary: summary(service),
+        messages: [],
+      }));
+      operation.messages.push({ $ref: `#/channels/${c.detailType}/messages/${messageName(c)}` });
+    }
+  }
 };
 
 /**
- * The AsyncAPI 3 document for the bus: one channel per event (its detail-type), one message each,
- * payloads as the generated JSON Schemas, and send/receive operations per service.
+ * The AsyncAPI 3 document for the bus: one channel per event (its detail-type), one message per
+ * version, payloads as the generated JSON Schemas, and the send/receive operations that each
+ * contract's `producers` and `consumers` declare.
  */
 export const asyncApiDocument = (): Record<string, unknown> => {
-  const channels: Record<string, { address: string; description: string; messages: object }> = {};
-  const operations: Record<string, unknown> = {};
+  const channels: Record<string, Channel> = {};
+  const operations: Record<string, Operation> = {};
   const messages: Record<string, unknown> = {};
   for (const c of allContracts) {
-    const messageName = `${c.detailType}V${c.schemaVersion}`;
-    const ref = { $ref: `#/components/messages/${messageName}` };
-    messages[messageName] = {
-      name: c.detailType,
-      title: `${c.detailType} v${c.schemaVersion}`,
-      summary: c.description,
-      contentType: 'application/json',
-      payload: { schemaFormat: 'application/schema+json;version=draft-2020-12', schema: jsonSchemaOf(c) },
-    };
-    channels[c.detailType] = {
-      address: c.detailType,
-      description: `EventBridge detail-type ${c.detailType} on branch-envs-\${stage}-bus`,
-      messages: { ...channels[c.detailType]?.messages, [messageName]: ref },
-    };
-    for (const producer of producers[c.detailType]) {
-      operations[`${producer}.send${c.detailType}`] = {
-        action: 'send',
-        channel: { $ref: `#/channels/${c.detailType}` },
-        summary: `${producer} publishes ${c.detailType} with Source branch-envs.${producer}`,
-      };
-    }
-    for (const consumer of consumersOf[c.detailType] ?? []) {
-      operations[`${consumer}.receive${c.detailType}`] = {
-        action: 'receive',
-        channel: { $ref: `#/channels/${c.detailType}` },
-        summary: `${consumer} receives ${c.detailType} through its SQS queue`,
-      };
-    }
+    messages[messageName(c)] = messageOf(c);
+    addChannel(channels, c);
+    addOperations(operations, c);
   }
   return {
     asyncapi: '3.0.0',

@@ -19,6 +19,8 @@ export const BranchResolved = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'The query resolved to exactly one branch whose build artifacts all exist.',
+  producers: ['branch-resolver'],
+  consumers: ['provisioner', 'notifier'],
   data: z
     .object({
       deployId: Ulid,

@@ -21,6 +21,8 @@ export const DeployFailed = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'The launch or the boot failed; the message names what to fix and hints help debugging.',
+  producers: ['provisioner'],
+  consumers: ['notifier'],
   data: z
     .object({
       deployId: Ulid,

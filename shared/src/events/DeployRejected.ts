@@ -53,6 +53,8 @@ export const DeployRejected = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A deploy request will not launch anything; the reason says why and what to do.',
+  producers: ['branch-resolver', 'provisioner'],
+  consumers: ['notifier'],
   data: z
     .object({
       deployId: Ulid,

@@ -10,6 +10,9 @@ export const DeployRequested = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A user asked for an environment for the branch matching a query.',
+  // Ingress now sends v2 (ADR 0007); v1 stays declared until it is retired.
+  producers: ['slack-ingress'],
+  consumers: ['branch-resolver'],
   data: z
     .object({
       deployId: Ulid,

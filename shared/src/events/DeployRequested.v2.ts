@@ -14,6 +14,8 @@ export const DeployRequestedV2 = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A user asked for an environment for the branch matching a query, parsed where it was typed.',
+  producers: ['slack-ingress'],
+  consumers: ['branch-resolver'],
   data: z
     .object({
       deployId: Ulid,

@@ -10,6 +10,8 @@ export const ExpiryExtended = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'An extend request was applied; carries the new expiry and whether the cap was hit.',
+  producers: ['reaper'],
+  consumers: ['notifier'],
   data: z
     .object({
       deployId: Ulid,

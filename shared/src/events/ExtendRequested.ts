@@ -10,6 +10,8 @@ export const ExtendRequested = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A user asked to push the expiry out by a duration, or to keep the environment overnight.',
+  producers: ['slack-ingress'],
+  consumers: ['reaper'],
   data: z
     .object({
       requestId: Ulid,

@@ -10,6 +10,8 @@ export const InstanceExpiring = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A deployment will be terminated soon unless someone extends it.',
+  producers: ['reaper'],
+  consumers: ['notifier'],
   data: z
     .object({
       deployId: Ulid,

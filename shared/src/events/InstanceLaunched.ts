@@ -9,6 +9,8 @@ export const InstanceLaunched = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'RunInstances succeeded and the deployment record owns the instance.',
+  producers: ['provisioner'],
+  consumers: ['notifier'],
   data: z
     .object({
       deployId: Ulid,

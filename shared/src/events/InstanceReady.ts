@@ -9,6 +9,8 @@ export const InstanceReady = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'The environment answers its health check; users can open the URL.',
+  producers: ['provisioner'],
+  consumers: ['notifier'],
   data: z
     .object({
       deployId: Ulid,

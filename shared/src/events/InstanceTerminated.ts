@@ -24,6 +24,8 @@ export const InstanceTerminated = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A deployment (or an orphan instance) was terminated, and why.',
+  producers: ['reaper', 'provisioner'],
+  consumers: ['notifier'],
   data: z
     .object({
       deployId: Ulid,

@@ -13,6 +13,8 @@ export const RequestRefused = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A terminate or extend request was refused; the reply says why.',
+  producers: ['reaper'],
+  consumers: ['notifier'],
   data: z
     .object({
       requestId: Ulid,

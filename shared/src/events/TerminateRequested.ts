@@ -21,6 +21,8 @@ export const TerminateRequested = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A user asked to end one deployment, a branch, their own, or (admins) all.',
+  producers: ['slack-ingress'],
+  consumers: ['reaper'],
   data: z
     .object({
       requestId: Ulid,

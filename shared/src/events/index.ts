@@ -1,3 +1,4 @@
+import type { EventContract, ServiceName } from '../envelope';
 import { BranchResolved } from './BranchResolved';
 import { DeployFailed } from './DeployFailed';
 import { DeployRejected } from './DeployRejected';
@@ -53,18 +54,32 @@ export const allContracts = [
 export type AnyContract = (typeof allContracts)[number];
 export type DetailType = AnyContract['detailType'];
 
-/** Which services publish each event; an event's `Source` is `branch-envs.<service>`. */
-export const producers: Record<DetailType, readonly string[]> = {
-  DeployRequested: ['slack-ingress'],
-  TerminateRequested: ['slack-ingress'],
-  ExtendRequested: ['slack-ingress'],
-  BranchResolved: ['branch-resolver'],
-  DeployRejected: ['branch-resolver', 'provisioner'],
-  InstanceLaunched: ['provisioner'],
-  InstanceReady: ['provisioner'],
-  DeployFailed: ['provisioner'],
-  InstanceExpiring: ['reaper'],
-  InstanceTerminated: ['reaper', 'provisioner'],
-  ExpiryExtended: ['reaper'],
-  RequestRefused: ['reaper'],
-};
+/** Keeps, in order, the contracts of `Cs` whose `Role` list names one of `S`: a tuple, so types narrow. */
+type Listing<
+  Cs extends readonly EventContract[],
+  Role extends 'producers' | 'consumers',
+  S extends ServiceName,
+> = Cs extends readonly [infer Head extends EventContract, ...infer Tail extends readonly EventContract[]]
+  ? [Extract<Head[Role][number], S>] extends [never]
+    ? Listing<Tail, Role, S>
+    : readonly [Head, ...Listing<Tail, Role, S>]
+  : readonly [];
+
+/** The contracts `S` consumes: what its consumer accepts and what its stack's rule must route to it. */
+export type ContractsConsumedBy<S extends ServiceName> = Listing<typeof allContracts, 'consumers', S>;
+/** The contracts `S` may publish: what its `Publisher<S>` accepts. */
+export type ContractsProducedBy<S extends ServiceName> = Listing<typeof allContracts, 'producers', S>;
+
+const listing = (role: 'producers' | 'consumers', service: ServiceName): readonly AnyContract[] =>
+  allContracts.filter((c) => (c[role] as readonly ServiceName[]).includes(service));
+
+/**
+ * The contracts whose declaration names `service` among their consumers, in `allContracts` order.
+ * Services pass it to `createEventConsumer`, so accepting a new event is one line in its contract.
+ */
+export const contractsConsumedBy = <S extends ServiceName>(service: S): ContractsConsumedBy<S> =>
+  listing('consumers', service) as unknown as ContractsConsumedBy<S>;
+
+/** The contracts whose declaration names `service` among their producers, in `allContracts` order. */
+export const contractsProducedBy = <S extends ServiceName>(service: S): ContractsProducedBy<S> =>
+  listing('producers', service) as unknown as ContractsProducedBy<S>;

@@ -67,7 +67,11 @@ describe('buildEvent', () => {
     const data = { ...fixtureData(DeployRequested), query: '' };
 
     const act = () =>
-      buildEvent({ contract: DeployRequested, data, cause: { correlationId: data.deployId } }, 'x', now);
+      buildEvent(
+        { contract: DeployRequested, data, cause: { correlationId: data.deployId } },
+        'slack-ingress',
+        now,
+      );
 
     expect(act).toThrow(ContractViolationError);
     expect(act).toThrow(/data\.query/);

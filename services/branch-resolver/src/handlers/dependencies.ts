@@ -7,8 +7,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createEventConsumer } from '@branch-envs/shared/consumer';
 import { createBranchClaims } from '@branch-envs/shared/deployments/branchClaims';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
-import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
-import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
+import { contractsConsumedBy } from '@branch-envs/shared/events';
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import { logger as rootLogger } from '@branch-envs/shared/observability';
 import { createPublisher } from '@branch-envs/shared/publish';
@@ -108,7 +107,7 @@ export const buildResolverHandler = (
   });
   return withReceiveCounts(
     createEventConsumer({
-      contracts: [DeployRequested, DeployRequestedV2] as const,
+      contracts: contractsConsumedBy('branch-resolver'),
       handler,
       persistenceStore: idempotencyStore(config.idempotencyTable, clients.dynamo),
       logger,

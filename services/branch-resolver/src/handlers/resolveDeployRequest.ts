@@ -16,7 +16,7 @@ export interface DeployRequestHandlerDeps {
   github: () => Promise<GithubGateway>;
   artifacts: ArtifactStore;
   deployments: DeploymentLookup;
-  publisher: Publisher;
+  publisher: Publisher<'branch-resolver'>;
   settings: ResolverSettings;
   /** The queue's maxReceiveCount: on that delivery the handler answers instead of throwing. */
   maxReceiveCount: number;

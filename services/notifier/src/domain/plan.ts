@@ -1,16 +1,5 @@
-import {
-  BranchResolved,
-  DeployFailed,
-  DeployRejected,
-  ExpiryExtended,
-  InstanceExpiring,
-  InstanceLaunched,
-  InstanceReady,
-  InstanceTerminated,
-  type ReplyTo,
-  RequestRefused,
-} from '@branch-envs/shared';
 import type { ConsumedEvent } from '@branch-envs/shared/consumer';
+import { contractsConsumedBy, type DeployFailed, type ReplyTo } from '@branch-envs/shared/events';
 import type { SlackMessage } from './blocks';
 import {
   failedMessage,
@@ -23,18 +12,8 @@ import { expiringMessage, extendedMessage, refusedMessage } from './messages/not
 import { rejectedMessage } from './messages/rejections';
 import type { Facts, MessageState } from './states';
 
-/** Every event the notifier consumes; the queue's rule lists the same detail types. */
-export const NOTIFIER_CONTRACTS = [
-  DeployRejected,
-  BranchResolved,
-  InstanceLaunched,
-  InstanceReady,
-  DeployFailed,
-  InstanceExpiring,
-  InstanceTerminated,
-  ExpiryExtended,
-  RequestRefused,
-] as const;
+/** Every event the notifier consumes, as the contracts declare; the queue's rule lists the same detail types. */
+export const NOTIFIER_CONTRACTS = contractsConsumedBy('notifier');
 
 export type NotifierEvent = ConsumedEvent<typeof NOTIFIER_CONTRACTS>;
 

@@ -5,7 +5,7 @@ import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
 import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
 import { InstanceReady } from '@branch-envs/shared/events/InstanceReady';
 import { InstanceTerminated } from '@branch-envs/shared/events/InstanceTerminated';
-import type { Cause, OutgoingEvent, Publisher } from '@branch-envs/shared/publish';
+import type { Cause, OutgoingEvent, OutgoingEventOf, Publisher } from '@branch-envs/shared/publish';
 import { type Failure, withinLimits } from '../domain/failures';
 import type {
   DetectedBy,
@@ -113,8 +113,8 @@ export const failedEvent = (
  * The provisioner's events port on the bus: each event is built from its contract and published
  * alone, so a failed publish throws and the handler's message is retried.
  */
-export const createProvisionerEvents = (publisher: Publisher): ProvisionerEvents => {
-  const publish = async (event: OutgoingEvent): Promise<void> => {
+export const createProvisionerEvents = (publisher: Publisher<'provisioner'>): ProvisionerEvents => {
+  const publish = async (event: OutgoingEventOf<'provisioner'>): Promise<void> => {
     await publisher.publish([event]);
   };
   return {

@@ -1,5 +1,6 @@
 import { isLive } from '@branch-envs/shared/deployments/states';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import { branchOf } from '@branch-envs/shared/deployments/table';
 import { ExpiryExtended } from '@branch-envs/shared/events/ExpiryExtended';
 import type { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import type { OutgoingEvent } from '@branch-envs/shared/publish';
@@ -54,11 +55,15 @@ const alreadyApplied = (record: DeploymentRecord, requestId: string): Applied | 
   return entry ? { record, capped: noteField(entry.note, 'capped') === 'true' } : undefined;
 };
 
-const extendedEvent = ({ record, capped }: Applied, data: Data, ctx: RequestContext): OutgoingEvent => ({
+const extendedEvent = (
+  { record, capped }: Applied,
+  data: Data,
+  ctx: RequestContext,
+): OutgoingEvent<typeof ExpiryExtended> => ({
   contract: ExpiryExtended,
   data: {
     deployId: record.deployId,
-    branch: record.branch,
+    branch: branchOf(record),
     expiresAt: record.expiresAt,
     keepOvernight: record.keepOvernight,
     capped,

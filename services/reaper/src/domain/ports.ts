@@ -112,7 +112,7 @@ export interface Log {
 export interface ReaperDeps {
   deployments: DeploymentStore;
   fleet: InstanceFleet;
-  publisher: Publisher;
+  publisher: Publisher<'reaper'>;
   policy: ReaperPolicy;
   clock: () => Date;
   telemetry: Telemetry;

@@ -28,7 +28,11 @@ const isOwnedBy = (item: DeploymentItem | undefined, instance: ManagedInstance):
   (isLive(item.status) || item.status === 'TERMINATING') &&
   (item.instanceId === undefined || item.instanceId === instance.instanceId);
 
-const orphanEvent = (instance: ManagedInstance, deployId: string, now: Date): OutgoingEvent => ({
+const orphanEvent = (
+  instance: ManagedInstance,
+  deployId: string,
+  now: Date,
+): OutgoingEvent<typeof InstanceTerminated> => ({
   contract: InstanceTerminated,
   data: { deployId, branch: instance.branch ?? null, instanceId: instance.instanceId, reason: 'orphan' },
   cause: scheduledCause(deployId, `orphan:${instance.instanceId}`, now),

@@ -1,5 +1,6 @@
 import { LIVE_STATUSES } from '@branch-envs/shared/deployments/states';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import { branchOf } from '@branch-envs/shared/deployments/table';
 import { InstanceExpiring } from '@branch-envs/shared/events/InstanceExpiring';
 import type { OutgoingEvent } from '@branch-envs/shared/publish';
 import { z } from 'zod';
@@ -72,13 +73,13 @@ const stalledTerminations = async (deps: ReaperDeps, now: Date) => {
 const validUrl = (url: string | undefined): string | undefined =>
   z.url().safeParse(url).success ? url : undefined;
 
-const expiringEvent = (record: DeploymentRecord, now: Date): OutgoingEvent => {
+const expiringEvent = (record: DeploymentRecord, now: Date): OutgoingEvent<typeof InstanceExpiring> => {
   const url = validUrl(record.url);
   return {
     contract: InstanceExpiring,
     data: {
       deployId: record.deployId,
-      branch: record.branch,
+      branch: branchOf(record),
       ...(url ? { url } : {}),
       expiresAt: record.expiresAt,
       owner: record.owner,

@@ -90,7 +90,7 @@ const claim = async (order: TerminationOrder, deps: ReaperDeps) => {
   }
 };
 
-const terminatedEvent = (order: TerminationOrder): OutgoingEvent => ({
+const terminatedEvent = (order: TerminationOrder): OutgoingEvent<typeof InstanceTerminated> => ({
   contract: InstanceTerminated,
   data: {
     deployId: order.record.deployId,

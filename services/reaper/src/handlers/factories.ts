@@ -1,5 +1,5 @@
 import { createEventConsumer } from '@branch-envs/shared/consumer';
-import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
+import { contractsConsumedBy } from '@branch-envs/shared/events';
 import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
@@ -76,7 +76,7 @@ export const requestsHandler = (
   rt: Runtime,
 ): ((event: SQSEvent, context: Context) => Promise<SQSBatchResponse>) => {
   const consume = createEventConsumer({
-    contracts: [TerminateRequested, ExtendRequested] as const,
+    contracts: contractsConsumedBy('reaper'),
     persistenceStore: idempotencyStore(rt.config.idempotencyTable, rt.clients.dynamo),
     logger: rt.logger,
     handler: async (event, { logger }) => {

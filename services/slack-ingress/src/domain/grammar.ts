@@ -1,10 +1,10 @@
-import { capDuration, formatDuration, parseDuration } from '@branch-envs/shared/duration';
 import {
   type DeployQuery,
   MAX_QUERY_LENGTH,
   parseDeployQuery,
   type QueryProblem,
 } from '@branch-envs/shared/deployQuery';
+import { capDuration, formatDuration, parseDuration } from '@branch-envs/shared/duration';
 import type { TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
 import { code, describeCharacter } from './text';
 

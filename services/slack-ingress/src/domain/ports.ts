@@ -38,7 +38,7 @@ export interface RequestRegistry {
 }
 
 export interface IngressPorts {
-  publisher: Publisher;
+  publisher: Publisher<'slack-ingress'>;
   deployments: DeploymentReader;
   registry: RequestRegistry;
   groups: GroupDirectory;

@@ -2,7 +2,7 @@ import { formatDuration } from '@branch-envs/shared/duration';
 import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested, type TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
-import type { OutgoingEvent } from '@branch-envs/shared/publish';
+import type { OutgoingEventOf } from '@branch-envs/shared/publish';
 import { notice } from './blocks';
 import { cappedNote, type DeployCommand, type Extension, type Target } from './grammar';
 import type { Outcome, RequestContext } from './ports';
@@ -15,7 +15,11 @@ import { code } from './text';
 type DeployRequest = Extract<DeployCommand, { kind: 'deploy' }>;
 
 /** Publishes a deploy request whose record exists; if the bus refuses it, the record is ended. */
-const publishOrAbandon = async (ctx: RequestContext, deployId: string, events: readonly OutgoingEvent[]) => {
+const publishOrAbandon = async (
+  ctx: RequestContext,
+  deployId: string,
+  events: readonly OutgoingEventOf<'slack-ingress'>[],
+) => {
   try {
     await ctx.ports.publisher.publish(events);
   } catch (error) {
