@@ -2,6 +2,7 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { deploymentStatus, fireSchedule } from '../../local/src/cli/localCommands';
 import { signedHeaders } from '../../local/src/cli/slackSigning';
 import { slashCommandForm } from '../../local/src/cli/slashCommand';
+import { runSlash } from '../../local/src/cli/slashFlow';
 import { LOCAL_SECRETS } from '../../local/src/config/localEnv';
 import { queueRoutedFrom } from '../helpers/aws';
 import { LOCAL_USER, serviceExists, startTestStack, type TestStack } from './helpers/localStack';
@@ -33,11 +34,16 @@ const tapTheBus = async (): Promise<void> => {
 };
 
 /** Waits until an event of this type about this deployment has been published, and returns it. */
-const published = async (detailType: string, deployId: string, timeoutMs = 20_000): Promise<TappedEvent> => {
+const published = async (
+  detailType: string | readonly string[],
+  deployId: string,
+  timeoutMs = 20_000,
+): Promise<TappedEvent> => {
   const deadline = Date.now() + timeoutMs;
+  const types = [detailType].flat();
   while (Date.now() < deadline) {
     const found = tapped.find(
-      (e) => e.detailType === detailType && e.detail.metadata.correlationId === deployId,
+      (e) => types.includes(e.detailType) && e.detail.metadata.correlationId === deployId,
     );
     if (found) return found;
     const out = await t.stack.clients.sqs.send(
@@ -172,4 +178,46 @@ describeIfAll('a deploy, end to end on the local stack', () => {
     });
     await waitForStatus(deployId, 'TERMINATED');
   }, 180_000);
+  /** One slash command, acknowledged but not followed, as a user who sends it and looks away. */
+  const sendOnly = (line: string) =>
+    runSlash(t.stack.endpoints, {
+      line,
+      userId: LOCAL_USER,
+      timeoutMs: 0,
+      idleMs: 0,
+      follow: false,
+      print: () => {},
+      onMessage: () => {},
+    });
+
+  it('bug: status right after the ack could not find the deploy — it names the deployment being resolved', async () => {
+    // Act: `/deploy status <id>` the moment the acknowledgement names the id
+    const { ack } = await sendOnly('/deploy DEMO-2');
+    const status = await sendOnly(`/deploy status ${ack.deployId}`);
+
+    // Assess
+    const text = status.ack.lines.join('\n');
+    expect(text).not.toContain("can't find");
+    expect(text).toContain(String(ack.deployId));
+    expect(text).toMatch(/REQUESTED|REJECTED/);
+    await published('DeployRejected', ack.deployId ?? '');
+  });
+
+  it('bug: two deploys of one branch at once both started — four at once start exactly one environment', async () => {
+    // Act: four users' worth of /deploy demo-ready at the same moment (the TTL test has ended the last one)
+    const acks = await Promise.all(Array.from({ length: 4 }, () => sendOnly('/deploy demo-ready')));
+    const ids = acks.map((r) => r.ack.deployId ?? '');
+    const answers = await Promise.all(
+      ids.map(async (id) => {
+        const first = await published(['InstanceLaunched', 'DeployRejected'], id, 40_000);
+        return first.detailType === 'InstanceLaunched'
+          ? 'launched'
+          : String((first.detail.data.reason as { code: string }).code);
+      }),
+    );
+
+    // Assess
+    expect(answers.filter((a) => a === 'launched')).toHaveLength(1);
+    expect(answers.filter((a) => a === 'already_running')).toHaveLength(3);
+  }, 90_000);
 });
