@@ -56,11 +56,29 @@ const retryWhen = (retryAfter: number | undefined, now: Date): string => {
 
 const UPSTREAM: Record<'github' | 's3' | 'aws', string> = { github: 'GitHub', s3: 'S3', aws: 'AWS' };
 
-const rejectionBlocks = (
-  data: Rejected,
-  reason: Reason,
-  now: Date,
-): { headline: string; blocks: Block[] } => {
+type Headed = { headline: string; blocks: Block[] };
+
+/** Running with a URL, or still on its way: a user told "running" would look for a link that is not there. */
+const alreadyRunning = (existing: LiveDeploymentSummary): Headed => ({
+  headline:
+    existing.status === 'READY' || existing.url
+      ? `♻️ ${bold(existing.branch)} is already running${existing.url ? `: ${link(existing.url)}` : '.'}`
+      : `♻️ ${bold(existing.branch)} is already starting (deploy ${code(existing.deployId)}); its status shows the link once it is up.`,
+  blocks: [context(liveLine(existing))],
+});
+
+const quotaExceeded = (reason: Extract<Reason, { code: 'quota_exceeded' }>): Headed => ({
+  headline:
+    reason.scope === 'user'
+      ? `🚦 You already have ${reason.live.length} live environment(s); the limit is ${reason.limit}.`
+      : `🚦 The team already runs ${reason.limit} environments, the most allowed.`,
+  blocks: [
+    ...(reason.live.length > 0 ? [section(listOf(reason.live, liveLine))] : []),
+    section('Terminate one you no longer need, then deploy again.'),
+  ],
+});
+
+const rejectionBlocks = (data: Rejected, reason: Reason, now: Date): Headed => {
   const query = code(data.query, 60);
   switch (reason.code) {
     case 'not_found':
@@ -82,13 +100,7 @@ const rejectionBlocks = (
         ],
       };
     case 'already_running':
-      return {
-        headline:
-          reason.existing.status === 'READY' || reason.existing.url
-            ? `♻️ ${bold(reason.existing.branch)} is already running${reason.existing.url ? `: ${link(reason.existing.url)}` : '.'}`
-            : `♻️ ${bold(reason.existing.branch)} is already starting (deploy ${code(reason.existing.deployId)}); its status shows the link once it is up.`,
-        blocks: [context(liveLine(reason.existing))],
-      };
+      return alreadyRunning(reason.existing);
     case 'expired_request':
       return {
         headline: `⌛ Your request waited ${formatDuration(reason.ageSeconds)} before it could be handled, so nothing was launched.`,
@@ -100,16 +112,7 @@ const rejectionBlocks = (
         blocks: [section(`${escapeMrkdwn(reason.message)}\n${retryWhen(reason.retryAfter, now)}`)],
       };
     case 'quota_exceeded':
-      return {
-        headline:
-          reason.scope === 'user'
-            ? `🚦 You already have ${reason.live.length} live environment(s); the limit is ${reason.limit}.`
-            : `🚦 The team already runs ${reason.limit} environments, the most allowed.`,
-        blocks: [
-          ...(reason.live.length > 0 ? [section(listOf(reason.live, liveLine))] : []),
-          section('Terminate one you no longer need, then deploy again.'),
-        ],
-      };
+      return quotaExceeded(reason);
   }
 };
 
