@@ -1,3 +1,4 @@
+import type { ConsumedEvent } from '@branch-envs/shared/consumer';
 import {
   BranchResolved,
   DeployFailed,
@@ -9,8 +10,7 @@ import {
   InstanceTerminated,
   type ReplyTo,
   RequestRefused,
-} from '@branch-envs/shared';
-import type { ConsumedEvent } from '@branch-envs/shared/consumer';
+} from '@branch-envs/shared/events';
 import type { SlackMessage } from './blocks';
 import {
   failedMessage,

@@ -4,7 +4,7 @@ import type {
   InstanceLaunched,
   InstanceTerminated,
   TerminationReason,
-} from '@branch-envs/shared';
+} from '@branch-envs/shared/events';
 import {
   ACTIONS,
   actions,

@@ -1,4 +1,4 @@
-import type { ExpiryExtended, InstanceExpiring, RequestRefused } from '@branch-envs/shared';
+import type { ExpiryExtended, InstanceExpiring, RequestRefused } from '@branch-envs/shared/events';
 import { ACTIONS, actions, button, context, message, type SlackMessage, section } from '../blocks';
 import type { Facts } from '../states';
 import { bold, code, escapeMrkdwn, formatSpan, link, slackDate } from '../text';

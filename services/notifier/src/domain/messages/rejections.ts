@@ -1,4 +1,4 @@
-import type { BranchCandidate, DeployRejected, LiveDeploymentSummary } from '@branch-envs/shared';
+import type { BranchCandidate, DeployRejected, LiveDeploymentSummary } from '@branch-envs/shared/events';
 import { ACTIONS, type Block, button, context, message, type SlackMessage, section } from '../blocks';
 import { bold, code, escapeMrkdwn, formatSpan, link, slackDate } from '../text';
 
