@@ -1,7 +1,15 @@
 /**
- * Service boundaries: each service is deployed by its own owner, so a service may import
- * `@branch-envs/shared` and its own files, never another service.
+ * Boundaries. Each service is deployed by its own owner, so a service may import
+ * `@branch-envs/shared` and its own files, never another service. Outside the services: benches
+ * reach a service through its composition root (`src/wiring.ts`) and handler factories
+ * (`src/handlers/`), static tests read packaged templates (no service sources), and end-to-end
+ * tests drive the local stack (no service at all). Any of them may use services' test helpers.
+ * Exceptions are listed in the rule with their reason.
  */
+
+/** A service's public entry points, and the fakes and factories its own tests are built on. */
+const SERVICE_ENTRY_POINTS = '^services/[^/]+/(src/(wiring\\.ts|handlers/)|tests/helpers/)';
+
 module.exports = {
   forbidden: [
     {
@@ -25,11 +33,92 @@ module.exports = {
       from: { path: '^services/[^/]+/src/' },
       to: { path: '^local/' },
     },
+    {
+      name: 'no-test-code-in-deployed-code',
+      comment: 'Deployed and local-stack code must not depend on tests or benches.',
+      severity: 'error',
+      from: { path: '^(shared|services/[^/]+|local)/src/' },
+      to: { path: '^(bench/|tests/|(shared|services/[^/]+|local)/tests/)' },
+    },
+    {
+      name: 'no-shared-barrel-in-domain',
+      comment:
+        'The @branch-envs/shared barrel loads every shared module, the AWS SDK clients among them; ' +
+        'domain code imports the module it needs (e.g. @branch-envs/shared/deployments/states).',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/domain/' },
+      to: { path: '^shared/src/index\\.ts$' },
+    },
+    {
+      name: 'no-aws-runtime-in-domain',
+      comment:
+        'Use cases import no AWS SDK or Powertools at run time: adapters and handlers do (types are fine).',
+      severity: 'error',
+      from: { path: '^services/[^/]+/src/domain/' },
+      to: { path: '^node_modules/(@aws-sdk|@aws-lambda-powertools)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'bench-through-entry-points',
+      comment:
+        'A bench drives a service the way its runtime does, through its composition root and handler ' +
+        'factories (and its test helpers), so it measures what is deployed and survives refactoring.',
+      severity: 'error',
+      from: {
+        path: '^bench/',
+        // Pending: the provisioner's benches are being reworked with its state table (issue 13 §4);
+        // remove this exception once they import only its entry points.
+        pathNot: '^bench/(provisioner/|userdata-size\\.ts$)',
+      },
+      to: {
+        path: '^services/',
+        pathNot: [
+          SERVICE_ENTRY_POINTS,
+          // Counts the GitHub calls of one resolution, the gateway and domain alone: through the
+          // handler it would need moto for four AWS services just to count HTTP requests.
+          '^services/branch-resolver/src/(adapters/(etagCache|githubClient|githubGateway)|domain/(query|resolveBranch))\\.ts$',
+        ],
+      },
+    },
+    {
+      name: 'static-tests-read-templates',
+      comment:
+        'tests/static checks packaged templates; it may use shared, tests/helpers and services’ test ' +
+        'helpers, not service sources.',
+      severity: 'error',
+      from: { path: '^tests/static/' },
+      to: {
+        path: '^services/[^/]+/src/',
+        pathNot: [
+          // The template's nightly schedule must agree with the time logic the function runs; the
+          // duration is parsed as the function parses NIGHTLY_MAX_LATENESS.
+          '^services/reaper/src/domain/(nightlySchedule|duration)\\.ts$',
+          // The notifier's rule must route exactly the events it consumes, declared in its plan
+          // until the consumer declaration lives in shared (issue 13 §2).
+          '^services/notifier/src/domain/plan\\.ts$',
+          // Pending the provisioner's regroup (issue 13 §4): cloud-init renders real user data.
+          '^services/provisioner/src/domain/userData/',
+        ],
+      },
+    },
+    {
+      name: 'e2e-through-the-local-stack',
+      comment: 'End-to-end tests drive the system as deployed, through the local stack, never a service.',
+      severity: 'error',
+      from: { path: '^tests/(e2e|helpers)/' },
+      to: { path: '^services/' },
+    },
   ],
   options: {
     doNotFollow: { path: 'node_modules' },
-    exclude: { path: '(node_modules|\\.serverless|\\.esbuild)' },
+    // node_modules is listed (so rules see SDK imports) but never followed.
+    exclude: { path: '(^|/)(\\.serverless|\\.esbuild)/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
+    // Resolves `@branch-envs/shared/<module>` through shared's package.json `exports`, so rules see
+    // the shared file a subpath import loads.
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
   },
 };

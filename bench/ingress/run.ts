@@ -3,10 +3,9 @@
  *
  *   npx tsx bench/ingress/run.ts [--warm 1200] [--cold 10]
  *
- * 1. Bundles the handler with esbuild exactly as serverless-esbuild does, with the options and the
- *    plugins file from services/slack-ingress/serverless.yml, and reports its size. Two variants are
- *    built for comparison only: without the zod plugin, and with the AWS SDK bundled (CommonJS and
- *    ESM builds of the SDK; ADR 0003).
+ * 1. Bundles the handler with esbuild exactly as serverless-esbuild does, with the options from
+ *    services/slack-ingress/serverless.yml, and reports its size. Two variants are built for
+ *    comparison only, with the AWS SDK bundled (CommonJS and ESM builds of the SDK; ADR 0003).
  * 2. Starts moto with the bus and the signing secret.
  * 3. Warm: one fresh `node` process requires the bundle, then sends >= 1,000 signed `/deploy login`
  *    requests (PutEvents to moto); p50 / p99 of the handler call.
@@ -21,7 +20,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { type BuildOptions, build, type Plugin } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { parse } from 'yaml';
 import { motoClientConfig, startMoto } from '../../local/src/aws/moto';
 
@@ -65,7 +64,6 @@ const PLUGIN_ONLY_OPTIONS = [
 interface ServiceBuild {
   options: BuildOptions;
   exclude: string[];
-  plugins: Plugin[];
   entry: string;
 }
 
@@ -80,11 +78,9 @@ const serviceBuild = (): ServiceBuild => {
     Object.entries(custom).filter(([key]) => !PLUGIN_ONLY_OPTIONS.includes(key)),
   );
   const exclude = Array.isArray(custom.exclude) ? custom.exclude.map(String) : ['aws-sdk'];
-  const plugins: Plugin[] =
-    typeof custom.plugins === 'string' ? require(join(serviceDir, custom.plugins)) : [];
   const handler = Object.values(doc.functions)[0]?.handler ?? '';
   const entry = `${handler.slice(0, handler.lastIndexOf('.'))}.ts`;
-  return { options: options as BuildOptions, exclude, plugins, entry };
+  return { options: options as BuildOptions, exclude, entry };
 };
 
 interface Bundle {
@@ -99,7 +95,7 @@ const bundle = async (
   spec: ServiceBuild,
   change: Partial<ServiceBuild> = {},
 ): Promise<Bundle> => {
-  const { options, exclude, plugins, entry } = { ...spec, ...change };
+  const { options, exclude, entry } = { ...spec, ...change };
   const outdir = join(resultsDir, 'ingress-bundle', variant);
   await build({
     ...options,
@@ -109,7 +105,6 @@ const bundle = async (
     entryPoints: [entry],
     outdir: join(outdir, 'src', 'handlers'),
     external: exclude.includes('*') ? [] : exclude,
-    plugins,
     logLevel: 'warning',
   });
   const path = join(outdir, entry.replace(/\.ts$/, '.js'));
@@ -234,7 +229,6 @@ const main = async () => {
 
   const spec = serviceBuild();
   const deployed = await bundle('deployed', spec);
-  const withoutZodPlugin = await bundle('without-zod-plugin', spec, { plugins: [] });
   const withSdk = await bundle('sdk-bundled', spec, { exclude: [] });
   const withSdkEsm = await bundle('sdk-bundled-esm', spec, {
     exclude: [],
@@ -261,7 +255,7 @@ const main = async () => {
         loadAverage1m: round(loadavg()[0] ?? 0),
         emptyNodeStartupMs: nodeStartupMs(5),
       },
-      bundle: { deployed, withoutZodPlugin, withSdk, withSdkEsm },
+      bundle: { deployed, withSdk, withSdkEsm },
       warm: {
         deploy: {
           n: deploys.length,
@@ -295,12 +289,6 @@ const main = async () => {
         verdict: verdict(report.budgets.bundle.ok),
       },
       { metric: 'bundle gzip', value: kb(deployed.gzipBytes), budget: '', verdict: '' },
-      {
-        metric: 'bundle without zod plugin',
-        value: kb(withoutZodPlugin.bytes),
-        budget: '(comparison)',
-        verdict: '',
-      },
       { metric: 'bundle with AWS SDK inside', value: kb(withSdk.bytes), budget: '(comparison)', verdict: '' },
       {
         metric: 'bundle with AWS SDK inside, ESM',

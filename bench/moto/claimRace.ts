@@ -8,10 +8,10 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
+import { DeployRequested } from '@branch-envs/shared/events';
+import { newId } from '@branch-envs/shared/ids';
 import { startMoto } from '../../local/src/aws/moto';
-import { createDeploymentRepository } from '../../shared/src/deployments/repository';
-import { DeployRequested } from '../../shared/src/events';
-import { newId } from '../../shared/src/ids';
 import { fixtureData } from '../../shared/tests/helpers/factories';
 import { createPlatformTable } from '../../tests/helpers/tables';
 

@@ -16,9 +16,11 @@ import type { MiddlewareStack } from '@aws-sdk/types';
 import { LIVE_STATUSES } from '@branch-envs/shared/deployments/states';
 import { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { startMoto } from '../../local/src/aws/moto';
-import { settleWithLimit } from '../../services/reaper/src/domain/concurrency';
-import type { DeploymentStore } from '../../services/reaper/src/domain/ports';
-import { runSweep } from '../../services/reaper/src/domain/sweep';
+import { sweepHandler } from '../../services/reaper/src/handlers/factories';
+import type { createWorld } from '../../services/reaper/tests/helpers/world';
+
+type World = Awaited<ReturnType<typeof createWorld>>;
+type DeploymentStore = World['rt']['deps']['deployments'];
 
 interface Meter {
   calls: Map<string, number>;
@@ -116,10 +118,7 @@ const arg = (name: string, fallback: number): number => {
  * The Scan-based alternative: one paginated full-table Scan per sweep (the cheapest a Scan can be
  * made), its items then served per status from memory. Everything else in the sweep is the same.
  */
-const scanning = (
-  store: DeploymentStore,
-  world: Awaited<ReturnType<typeof setUp>>['world'],
-): DeploymentStore => {
+const scanning = (store: DeploymentStore, world: World): DeploymentStore => {
   let cache: Promise<DeploymentRecord[]> | undefined;
   const scanAll = async (): Promise<DeploymentRecord[]> => {
     const records: DeploymentRecord[] = [];
@@ -174,14 +173,17 @@ const setUp = async (region: string, records: number, expired: number) => {
         ),
   );
   await world.seed(seeded);
-  await settleWithLimit(seeded.slice(0, expired), 8, (r) =>
-    world.ec2.send(
-      new CreateTagsCommand({
-        Resources: [r.instanceId ?? ''],
-        Tags: [{ Key: 'DeployId', Value: r.deployId }],
-      }),
-    ),
-  );
+  for (let i = 0; i < expired; i += 8) {
+    const tagging = seeded.slice(i, Math.min(i + 8, expired)).map((r) =>
+      world.ec2.send(
+        new CreateTagsCommand({
+          Resources: [r.instanceId ?? ''],
+          Tags: [{ Key: 'DeployId', Value: r.deployId }],
+        }),
+      ),
+    );
+    await Promise.all(tagging);
+  }
   return { world };
 };
 
@@ -196,9 +198,14 @@ const measure = async (label: string, region: string, records: number, expired: 
   const storeFor = () => (useScan ? scanning(world.rt.deps.deployments, world) : world.rt.deps.deployments);
   const findMs = await timeFinding(storeFor());
   meter = newMeter(); // the sweep's own reads and calls only
-  const deps = { ...world.rt.deps, deployments: storeFor() };
+  // The deployed sweep handler, with the store swapped and metrics not flushed (nothing to read them).
+  const sweep = sweepHandler({
+    ...world.rt,
+    deps: { ...world.rt.deps, deployments: storeFor() },
+    flush: () => undefined,
+  });
   const started = process.hrtime.bigint();
-  const summary = await runSweep(deps);
+  const summary = await sweep();
   const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
   const byService = (prefix: RegExp) =>
     Object.fromEntries([...meter.calls].filter(([name]) => prefix.test(name)).sort());

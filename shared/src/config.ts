@@ -3,15 +3,6 @@ import { ConfigError } from './errors';
 
 type Env = Record<string, string | undefined>;
 
-/** Reads a required environment variable, failing at cold start with its name rather than later. */
-export const requireEnv = (name: string, env: Env = process.env): string => {
-  const value = env[name];
-  if (value === undefined || value.trim() === '') {
-    throw new ConfigError(`Missing required environment variable ${name}`);
-  }
-  return value;
-};
-
 /** Reads an optional environment variable, treating the empty string as absent. */
 export const optionalEnv = (name: string, env: Env = process.env): string | undefined => {
   const value = env[name];

@@ -3,8 +3,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 
 /**
  * One logger and one metrics instance per Lambda, named from `POWERTOOLS_SERVICE_NAME`. Per-event
- * loggers are children carrying `correlationId` and `deployId` (see {@link loggerFor}); the tracer
- * lives in `tracer.ts` so the ingress bundle does not pay for the X-Ray SDK.
+ * loggers are children carrying `correlationId` and `deployId` (see {@link loggerFor}).
  */
 export const logger = new Logger({
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'branch-envs',

@@ -10,7 +10,6 @@ export const SLACK_ACTIONS = {
   extend: 'extend',
   terminate: 'terminate',
 } as const;
-export type SlackActionId = (typeof SLACK_ACTIONS)[keyof typeof SLACK_ACTIONS];
 
 export type TextObject = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string };
 

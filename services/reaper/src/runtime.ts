@@ -7,7 +7,6 @@ import { metrics, logger as rootLogger } from '@branch-envs/shared/observability
 import { createPublisher } from '@branch-envs/shared/publish';
 import { createDeploymentStore } from './adapters/deploymentStore';
 import { createEc2Fleet } from './adapters/ec2Fleet';
-import { asLog } from './adapters/log';
 import { createTelemetry } from './adapters/telemetry';
 import { loadReaperConfig, type ReaperConfig } from './config';
 import { PRODUCER } from './domain/causes';
@@ -71,7 +70,7 @@ export const createRuntime = (
     policy: config.policy,
     clock: () => new Date(),
     telemetry,
-    log: asLog(logger),
+    log: logger,
     ...overrides,
   };
   return { config, clients, deps, logger, flush: () => telemetry.flush() };

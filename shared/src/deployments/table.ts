@@ -10,10 +10,6 @@ export const DEPLOYMENTS_INDEXES = {
   byBranch: 'branch-createdAt',
 } as const;
 
-export const deploymentsTableName = (stage: string): string => `branch-envs-${stage}-deployments`;
-export const idempotencyTableName = (stage: string): string => `branch-envs-${stage}-idempotency`;
-export const busName = (stage: string): string => `branch-envs-${stage}-bus`;
-
 /** How long DynamoDB keeps a finished record before purging it (the `ttl` attribute). */
 export const FINISHED_RECORD_RETENTION_SECONDS = 30 * 24 * 3600;
 

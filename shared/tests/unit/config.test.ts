@@ -1,19 +1,6 @@
 import { z } from 'zod';
-import { commaSeparated, loadConfig, requireEnv } from '../../src/config';
+import { commaSeparated, loadConfig } from '../../src/config';
 import { ConfigError } from '../../src/errors';
-
-describe('requireEnv', () => {
-  it('returns the value of a set variable', () => {
-    expect(requireEnv('EVENT_BUS_NAME', { EVENT_BUS_NAME: 'bus' })).toBe('bus');
-  });
-
-  it.each([undefined, '', '   '])('fails naming the variable when it is %p', (value) => {
-    const act = () => requireEnv('EVENT_BUS_NAME', { EVENT_BUS_NAME: value });
-
-    expect(act).toThrow(ConfigError);
-    expect(act).toThrow('Missing required environment variable EVENT_BUS_NAME');
-  });
-});
 
 describe('loadConfig', () => {
   const schema = z.object({

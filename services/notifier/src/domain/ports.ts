@@ -1,4 +1,4 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Log } from '@branch-envs/shared/log';
 import type { SlackMessage } from './blocks';
 import type { GithubState } from './plan';
 import type { Thread, Visibility } from './routing';
@@ -109,5 +109,5 @@ export interface NotifierPorts {
 
 export interface Invocation extends Budget {
   eventId: string;
-  logger: Logger;
+  logger: Log;
 }

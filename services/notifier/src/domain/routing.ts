@@ -1,4 +1,4 @@
-import type { ReplyTo } from '@branch-envs/shared';
+import type { ReplyTo } from '@branch-envs/shared/events';
 
 /**
  * Where a message goes (DESIGN §2, §7). Pure: the caller supplies what is configured and what the

@@ -1,4 +1,3 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { EventMetadata } from '@branch-envs/shared/envelope';
@@ -181,7 +180,7 @@ export interface ProvisionerEvents {
 }
 
 /** The part of the structured logger the use cases write to. */
-export type Log = Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>;
+export type { Log } from '@branch-envs/shared/log';
 
 export interface ProvisionerPorts {
   repository: DeploymentRepository;

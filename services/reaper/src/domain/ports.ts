@@ -2,6 +2,7 @@ import type { TransitionRequest } from '@branch-envs/shared/deployments/reposito
 import type { DeploymentStatus } from '@branch-envs/shared/deployments/states';
 import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { Owner } from '@branch-envs/shared/events/common';
+import type { Log } from '@branch-envs/shared/log';
 import type { Publisher } from '@branch-envs/shared/publish';
 import type { NightlyConfig } from './nightlySchedule';
 
@@ -100,13 +101,6 @@ export interface InstanceFleet {
 /** Counters for dashboards and alarms (EMF metrics in Lambda). */
 export interface Telemetry {
   count(name: string, value?: number): void;
-}
-
-/** The slice of the Powertools logger the domain writes to. */
-export interface Log {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
 }
 
 export interface ReaperDeps {

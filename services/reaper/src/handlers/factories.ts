@@ -4,7 +4,6 @@ import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequeste
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { z } from 'zod';
-import { asLog } from '../adapters/log';
 import { handleExtendRequested } from '../domain/extendRequest';
 import { runNightly } from '../domain/nightly';
 import type { ReaperDeps } from '../domain/ports';
@@ -80,7 +79,7 @@ export const requestsHandler = (
     persistenceStore: idempotencyStore(rt.config.idempotencyTable, rt.clients.dynamo),
     logger: rt.logger,
     handler: async (event, { logger }) => {
-      const deps: ReaperDeps = { ...rt.deps, log: asLog(logger) };
+      const deps: ReaperDeps = { ...rt.deps, log: logger };
       const outcome =
         event.detailType === TerminateRequested.detailType
           ? await handleTerminateRequested(event.detail, deps)

@@ -14,12 +14,13 @@ import {
 } from '@aws-sdk/client-eventbridge';
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import type { Log } from '@branch-envs/shared/log';
 import { motoClientConfig } from '../../../../local/src/aws/moto';
 import { motoEndpoint, uniqueName } from '../../../../tests/helpers/aws';
 import { createPlatformTable } from '../../../../tests/helpers/tables';
 import type { ReaperConfig } from '../../src/config';
 import { chunk, settleWithLimit } from '../../src/domain/concurrency';
-import type { Log, ReaperPolicy, Telemetry } from '../../src/domain/ports';
+import type { ReaperPolicy, Telemetry } from '../../src/domain/ports';
 import { createRuntime, type Runtime } from '../../src/runtime';
 import { testPolicy } from './factories';
 
@@ -32,7 +33,12 @@ export interface Published {
   };
 }
 
-export const silentLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+export const silentLog: Log = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 export const countingTelemetry = (): Telemetry & { counts: Map<string, number> } => {
   const counts = new Map<string, number>();

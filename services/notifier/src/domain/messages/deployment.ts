@@ -1,11 +1,11 @@
+import { formatDuration } from '@branch-envs/shared/duration';
 import type {
   BranchResolved,
   DeployFailed,
   InstanceLaunched,
   InstanceTerminated,
   TerminationReason,
-} from '@branch-envs/shared';
-import { formatDuration } from '@branch-envs/shared/duration';
+} from '@branch-envs/shared/events';
 import {
   ACTIONS,
   actions,

@@ -1,5 +1,5 @@
-import type { ExpiryExtended, InstanceExpiring, RequestRefused } from '@branch-envs/shared';
 import { formatDuration } from '@branch-envs/shared/duration';
+import type { ExpiryExtended, InstanceExpiring, RequestRefused } from '@branch-envs/shared/events';
 import { ACTIONS, actions, button, context, message, type SlackMessage, section } from '../blocks';
 import type { Facts } from '../states';
 import { bold, code, escapeMrkdwn, link, slackDate } from '../text';

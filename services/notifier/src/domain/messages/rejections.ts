@@ -1,5 +1,5 @@
-import type { BranchCandidate, DeployRejected, LiveDeploymentSummary } from '@branch-envs/shared';
 import { formatDuration } from '@branch-envs/shared/duration';
+import type { BranchCandidate, DeployRejected, LiveDeploymentSummary } from '@branch-envs/shared/events';
 import { ACTIONS, type Block, button, context, message, type SlackMessage, section } from '../blocks';
 import { bold, code, escapeMrkdwn, link, slackDate } from '../text';
 
