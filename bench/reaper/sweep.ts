@@ -16,7 +16,7 @@ import type { MiddlewareStack } from '@aws-sdk/types';
 import { LIVE_STATUSES } from '@branch-envs/shared/deployments/states';
 import { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { startMoto } from '../../local/src/aws/moto';
-import { sweepHandler } from '../../services/reaper/src/handlers/factories';
+import { createSweepHandler } from '../../services/reaper/src/handlers/createScheduledHandlers';
 import type { createWorld } from '../../services/reaper/tests/helpers/world';
 
 type World = Awaited<ReturnType<typeof createWorld>>;
@@ -199,7 +199,7 @@ const measure = async (label: string, region: string, records: number, expired: 
   const findMs = await timeFinding(storeFor());
   meter = newMeter(); // the sweep's own reads and calls only
   // The deployed sweep handler, with the store swapped and metrics not flushed (nothing to read them).
-  const sweep = sweepHandler({
+  const sweep = createSweepHandler({
     ...world.rt,
     deps: { ...world.rt.deps, deployments: storeFor() },
     flush: () => undefined,

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { loadNotifierConfig } from '../config';
-import { createNotifyHandler } from './createNotifyHandler';
+import { buildNotifyHandler } from '../wiring';
 
 // Built once per cold start; a bad environment fails here, naming the variable.
 const config = loadNotifierConfig();
@@ -11,4 +11,4 @@ const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { remov
 const ssm = new SSMClient({});
 
 /** The `notify` function: the notifier's SQS queue, fed by its rule on the bus. */
-export const handler = createNotifyHandler({ config, dynamo, documents, ssm });
+export const handler = buildNotifyHandler({ config, dynamo, documents, ssm });

@@ -7,7 +7,7 @@ import type { Context } from 'aws-lambda';
 import { motoConfig, uniqueName } from '../../../../tests/helpers/aws';
 import { createPlatformTable } from '../../../../tests/helpers/tables';
 import { loadNotifierConfig } from '../../src/config';
-import { createNotifyHandler } from '../../src/handlers/createNotifyHandler';
+import { buildNotifyHandler } from '../../src/wiring';
 import { lambdaContext, recordOf, silentLogger, sqsEvent, testEnv } from './factories';
 import { countingTelemetry } from './fakePorts';
 import { createNotifierTable } from './notifierTable';
@@ -64,7 +64,7 @@ export const startHarness = async (options: HarnessOptions = {}) => {
   const sleeps: number[] = [];
   const telemetry = countingTelemetry();
   const build = (idempotency = idempotencyTable) =>
-    createNotifyHandler({
+    buildNotifyHandler({
       config: loadNotifierConfig({ ...env, IDEMPOTENCY_TABLE: idempotency }),
       dynamo,
       documents,

@@ -1,5 +1,5 @@
-import { runtime } from '../runtime';
-import { nightlyHandler } from './factories';
+import { runtime } from '../wiring';
+import { createNightlyHandler } from './createScheduledHandlers';
 
 /** Lambda entry point; the runtime (config, clients) is built once per environment, at cold start. */
-export const handler = nightlyHandler(runtime());
+export const handler = createNightlyHandler(runtime());

@@ -1,5 +1,5 @@
-import { runtime } from '../runtime';
-import { reconcileHandler } from './factories';
+import { runtime } from '../wiring';
+import { createReconcileHandler } from './createScheduledHandlers';
 
 /** Lambda entry point; the runtime (config, clients) is built once per environment, at cold start. */
-export const handler = reconcileHandler(runtime());
+export const handler = createReconcileHandler(runtime());

@@ -1,5 +1,5 @@
-import { runtime } from '../runtime';
-import { requestsHandler } from './factories';
+import { runtime } from '../wiring';
+import { createRequestsHandler } from './createRequestsHandler';
 
 /** Lambda entry point; the runtime (config, clients) is built once per environment, at cold start. */
-export const handler = requestsHandler(runtime());
+export const handler = createRequestsHandler(runtime());

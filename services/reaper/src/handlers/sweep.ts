@@ -1,5 +1,5 @@
-import { runtime } from '../runtime';
-import { sweepHandler } from './factories';
+import { runtime } from '../wiring';
+import { createSweepHandler } from './createScheduledHandlers';
 
 /** Lambda entry point; the runtime (config, clients) is built once per environment, at cold start. */
-export const handler = sweepHandler(runtime());
+export const handler = createSweepHandler(runtime());

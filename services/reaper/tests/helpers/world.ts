@@ -21,7 +21,7 @@ import { createPlatformTable } from '../../../../tests/helpers/tables';
 import type { ReaperConfig } from '../../src/config';
 import { chunk, settleWithLimit } from '../../src/domain/concurrency';
 import type { ReaperPolicy, Telemetry } from '../../src/domain/ports';
-import { createRuntime, type Runtime } from '../../src/runtime';
+import { createRuntime, type Runtime } from '../../src/wiring';
 import { testPolicy } from './factories';
 
 /** An event as the reaper put it on the bus. */

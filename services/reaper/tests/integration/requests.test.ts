@@ -3,7 +3,8 @@ import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
 import { newId } from '@branch-envs/shared/ids';
 import { lambdaContext, sqsEvent, sqsRecordFor } from '../../../../shared/tests/helpers/factories';
-import { requestsHandler, sweepHandler } from '../../src/handlers/factories';
+import { createRequestsHandler } from '../../src/handlers/createRequestsHandler';
+import { createSweepHandler } from '../../src/handlers/createScheduledHandlers';
 import {
   ADMIN,
   epoch,
@@ -24,7 +25,7 @@ const stateOf = async (world: World, instanceId: string) =>
 
 describe('terminate and extend requests through the queue consumer (moto)', () => {
   let world: World;
-  let consume: ReturnType<typeof requestsHandler>;
+  let consume: ReturnType<typeof createRequestsHandler>;
 
   /** A READY deployment with a real tagged instance in moto. */
   const liveDeployment = async (overrides: Partial<DeploymentRecord> = {}): Promise<DeploymentRecord> => {
@@ -44,7 +45,7 @@ describe('terminate and extend requests through the queue consumer (moto)', () =
 
   beforeAll(async () => {
     world = await createWorld({ region: REGION });
-    consume = requestsHandler(world.rt);
+    consume = createRequestsHandler(world.rt);
   }, 60_000);
 
   it('refuses /terminate of someone else’s environment, while an admin’s succeeds', async () => {
@@ -148,8 +149,8 @@ describe('terminate and extend requests through the queue consumer (moto)', () =
       );
 
     // Act
-    await sweepHandler(world.rt)();
-    await sweepHandler(world.rt)();
+    await createSweepHandler(world.rt)();
+    await createSweepHandler(world.rt)();
     const afterTwoSweeps = warnings().length;
     await deliver(
       ExtendRequested.detailType,
@@ -159,7 +160,7 @@ describe('terminate and extend requests through the queue consumer (moto)', () =
         OWNER,
       ),
     );
-    await sweepHandler(world.rt)();
+    await createSweepHandler(world.rt)();
 
     // Assess
     expect(afterTwoSweeps).toBe(1);

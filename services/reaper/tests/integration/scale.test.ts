@@ -2,7 +2,7 @@ import { CreateTagsCommand, type Instance } from '@aws-sdk/client-ec2';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { newId } from '@branch-envs/shared/ids';
 import { settleWithLimit } from '../../src/domain/concurrency';
-import { reconcileHandler, sweepHandler } from '../../src/handlers/factories';
+import { createReconcileHandler, createSweepHandler } from '../../src/handlers/createScheduledHandlers';
 import { epoch, recordFor } from '../helpers/factories';
 import { createWorld, type World } from '../helpers/world';
 
@@ -85,8 +85,8 @@ describe('one sweep plus one reconciliation over 1,200 instances (moto)', () => 
 
   it('terminates exactly the 400 expired and the 150 orphans, and leaves the other 650 running', async () => {
     // Act
-    const sweep = await sweepHandler(world.rt)();
-    const reconcile = await reconcileHandler(world.rt)();
+    const sweep = await createSweepHandler(world.rt)();
+    const reconcile = await createReconcileHandler(world.rt)();
     const instances = await world.instances();
 
     // Assess

@@ -4,7 +4,7 @@ import { handleExtendRequested } from '../../src/domain/extendRequest';
 import { runNightly } from '../../src/domain/nightly';
 import { runReconciliation } from '../../src/domain/reconcile';
 import { runSweep } from '../../src/domain/sweep';
-import { scheduledTimeOf } from '../../src/handlers/factories';
+import { scheduledTimeOf } from '../../src/handlers/createScheduledHandlers';
 import { epoch, extendRequested, OTHER, OWNER, recordFor } from '../helpers/factories';
 import { memoryDeps, memoryFleet, memoryPublisher, memoryStore } from '../helpers/memory';
 

@@ -4,8 +4,8 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { logger } from '@branch-envs/shared/observability';
 import { loadIngressConfig } from '../config';
+import { buildDependencies } from '../wiring';
 import { createIngressHandler } from './createIngressHandler';
-import { buildDependencies } from './dependencies';
 
 /**
  * The Lambda entry point: config and clients once per cold start, at module scope (STYLE §4). Slack

@@ -5,7 +5,7 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { createIngressHandler } from '../../src/handlers/createIngressHandler';
-import { buildDependencies } from '../../src/handlers/dependencies';
+import { buildDependencies } from '../../src/wiring';
 import { lambdaContext, SIGNING_SECRET, silentLogger, testConfig } from './factories';
 
 /** Mocks of every AWS client the handler uses; create once per test file, reset in beforeEach. */

@@ -8,7 +8,7 @@ import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequeste
 import { motoConfig, queueRoutedFrom, uniqueName } from '../../../../tests/helpers/aws';
 import { createPlatformTable } from '../../../../tests/helpers/tables';
 import { createIngressHandler, type IngressHandler } from '../../src/handlers/createIngressHandler';
-import { buildDependencies } from '../../src/handlers/dependencies';
+import { buildDependencies } from '../../src/wiring';
 import {
   DEPLOY_ID,
   deploymentItem,

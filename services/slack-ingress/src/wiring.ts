@@ -6,13 +6,13 @@ import { createDeploymentRepository } from '@branch-envs/shared/deployments/repo
 import { newId } from '@branch-envs/shared/ids';
 import { createPublisher } from '@branch-envs/shared/publish';
 import { createSecretReader } from '@branch-envs/shared/secrets';
-import { createDeploymentReader } from '../adapters/deploymentReader';
-import { createRequestRegistry } from '../adapters/requestRegistry';
-import { createResponsePoster } from '../adapters/responseUrl';
-import { createSlackGroupDirectory } from '../adapters/slackUserGroups';
-import type { IngressConfig } from '../config';
-import { SecretUnavailableError } from '../errors';
-import type { IngressDependencies } from './createIngressHandler';
+import { createDeploymentReader } from './adapters/deploymentReader';
+import { createRequestRegistry } from './adapters/requestRegistry';
+import { createResponsePoster } from './adapters/responseUrl';
+import { createSlackGroupDirectory } from './adapters/slackUserGroups';
+import type { IngressConfig } from './config';
+import { SecretUnavailableError } from './errors';
+import type { IngressDependencies } from './handlers/createIngressHandler';
 
 export interface AwsClients {
   eventBridge: EventBridgeClient;
