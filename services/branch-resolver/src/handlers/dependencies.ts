@@ -18,7 +18,6 @@ import { createGithubClient } from '../adapters/githubClient';
 import { createGithubGateway, type GithubGateway } from '../adapters/githubGateway';
 import { githubTokenReader } from '../adapters/githubToken';
 import type { ResolverConfig } from '../config';
-import { receiveCountOf, withReceiveCounts } from './receiveCounts';
 import { createDeployRequestHandler } from './resolveDeployRequest';
 
 export interface ResolverClients {
@@ -96,15 +95,12 @@ export const buildResolverHandler = (
     }),
     settings: config.settings,
     maxReceiveCount: config.maxReceiveCount,
-    receiveCount: receiveCountOf,
     ...(overrides.now ? { now: overrides.now } : {}),
   });
-  return withReceiveCounts(
-    createEventConsumer({
-      contracts: [DeployRequested] as const,
-      handler,
-      persistenceStore: idempotencyStore(config.idempotencyTable, clients.dynamo),
-      logger,
-    }),
-  );
+  return createEventConsumer({
+    contracts: [DeployRequested] as const,
+    handler,
+    persistenceStore: idempotencyStore(config.idempotencyTable, clients.dynamo),
+    logger,
+  });
 };
