@@ -52,38 +52,44 @@ const condition = ({ from = LIVE_STATUSES, expect, unless }: ExpiryUpdate) => {
   return { expression: clauses.join(' AND '), values, usesStatus: from !== 'any' };
 };
 
-/** The UpdateItem input of an expiry update (everything but the table and key). */
-export const expiryUpdateInput = (update: ExpiryUpdate) => {
-  const { set, remove = [], step } = update;
-  const guard = condition(update);
-  const names: Record<string, string> = {
-    ...fieldNames(update),
-    ...(guard.usesStatus ? { '#status': 'status' } : {}),
-  };
-  const values: Record<string, unknown> = { ...guard.values };
-  const assignments = defined(set).map(([field, value]) => {
+/** `SET #f = :set_f, ..., <history append>`, or nothing when nothing is set or noted. */
+const assignments = (update: ExpiryUpdate) => {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const clauses = defined(update.set).map(([field, value]) => {
     values[`:set_${field}`] = value;
     return `#${field} = :set_${field}`;
   });
-  if (step !== undefined) {
-    const history = appendHistory({ ...update, step });
-    assignments.push(history.clause);
+  if (update.step !== undefined) {
+    const history = appendHistory({ ...update, step: update.step });
+    clauses.push(history.clause);
     Object.assign(names, history.names);
     Object.assign(values, history.values);
   }
-  if (assignments.length === 0 && remove.length === 0)
+  return { expression: clauses.length > 0 ? `SET ${clauses.join(', ')}` : '', names, values };
+};
+
+const nonEmpty = <K extends string>(key: K, map: Record<string, unknown>) =>
+  // DynamoDB refuses an empty map of names or values.
+  Object.keys(map).length > 0 ? ({ [key]: map } as Record<K, typeof map>) : {};
+
+/** The UpdateItem input of an expiry update (everything but the table and key). */
+export const expiryUpdateInput = (update: ExpiryUpdate) => {
+  const { remove = [] } = update;
+  const guard = condition(update);
+  const set = assignments(update);
+  if (!set.expression && remove.length === 0)
     throw new Error('An expiry update must set, remove or note something');
-  const removals = remove.map((field) => `#${field}`);
+  const names = {
+    ...fieldNames(update),
+    ...set.names,
+    ...(guard.usesStatus ? { '#status': 'status' } : {}),
+  };
+  const removal = remove.length > 0 ? `REMOVE ${remove.map((field) => `#${field}`).join(', ')}` : '';
   return {
-    UpdateExpression: [
-      assignments.length > 0 ? `SET ${assignments.join(', ')}` : '',
-      removals.length > 0 ? `REMOVE ${removals.join(', ')}` : '',
-    ]
-      .filter(Boolean)
-      .join(' '),
+    UpdateExpression: [set.expression, removal].filter(Boolean).join(' '),
     ConditionExpression: guard.expression,
-    ...(Object.keys(names).length > 0 ? { ExpressionAttributeNames: names } : {}),
-    // DynamoDB refuses an empty map of values.
-    ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+    ...nonEmpty('ExpressionAttributeNames', names),
+    ...nonEmpty('ExpressionAttributeValues', { ...guard.values, ...set.values }),
   };
 };
