@@ -25,7 +25,20 @@ export type ConsumedEvent<Cs extends readonly EventContract[]> = {
 export interface ConsumerContext {
   logger: Logger;
   lambdaContext: Context;
+  /** The SQS record the event came in. */
+  record: SQSRecord;
+  /**
+   * How many times SQS has delivered this record, this time included: a handler that must answer
+   * rather than retry on the queue's last delivery compares it with maxReceiveCount.
+   */
+  receiveCount: number;
 }
+
+/** A record's `ApproximateReceiveCount` as a number; 1 when absent or unreadable (a first delivery). */
+export const receiveCountOf = (record: SQSRecord): number => {
+  const count = Number(record.attributes?.ApproximateReceiveCount);
+  return Number.isInteger(count) && count >= 1 ? count : 1;
+};
 
 export type EventHandler<Cs extends readonly EventContract[]> = (
   event: ConsumedEvent<Cs>,
@@ -137,7 +150,12 @@ export const createEventConsumer = <const Cs extends readonly EventContract[]>(
       const { metadata } = consumed.detail as DetailOf<EventContract>;
       const log = loggerFor({ correlationId: metadata.correlationId, eventId: metadata.eventId }, baseLogger);
       if (consumed.replayName) log.info('Handling a replayed event', { replayName: consumed.replayName });
-      await handleOnce(consumed, { logger: log, lambdaContext });
+      await handleOnce(consumed, {
+        logger: log,
+        lambdaContext,
+        record,
+        receiveCount: receiveCountOf(record),
+      });
     };
     return processPartialResponse(event, recordHandler, processor, {
       context: lambdaContext,

@@ -4,6 +4,7 @@ import {
   ReceiveMessageCommand,
   SendMessageBatchCommand,
 } from '@aws-sdk/client-sqs';
+import type { SQSEvent } from 'aws-lambda';
 import { motoEndpoint, uniqueName } from '../../../tests/helpers/aws';
 import { type AwsClients, createAwsClients } from '../../src/aws/clients';
 import { FunctionHost, type InvokeResult } from '../../src/runner/functionHost';
@@ -124,6 +125,25 @@ describe('SqsPoller', () => {
     // Assess
     expect(third).toBe(0);
     expect(await bodiesIn(queue.dlqUrl)).toEqual(['poison-2']);
+  }, 30_000);
+
+  it("tells the handler how often SQS delivered each record, as Lambda's ApproximateReceiveCount", async () => {
+    // Prepare
+    const queue = await queueWithDlq(5);
+    await send(queue.url, ['again']);
+    const counts: (string | undefined)[] = [];
+    const consumer = poller(queue, async (event) => {
+      counts.push(...(event as SQSEvent).Records.map((r) => r.attributes.ApproximateReceiveCount));
+      return { ok: false, error: { errorType: 'Error', errorMessage: 'retry me' }, durationMs: 1 };
+    });
+
+    // Act
+    await consumer.pollOnce();
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await consumer.pollOnce();
+
+    // Assess
+    expect(counts).toEqual(['1', '2']);
   }, 30_000);
 
   it('leaves every message when the handler fails as a whole', async () => {

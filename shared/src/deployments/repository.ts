@@ -6,9 +6,12 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, unlessConditionFails } from '../conditions';
 import { TransitionConflictError } from '../errors';
 import type { Owner } from '../events/common';
 import { logger } from '../observability';
+import { type ExpiryUpdate, expiryUpdateInput } from './expiryUpdate';
+import { appendHistory } from './history';
 import { allowedPredecessors, type DeploymentStatus } from './states';
 import {
   DEPLOYMENTS_INDEXES,
@@ -18,8 +21,7 @@ import {
   type TombstoneRecord,
 } from './table';
 
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
+export type { ExpiryFields, ExpiryUpdate } from './expiryUpdate';
 
 /** Fields a transition may set beside `status`; GSI keys included, the key itself excluded. */
 export type TransitionUpdates = Partial<Omit<DeploymentRecord, 'deployId' | 'kind' | 'status' | 'history'>>;
@@ -44,6 +46,13 @@ export interface DeploymentRepository {
   putTombstone(deployId: string, requestedBy: Owner, at?: Date): Promise<boolean>;
   /** Records in one status whose expiresAt is at or before `epochSeconds` (the status+expiresAt GSI). */
   expiringBy(status: DeploymentStatus, epochSeconds: number): AsyncGenerator<DeploymentRecord>;
+  /** Every record in one status, soonest expiry first (the status+expiresAt GSI). */
+  byStatus(status: DeploymentStatus): AsyncGenerator<DeploymentRecord>;
+  /**
+   * A conditional change of the expiry fields (the status stays), with an optional history entry;
+   * undefined when a condition did not hold: the record is not in `from` or its fields changed.
+   */
+  updateExpiry(deployId: string, update: ExpiryUpdate): Promise<DeploymentRecord | undefined>;
   byOwner(ownerId: string, options?: { newestFirst?: boolean }): AsyncGenerator<DeploymentRecord>;
   byBranch(branch: string, options?: { newestFirst?: boolean }): AsyncGenerator<DeploymentRecord>;
 }
@@ -62,13 +71,10 @@ const transitionUpdate = ({
   set = {},
   at = new Date(),
 }: TransitionRequest) => {
-  const names: Record<string, string> = { '#status': 'status', '#history': 'history' };
-  const values: Record<string, unknown> = {
-    ':to': to,
-    ':entry': [{ step, at: at.toISOString(), ...(note ? { note } : {}) }],
-    ':empty': [],
-  };
-  const assignments = ['#status = :to', '#history = list_append(if_not_exists(#history, :empty), :entry)'];
+  const history = appendHistory({ step, note, at });
+  const names: Record<string, string> = { '#status': 'status', ...history.names };
+  const values: Record<string, unknown> = { ':to': to, ...history.values };
+  const assignments = ['#status = :to', history.clause];
   const fields: Record<string, unknown> = { ...set };
   // Finished records are purged by DynamoDB after a while; REJECTED ones never owned anything.
   if ((to === 'TERMINATED' || to === 'REJECTED') && set.ttl === undefined) {
@@ -91,6 +97,32 @@ const transitionUpdate = ({
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
   };
+};
+
+/** Every record of a status: the status+expiresAt GSI by its partition key alone. */
+const byStatusQuery = (status: DeploymentStatus): Omit<QueryCommandInput, 'TableName'> => ({
+  IndexName: DEPLOYMENTS_INDEXES.byStatusExpiry,
+  KeyConditionExpression: '#status = :status',
+  ExpressionAttributeNames: { '#status': 'status' },
+  ExpressionAttributeValues: { ':status': status },
+});
+
+const updateExpiry = async (
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  deployId: string,
+  update: ExpiryUpdate,
+): Promise<DeploymentRecord | undefined> => {
+  const written = client.send(
+    new UpdateCommand({
+      TableName: tableName,
+      Key: { deployId },
+      ReturnValues: 'ALL_NEW',
+      ...expiryUpdateInput(update),
+    }),
+  );
+  const out = await unlessConditionFails(written, undefined);
+  return out ? DeploymentRecord.parse(out.Attributes) : undefined;
 };
 
 /**
@@ -195,6 +227,10 @@ export const createDeploymentRepository = ({
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':status': status, ':now': epochSeconds },
       }),
+
+    byStatus: (status) => query(byStatusQuery(status)),
+
+    updateExpiry: (deployId, update) => updateExpiry(client, tableName, deployId, update),
 
     byOwner: (ownerId, { newestFirst = true } = {}) =>
       query({

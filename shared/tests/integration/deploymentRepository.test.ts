@@ -105,6 +105,25 @@ describe('deployment repository (moto)', () => {
     expect(found).not.toContain(otherStatus.deployId);
   });
 
+  it('finds every record of one status through the GSI, however far off its expiry, soonest first', async () => {
+    // Prepare
+    const now = Math.floor(Date.now() / 1000);
+    const farOff = recordFor({ status: 'RUNNING', expiresAt: now + 10 * 365 * 86_400 });
+    const past = recordFor({ status: 'RUNNING', expiresAt: now - 3600 });
+    const soon = recordFor({ status: 'RUNNING', expiresAt: now + 60 });
+    const otherStatus = recordFor({ status: 'LAUNCHING', expiresAt: now });
+    for (const r of [farOff, past, soon, otherStatus]) await repo().create(r);
+
+    // Act
+    const found: string[] = [];
+    for await (const r of repo().byStatus('RUNNING')) found.push(r.deployId);
+
+    // Assess
+    const ours = found.filter((id) => [farOff, past, soon].some((r) => r.deployId === id));
+    expect(ours).toEqual([past.deployId, soon.deployId, farOff.deployId]);
+    expect(found).not.toContain(otherStatus.deployId);
+  });
+
   it('lists an owner newest first through the owner GSI', async () => {
     const ownerId = 'U0LISTME1';
     const owner = { ...fixtureData(DeployRequested).owner, userId: ownerId };
@@ -118,5 +137,106 @@ describe('deployment repository (moto)', () => {
 
     expect(listed).toEqual([newer.deployId, older.deployId]);
     expect(all.Count).toBeGreaterThan(2);
+  });
+});
+
+describe('deployment repository expiry updates (moto)', () => {
+  let tableName: string;
+  beforeAll(async () => {
+    tableName = await createPlatformTable(dynamo, 'DeploymentsTable');
+  });
+  const repo = () => createDeploymentRepository({ client: documents, tableName });
+  const created = async (overrides: Partial<DeploymentRecord> = {}): Promise<DeploymentRecord> => {
+    const record = recordFor({ status: 'READY', ...overrides });
+    await repo().create(record);
+    return (await repo().get(record.deployId)) as DeploymentRecord;
+  };
+
+  it('sets and removes expiry fields and appends the step, leaving the status alone', async () => {
+    // Prepare
+    const record = await created({ expiryWarnedFor: recordFor().expiresAt });
+    const at = new Date('2026-11-26T10:00:00.000Z');
+
+    // Act
+    const updated = await repo().updateExpiry(record.deployId, {
+      set: { expiresAt: record.expiresAt + 3600, keepOvernight: true },
+      remove: ['expiryWarnedFor'],
+      expect: { expiresAt: record.expiresAt },
+      step: 'extended',
+      note: '+1h',
+      at,
+    });
+
+    // Assess
+    expect(updated).toEqual({
+      ...record,
+      expiresAt: record.expiresAt + 3600,
+      keepOvernight: true,
+      expiryWarnedFor: undefined,
+      history: [{ step: 'extended', at: at.toISOString(), note: '+1h' }],
+    });
+    expect(await repo().get(record.deployId)).toEqual(updated);
+  });
+
+  it('writes no history entry without a step', async () => {
+    // Prepare
+    const record = await created();
+
+    // Act
+    const updated = await repo().updateExpiry(record.deployId, {
+      set: { expiryWarnedFor: record.expiresAt },
+    });
+
+    // Assess
+    expect(updated?.expiryWarnedFor).toBe(record.expiresAt);
+    expect(updated?.history).toEqual([]);
+  });
+
+  it('answers undefined and writes nothing when the record is not live or a field changed meanwhile', async () => {
+    // Prepare
+    const ending = await created({ status: 'TERMINATING' });
+    const moved = await created();
+    const warned = await created({ expiryWarnedFor: recordFor().expiresAt });
+
+    // Act
+    const outcomes = await Promise.all([
+      repo().updateExpiry(ending.deployId, { set: { keepOvernight: true }, step: 'kept' }),
+      repo().updateExpiry(moved.deployId, { set: { keepOvernight: true }, expect: { expiresAt: 1 } }),
+      repo().updateExpiry(warned.deployId, {
+        set: { expiryWarnedFor: warned.expiryWarnedFor },
+        unless: { expiryWarnedFor: warned.expiryWarnedFor },
+      }),
+    ]);
+
+    // Assess
+    expect(outcomes).toEqual([undefined, undefined, undefined]);
+    for (const record of [ending, moved, warned]) expect(await repo().get(record.deployId)).toEqual(record);
+  });
+
+  it('applies in any status when told so, but never creates a record', async () => {
+    // Prepare
+    const ending = await created({ status: 'TERMINATING', expiryWarnedFor: recordFor().expiresAt });
+    const unknown = newId();
+
+    // Act
+    const updated = await repo().updateExpiry(ending.deployId, { remove: ['expiryWarnedFor'], from: 'any' });
+    const missing = await repo().updateExpiry(unknown, { remove: ['expiryWarnedFor'], from: 'any' });
+
+    // Assess
+    expect(updated?.expiryWarnedFor).toBeUndefined();
+    expect(updated?.status).toBe('TERMINATING');
+    expect(missing).toBeUndefined();
+    expect(await repo().get(unknown)).toBeUndefined();
+  });
+
+  it('refuses an update that would change nothing', async () => {
+    // Prepare
+    const record = await created();
+
+    // Act
+    const act = repo().updateExpiry(record.deployId, { expect: { expiresAt: record.expiresAt } });
+
+    // Assess
+    await expect(act).rejects.toThrow(/must set, remove or note something/);
   });
 });

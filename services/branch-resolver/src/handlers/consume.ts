@@ -3,7 +3,7 @@ import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { loadResolverConfig } from '../config';
-import { buildResolverHandler } from './dependencies';
+import { buildResolverHandler } from '../wiring';
 
 // Config and clients once per cold start; a bad variable fails here, naming it.
 const config = loadResolverConfig();

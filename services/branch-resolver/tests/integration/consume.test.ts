@@ -7,7 +7,7 @@ import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
 import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { newId } from '@branch-envs/shared/ids';
 import { loadResolverConfig } from '../../src/config';
-import { buildResolverHandler } from '../../src/handlers/dependencies';
+import { buildResolverHandler } from '../../src/wiring';
 import {
   deployRequested,
   deployRequestedV2,

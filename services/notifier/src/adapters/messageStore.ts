@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure } from '@branch-envs/shared/conditions';
 import * as z from 'zod';
 import type { Acquired, MessageStore, StateCommit, StoredMessage } from '../domain/ports';
 import { RESPONSE_URL_MAX_USES, type Thread } from '../domain/routing';
@@ -51,8 +51,6 @@ const assignments = (values: Record<string, unknown>) => {
     values: Object.fromEntries(entries.map(([key, value]) => [`:${key}`, value])),
   };
 };
-
-const isConditionFailure = (error: unknown): boolean => error instanceof ConditionalCheckFailedException;
 
 const threadValues = (thread: Thread | undefined) => ({ channel: thread?.channel, ts: thread?.ts });
 

@@ -70,6 +70,17 @@ export class MemoryRepository implements DeploymentRepository {
     }
   }
 
+  public async *byStatus(status: DeploymentStatus) {
+    const records = this.records().filter((record) => record.status === status);
+    records.sort((a, b) => a.expiresAt - b.expiresAt);
+    for (const record of records) yield structuredClone(record);
+  }
+
+  /** The provisioner never changes an expiry: the reaper owns those fields. */
+  public async updateExpiry(): Promise<DeploymentRecord | undefined> {
+    throw new Error('The provisioner does not change expiries');
+  }
+
   public async *byOwner(ownerId: string) {
     for (const record of this.records()) if (record.ownerId === ownerId) yield structuredClone(record);
   }

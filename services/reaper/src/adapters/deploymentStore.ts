@@ -1,7 +1,6 @@
-import { BatchGetCommand, type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
-import { LIVE_STATUSES } from '@branch-envs/shared/deployments/states';
-import { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import { DeploymentItem } from '@branch-envs/shared/deployments/table';
 import { chunk } from '../domain/concurrency';
 import type { DeploymentStore } from '../domain/ports';
 import { type BackoffOptions, backoffDelay, sleep, withBackoff } from './retry';
@@ -16,30 +15,10 @@ export interface DeploymentStoreOptions {
   backoff?: BackoffOptions;
 }
 
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
-
-/** `#status IN (:live0, …)` with its values: the guard every reaper-owned write carries. */
-const liveGuard = () => ({
-  expression: `#status IN (${LIVE_STATUSES.map((_, i) => `:live${i}`).join(', ')})`,
-  values: Object.fromEntries(LIVE_STATUSES.map((status, i) => [`:live${i}`, status])),
-});
-
-/** Runs a conditional update; false when its condition did not hold. */
-const conditional = async (run: () => Promise<unknown>): Promise<boolean> => {
-  try {
-    await run();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-};
-
 /**
- * The deployments table for the reaper. Status changes, tombstones and GSI queries are the shared
- * repository's; the expiry fields (`expiresAt`, `keepOvernight`, `expiryWarnedFor`) are the
- * reaper's own, written here with conditions on the status and on the value the caller read.
+ * The deployments table for the reaper, on the shared repository: its status changes, tombstones,
+ * GSI queries and conditional expiry updates. What is the reaper's own is which expiry update each
+ * of its steps makes, and the batched reads of many keys (reconciliation) with backoff.
  */
 export const createDeploymentStore = ({
   client,
@@ -47,8 +26,6 @@ export const createDeploymentStore = ({
   backoff,
 }: DeploymentStoreOptions): DeploymentStore => {
   const repo = createDeploymentRepository({ client, tableName });
-  const update = (input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'TableName'>) =>
-    client.send(new UpdateCommand({ TableName: tableName, ...input }));
 
   const batchGet = async (keys: Record<string, unknown>[]): Promise<Record<string, unknown>[]> => {
     const items: Record<string, unknown>[] = [];
@@ -94,74 +71,38 @@ export const createDeploymentStore = ({
       return { found, unreadable };
     },
 
-    markWarned: (deployId, expiresAt) => {
-      const live = liveGuard();
-      return conditional(() =>
-        update({
-          Key: { deployId },
-          UpdateExpression: 'SET expiryWarnedFor = :e',
-          ConditionExpression: `attribute_exists(deployId) AND ${live.expression} AND expiresAt = :e AND (attribute_not_exists(expiryWarnedFor) OR expiryWarnedFor <> :e)`,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ...live.values, ':e': expiresAt },
-        }),
-      );
-    },
+    markWarned: async (deployId, expiresAt) =>
+      (await repo.updateExpiry(deployId, {
+        set: { expiryWarnedFor: expiresAt },
+        expect: { expiresAt },
+        unless: { expiryWarnedFor: expiresAt },
+      })) !== undefined,
 
     async unmarkWarned(deployId, expiresAt) {
-      await conditional(() =>
-        update({
-          Key: { deployId },
-          UpdateExpression: 'REMOVE expiryWarnedFor',
-          ConditionExpression: 'expiryWarnedFor = :e',
-          ExpressionAttributeValues: { ':e': expiresAt },
-        }),
-      );
+      // Even once the record is no longer live: the mark belongs to a warning that was never sent.
+      await repo.updateExpiry(deployId, {
+        remove: ['expiryWarnedFor'],
+        from: 'any',
+        expect: { expiryWarnedFor: expiresAt },
+      });
     },
 
-    async changeExpiry(deployId, change) {
-      const live = liveGuard();
-      try {
-        const out = await update({
-          Key: { deployId },
-          UpdateExpression:
-            'SET expiresAt = :new, keepOvernight = :keep, #history = list_append(if_not_exists(#history, :empty), :entry) REMOVE expiryWarnedFor',
-          ConditionExpression: `attribute_exists(deployId) AND ${live.expression} AND expiresAt = :expected`,
-          ExpressionAttributeNames: { '#status': 'status', '#history': 'history' },
-          ExpressionAttributeValues: {
-            ...live.values,
-            ':new': change.expiresAt,
-            ':keep': change.keepOvernight,
-            ':expected': change.expectedExpiresAt,
-            ':empty': [],
-            ':entry': [{ step: change.step, at: change.at.toISOString(), note: change.note }],
-          },
-          ReturnValues: 'ALL_NEW',
-        });
-        return DeploymentRecord.parse(out.Attributes);
-      } catch (error) {
-        if (isConditionFailure(error)) return undefined;
-        throw error;
-      }
-    },
+    changeExpiry: (deployId, change) =>
+      repo.updateExpiry(deployId, {
+        set: { expiresAt: change.expiresAt, keepOvernight: change.keepOvernight },
+        remove: ['expiryWarnedFor'],
+        expect: { expiresAt: change.expectedExpiresAt },
+        step: change.step,
+        note: change.note,
+        at: change.at,
+      }),
 
-    clearKeepOvernight: (deployId, at) => {
-      const live = liveGuard();
-      return conditional(() =>
-        update({
-          Key: { deployId },
-          UpdateExpression:
-            'SET keepOvernight = :false, #history = list_append(if_not_exists(#history, :empty), :entry)',
-          ConditionExpression: `${live.expression} AND keepOvernight = :true`,
-          ExpressionAttributeNames: { '#status': 'status', '#history': 'history' },
-          ExpressionAttributeValues: {
-            ...live.values,
-            ':false': false,
-            ':true': true,
-            ':empty': [],
-            ':entry': [{ step: 'kept overnight', at: at.toISOString() }],
-          },
-        }),
-      );
-    },
+    clearKeepOvernight: async (deployId, at) =>
+      (await repo.updateExpiry(deployId, {
+        set: { keepOvernight: false },
+        expect: { keepOvernight: true },
+        step: 'kept overnight',
+        at,
+      })) !== undefined,
   };
 };

@@ -2,9 +2,6 @@ import type { DeploymentRepository } from '@branch-envs/shared/deployments/repos
 import { isLive, LIVE_STATUSES } from '@branch-envs/shared/deployments/states';
 import type { DeploymentReader } from '../domain/ports';
 
-/** Later than any expiresAt, so `expiringBy` returns every record of a status. */
-const END_OF_TIME = 9_999_999_999;
-
 const take = async <T>(items: AsyncIterable<T>, limit: number): Promise<T[]> => {
   const out: T[] = [];
   if (limit <= 0) return out;
@@ -26,7 +23,7 @@ export const createDeploymentReader = (
   get: (deployId) => repository.get(deployId),
   live: async () => {
     const perStatus = await Promise.all(
-      LIVE_STATUSES.map((status) => take(repository.expiringBy(status, END_OF_TIME), maxItems)),
+      LIVE_STATUSES.map((status) => take(repository.byStatus(status), maxItems)),
     );
     return perStatus.flat();
   },

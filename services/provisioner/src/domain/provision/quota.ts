@@ -15,9 +15,6 @@ export const QUOTA_STATUSES: readonly DeploymentStatus[] = LIVE_STATUSES.filter(
   (status) => status !== 'FAILED' && status !== 'REQUESTED',
 );
 
-/** Far enough in the future that the status+expiresAt GSI returns every record of a status. */
-const END_OF_TIME = Number.MAX_SAFE_INTEGER;
-
 export type QuotaVerdict =
   | { allowed: true }
   | { allowed: false; scope: 'user' | 'total'; limit: number; live: LiveDeploymentSummary[] };
@@ -59,7 +56,7 @@ const totalReaches = async (
   if (limit <= 0) return true;
   let total = 0;
   for (const status of QUOTA_STATUSES) {
-    for await (const record of repository.expiringBy(status, END_OF_TIME)) {
+    for await (const record of repository.byStatus(status)) {
       if (record.deployId !== deployId) total += 1;
       if (total >= limit) return true;
     }

@@ -12,15 +12,14 @@ import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import { logger as rootLogger } from '@branch-envs/shared/observability';
 import { createPublisher } from '@branch-envs/shared/publish';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { createArtifactStore } from '../adapters/artifactStore';
-import { createDeploymentLookup } from '../adapters/deploymentLookup';
-import { createDynamoEtagCache, type EtagCache } from '../adapters/etagCache';
-import { createGithubClient } from '../adapters/githubClient';
-import { createGithubGateway, type GithubGateway } from '../adapters/githubGateway';
-import { githubTokenReader } from '../adapters/githubToken';
-import type { ResolverConfig } from '../config';
-import { receiveCountOf, withReceiveCounts } from './receiveCounts';
-import { createDeployRequestHandler } from './resolveDeployRequest';
+import { createArtifactStore } from './adapters/artifactStore';
+import { createDeploymentLookup } from './adapters/deploymentLookup';
+import { createDynamoEtagCache, type EtagCache } from './adapters/etagCache';
+import { createGithubClient } from './adapters/githubClient';
+import { createGithubGateway, type GithubGateway } from './adapters/githubGateway';
+import { githubTokenReader } from './adapters/githubToken';
+import type { ResolverConfig } from './config';
+import { createDeployRequestHandler } from './handlers/createDeployRequestHandler';
 
 export interface ResolverClients {
   dynamo: DynamoDBClient;
@@ -102,15 +101,12 @@ export const buildResolverHandler = (
     }),
     settings: config.settings,
     maxReceiveCount: config.maxReceiveCount,
-    receiveCount: receiveCountOf,
     ...(overrides.now ? { now: overrides.now } : {}),
   });
-  return withReceiveCounts(
-    createEventConsumer({
-      contracts: contractsConsumedBy('branch-resolver'),
-      handler,
-      persistenceStore: idempotencyStore(config.idempotencyTable, clients.dynamo),
-      logger,
-    }),
-  );
+  return createEventConsumer({
+    contracts: contractsConsumedBy('branch-resolver'),
+    handler,
+    persistenceStore: idempotencyStore(config.idempotencyTable, clients.dynamo),
+    logger,
+  });
 };

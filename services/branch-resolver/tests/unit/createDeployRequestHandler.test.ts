@@ -1,3 +1,4 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
@@ -8,7 +9,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import type { GithubGateway } from '../../src/adapters/githubGateway';
 import type { GithubPort } from '../../src/domain/ports';
 import { CallBudgetExceededError, GithubRateLimitedError, GithubUnavailableError } from '../../src/errors';
-import { createDeployRequestHandler } from '../../src/handlers/resolveDeployRequest';
+import { createDeployRequestHandler } from '../../src/handlers/createDeployRequestHandler';
 import { deployRequested, deployRequestedV2, quietLogger, testSettings } from '../helpers/factories';
 import { fakeGithub } from '../helpers/fakeGithubPort';
 
@@ -27,8 +28,9 @@ const failingGithub = (error: unknown): GithubPort => ({
   },
 });
 
-const handlerWith = (port: GithubPort, attempt = 1) =>
-  createDeployRequestHandler({
+/** The handler as the consumer runs it on SQS's `attempt`-th delivery of the record. */
+const handlerWith = (port: GithubPort, attempt = 1) => {
+  const handler = createDeployRequestHandler({
     github: gatewayOf(port),
     artifacts: {
       bucket: 'branch-envs-test-artifacts',
@@ -46,8 +48,10 @@ const handlerWith = (port: GithubPort, attempt = 1) =>
     }),
     settings: testSettings(),
     maxReceiveCount: 5,
-    receiveCount: () => attempt,
   });
+  return (event: Parameters<typeof handler>[0], context: { logger: Logger }) =>
+    handler(event, { ...context, receiveCount: attempt });
+};
 
 const consumed = (query: string) => ({
   detailType: DeployRequested.detailType,

@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { ConsumedEvent } from '@branch-envs/shared/consumer';
+import type { ConsumedEvent, ConsumerContext } from '@branch-envs/shared/consumer';
 import { ContractViolationError } from '@branch-envs/shared/errors';
 import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { DeployRejected, type RejectionReason } from '@branch-envs/shared/events/DeployRejected';
@@ -20,7 +20,6 @@ export interface DeployRequestHandlerDeps {
   settings: ResolverSettings;
   /** The queue's maxReceiveCount: on that delivery the handler answers instead of throwing. */
   maxReceiveCount: number;
-  receiveCount: (eventId: string) => number;
   now?: () => Date;
 }
 
@@ -122,10 +121,13 @@ const publishAnswer = async (
 /** The consumer's handler: one DeployRequested in, one BranchResolved or DeployRejected out. */
 export const createDeployRequestHandler =
   (deps: DeployRequestHandlerDeps) =>
-  async (event: DeployRequestedEvent, context: { logger: Logger }): Promise<void> => {
+  async (
+    event: DeployRequestedEvent,
+    context: Pick<ConsumerContext, 'logger' | 'receiveCount'>,
+  ): Promise<void> => {
     const { detail } = event;
     const log = context.logger.createChild({ persistentKeys: { deployId: detail.data.deployId } });
-    const attempt = deps.receiveCount(detail.metadata.eventId);
+    const attempt = context.receiveCount;
     const decided = await decide(deps, detail, attempt, log);
     const outcome = await publishAnswer(deps, decided.outcome, detail, attempt, log);
     log.info('Deploy request answered', {
