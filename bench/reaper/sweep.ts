@@ -141,6 +141,10 @@ const scanning = (store: DeploymentStore, world: World): DeploymentStore => {
       cache ??= scanAll();
       yield* (await cache).filter((r) => r.status === status && r.expiresAt <= until);
     },
+    async *byStatus(status) {
+      cache ??= scanAll();
+      yield* (await cache).filter((r) => r.status === status);
+    },
   };
 };
 

@@ -1,5 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
+import { isConditionFailure } from '../conditions';
 import { TransitionConflictError } from '../errors';
 import { FINISHED_RECORD_RETENTION_SECONDS } from './table';
 
@@ -44,9 +45,6 @@ export interface BranchClaimsOptions {
 const MAX_TAKEOVER_ROUNDS = 3;
 
 export const claimKey = (branch: string): string => `branch#${branch}`;
-
-const isConditionFailure = (error: unknown): boolean =>
-  error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
 export const createBranchClaims = ({
   client,

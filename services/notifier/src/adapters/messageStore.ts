@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionFailure } from '@branch-envs/shared/conditions';
+import { unlessConditionFails } from '@branch-envs/shared/conditions';
 import * as z from 'zod';
 import type { Acquired, MessageStore, StateCommit, StoredMessage } from '../domain/ports';
 import { RESPONSE_URL_MAX_USES, type Thread } from '../domain/routing';
@@ -60,16 +60,6 @@ interface UpdateOptions {
   names?: Record<string, string>;
   values?: Record<string, unknown>;
 }
-
-/** Swallows only a lost condition, which is an answer here, not a failure. */
-const unlessConditionFails = async <T>(write: Promise<T>, onConditionFailure: T): Promise<T> => {
-  try {
-    return await write;
-  } catch (error) {
-    if (isConditionFailure(error)) return onConditionFailure;
-    throw error;
-  }
-};
 
 export class DynamoMessageStore implements MessageStore {
   public constructor(

@@ -1,5 +1,6 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Logger } from '@aws-lambda-powertools/logger';
+import { receiveCountOf } from '@branch-envs/shared/consumer';
 import { ContractViolationError } from '@branch-envs/shared/errors';
 import { loggerFor, logger as rootLogger } from '@branch-envs/shared/observability';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
@@ -38,7 +39,7 @@ export const createProbeHandler = ({ prober, logger = rootLogger }: ProbeHandler
   const recordHandler = async (record: SQSRecord): Promise<ProbeOutcome> => {
     const message = parseProbeMessage(record.body);
     const log = loggerFor({ correlationId: message.cause.correlationId, deployId: message.deployId }, logger);
-    const redelivered = Number(record.attributes.ApproximateReceiveCount ?? '1') > 1;
+    const redelivered = receiveCountOf(record) > 1;
     const outcome = await prober.handle(message, { redelivered, log });
     log.info('Probe finished', { outcome, attempt: message.attempt, instanceId: message.instanceId });
     return outcome;

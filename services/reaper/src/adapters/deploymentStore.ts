@@ -53,6 +53,7 @@ export const createDeploymentStore = ({
   return {
     get: (deployId) => repo.get(deployId),
     expiringBy: (status, epochSeconds) => repo.expiringBy(status, epochSeconds),
+    byStatus: (status) => repo.byStatus(status),
     byOwner: (ownerId) => repo.byOwner(ownerId),
     byBranch: (branch) => repo.byBranch(branch),
     transition: (deployId, request) => repo.transition(deployId, request),

@@ -3,7 +3,6 @@ import { scheduledCause } from './causes';
 import { collect, settleWithLimit } from './concurrency';
 import { isCurrentRun } from './nightlySchedule';
 import type { ReaperDeps } from './ports';
-import { ANY_EXPIRY } from './sweep';
 import {
   assertComplete,
   type TerminationOrder,
@@ -34,7 +33,7 @@ export const runNightly = async (deps: ReaperDeps, scheduledTime?: Date): Promis
     return { ran: false, scheduledTime: scheduledTime.toISOString(), reason: 'late' };
   }
   const live = (
-    await Promise.all(LIVE_STATUSES.map((status) => collect(deps.deployments.expiringBy(status, ANY_EXPIRY))))
+    await Promise.all(LIVE_STATUSES.map((status) => collect(deps.deployments.byStatus(status))))
   ).flat();
   const kept = live.filter((record) => record.keepOvernight);
   const orders: TerminationOrder[] = live

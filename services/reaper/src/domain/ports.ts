@@ -47,6 +47,8 @@ export interface DeploymentStore {
   ): Promise<{ found: Map<string, DeploymentItem>; unreadable: Set<string> }>;
   /** The status+expiresAt GSI: records in `status` whose expiresAt is at or before `epochSeconds`. */
   expiringBy(status: DeploymentStatus, epochSeconds: number): AsyncIterable<DeploymentRecord>;
+  /** Every record in one status, soonest expiry first (the same GSI, no upper bound). */
+  byStatus(status: DeploymentStatus): AsyncIterable<DeploymentRecord>;
   byOwner(ownerId: string): AsyncIterable<DeploymentRecord>;
   byBranch(branch: string): AsyncIterable<DeploymentRecord>;
   /** Throws TransitionConflictError when the record is not in an allowed state. */

@@ -6,7 +6,6 @@ import type { OutgoingEvent } from '@branch-envs/shared/publish';
 import { scheduledCause } from './causes';
 import { chunk, collect } from './concurrency';
 import type { ManagedInstance, ReaperDeps } from './ports';
-import { ANY_EXPIRY } from './sweep';
 import { lastStepAt } from './terminationNote';
 import { assertComplete, type TerminationReport, terminateDeployments } from './terminations';
 
@@ -70,9 +69,7 @@ const terminateOrphans = async (orphans: readonly ManagedInstance[], deps: Reape
 const ownershipSnapshot = async (deps: ReaperDeps): Promise<DeploymentRecord[]> =>
   (
     await Promise.all(
-      [...LIVE_STATUSES, 'TERMINATING' as const].map((status) =>
-        collect(deps.deployments.expiringBy(status, ANY_EXPIRY)),
-      ),
+      [...LIVE_STATUSES, 'TERMINATING' as const].map((status) => collect(deps.deployments.byStatus(status))),
     )
   ).flat();
 

@@ -15,9 +15,6 @@ import {
   terminateDeployments,
 } from './terminations';
 
-/** An unbounded upper end for the status+expiresAt GSI's range key: "every record in this status". */
-export const ANY_EXPIRY = Number.MAX_SAFE_INTEGER;
-
 /** Statuses with an instance someone may want to keep; the ones that get an expiry warning. */
 const WARNED_STATUSES = new Set(['RUNNING', 'READY', 'FAILED']);
 
@@ -50,7 +47,7 @@ const window = async (deps: ReaperDeps, nowSeconds: number) => {
 /** TERMINATING records whose claimer has had its grace period: the sweep finishes them. */
 const stalledTerminations = async (deps: ReaperDeps, now: Date) => {
   const cutoff = now.getTime() - deps.policy.terminatingGraceSeconds * 1000;
-  const terminating = await collect(deps.deployments.expiringBy('TERMINATING', ANY_EXPIRY));
+  const terminating = await collect(deps.deployments.byStatus('TERMINATING'));
   const orders = terminating
     .filter((record) => lastStepAt(record.history) <= cutoff)
     .map((record) => {

@@ -5,7 +5,6 @@ import { isAdmin, mayActOn, terminationReasonFor } from './authorization';
 import { collect } from './concurrency';
 import type { ReaperDeps } from './ports';
 import { describeTarget, type Refusal, type RequestContext, refusals, refuse } from './refusals';
-import { ANY_EXPIRY } from './sweep';
 import { handledBy, TERMINATING_STEP } from './terminationNote';
 import { assertComplete, type TerminationReport, terminateDeployments } from './terminations';
 
@@ -53,9 +52,7 @@ const select = (
 const everyLiveAndTerminating = async (deps: ReaperDeps): Promise<DeploymentRecord[]> =>
   (
     await Promise.all(
-      [...LIVE_STATUSES, 'TERMINATING' as const].map((status) =>
-        collect(deps.deployments.expiringBy(status, ANY_EXPIRY)),
-      ),
+      [...LIVE_STATUSES, 'TERMINATING' as const].map((status) => collect(deps.deployments.byStatus(status))),
     )
   ).flat();
 

@@ -35,6 +35,7 @@ export const memoryStore = (initial: readonly DeploymentItem[] = []) => {
       unreadable: new Set(),
     }),
     expiringBy: (status, until) => where((r) => r.status === status && r.expiresAt <= until),
+    byStatus: (status) => where((r) => r.status === status),
     byOwner: (owner) => where((r) => r.ownerId === owner),
     byBranch: (branch) => where((r) => r.branch === branch),
     async transition(id, { to, from = allowedPredecessors(to), step, note, set = {}, at = new Date() }) {
