@@ -14,7 +14,7 @@ module.exports = {
   forbidden: [
     {
       name: 'no-cross-service-imports',
-      comment: 'A service may only import its own files and @branch-envs/shared (DESIGN §2).',
+      comment: 'A service may only import its own files and @branch-envs/shared (docs/architecture.md §2).',
       severity: 'error',
       from: { path: '^services/([^/]+)/' },
       to: { path: '^services/([^/]+)/', pathNot: '^services/$1/' },

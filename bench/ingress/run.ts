@@ -1,5 +1,5 @@
 /**
- * Benchmarks slack-ingress against the budgets of DESIGN §10 (not a test; run it by hand or in CI):
+ * Benchmarks slack-ingress against the budgets of docs/architecture.md §10 (not a test; run it by hand or in CI):
  *
  *   npx tsx bench/ingress/run.ts [--warm 1200] [--cold 10]
  *

@@ -1,5 +1,5 @@
 /**
- * How long after an environment's app turns healthy InstanceReady is published (DESIGN §10: 5 s or
+ * How long after an environment's app turns healthy InstanceReady is published (docs/architecture.md §10: 5 s or
  * less, the probe interval), and how many Lambda invocations one deployment costs.
  *
  * Everything is real but the waiting: moto (EC2, DynamoDB, EventBridge, SQS), both handlers wired

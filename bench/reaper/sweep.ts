@@ -1,5 +1,5 @@
 /**
- * The reaper's TTL sweep over 10,000 deployment records of which 1,000 have expired (DESIGN §10:
+ * The reaper's TTL sweep over 10,000 deployment records of which 1,000 have expired (docs/architecture.md §10:
  * "work proportional to the 1,000; EC2 calls in batches"), against moto, side by side with the
  * same sweep finding its work through one full-table Scan instead of the status+expiresAt GSI.
  *

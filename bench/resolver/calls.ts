@@ -1,5 +1,5 @@
 /**
- * GitHub calls per resolution (DESIGN §10: at most 2, and a repeat costs no rate limit), cold and
+ * GitHub calls per resolution (docs/architecture.md §10: at most 2, and a repeat costs no rate limit), cold and
  * cached, measured against a GitHub-shaped local server with the 33-pull-request fixture repository.
  * Each query is resolved twice through the real gateway (Octokit with throttling, retry and ETags):
  * first with an empty cache, then again with what the first run cached.

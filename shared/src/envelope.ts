@@ -4,7 +4,7 @@ import * as z from 'zod';
 export const Ulid = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'must be a ULID');
 
 /**
- * The metadata every event carries (DESIGN §2). `correlationId` is the deployId (or the request id for
+ * The metadata every event carries (docs/architecture.md §2). `correlationId` is the deployId (or the request id for
  * fleet-wide requests such as `/terminate all`); `causationId` is the `eventId` of the event that caused
  * this one, or of itself for the first event of a conversation.
  */

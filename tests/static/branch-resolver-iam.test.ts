@@ -1,5 +1,5 @@
 /**
- * What the packaged branch-resolver stack may do (DESIGN §7: least privilege) and how its queue is
+ * What the packaged branch-resolver stack may do (docs/architecture.md §7: least privilege) and how its queue is
  * wired. Reads services/branch-resolver/.serverless/ as `npm run package` leaves it (stage local).
  */
 import {

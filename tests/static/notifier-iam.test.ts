@@ -1,6 +1,6 @@
 /**
  * What the notifier's packaged stack may do, checked on the template `npm run package` produced
- * (services/notifier/.serverless). Least privilege (DESIGN §7): its own table, the idempotency table,
+ * (services/notifier/.serverless). Least privilege (docs/architecture.md §7): its own table, the idempotency table,
  * three named secrets, its own queue; nothing on `*`, and no EC2 or deployments-table access at all.
  */
 import {

@@ -1,6 +1,6 @@
 /**
  * The provisioner's packaged template (`npm run package`, stage `local`): least-privilege IAM
- * (DESIGN §7) and the queues its readiness loop depends on.
+ * (docs/architecture.md §7) and the queues its readiness loop depends on.
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';

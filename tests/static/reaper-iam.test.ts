@@ -1,6 +1,6 @@
 /**
  * The reaper's packaged template (`npm run package`, stage `local`): least-privilege IAM
- * (DESIGN §6, §7). The seed's terminator could end every instance in the region; this one may
+ * (docs/architecture.md §6, §7). The seed's terminator could end every instance in the region; this one may
  * only end instances tagged ManagedBy=branch-envs, and the policy itself says so.
  */
 import {

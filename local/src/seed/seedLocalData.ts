@@ -16,7 +16,7 @@ const putSecret = (clients: AwsClients, name: string, value: string) =>
     new PutParameterCommand({ Name: name, Value: value, Type: 'SecureString', Overwrite: true }),
   );
 
-/** The artifact keys of one branch, following DESIGN §5's templates (the branch name verbatim). */
+/** The artifact keys of one branch, following docs/architecture.md §5's templates (the branch name verbatim). */
 export const artifactKeys = (app: string, branch: string) => ({
   jar: `build-artifacts/${app}-${branch}.jar`,
   config: `build-artifacts/${app}-${branch}-config.edn`,

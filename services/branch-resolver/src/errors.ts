@@ -88,7 +88,7 @@ export class ArtifactStoreError extends UpstreamError {
   }
 }
 
-/** A resolution asked for more GitHub calls than its budget (DESIGN §10: at most 2); a bug, not bad luck. */
+/** A resolution asked for more GitHub calls than its budget (docs/architecture.md §10: at most 2); a bug, not bad luck. */
 export class CallBudgetExceededError extends BranchEnvsError {
   public constructor(budget: number) {
     super(`a resolution may make at most ${budget} GitHub calls`);

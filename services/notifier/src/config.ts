@@ -49,7 +49,7 @@ const NotifierEnv = z
 
 /**
  * Slack's hooks host, or the configured hooks origin (the local Slack catcher). Anything else is
- * refused, so a misconfigured or injected URL can never make the notifier post elsewhere (DESIGN §7).
+ * refused, so a misconfigured or injected URL can never make the notifier post elsewhere (docs/architecture.md §7).
  */
 export const isHooksUrl = (value: string, hooksOrigin: string): boolean => {
   try {

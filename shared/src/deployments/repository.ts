@@ -126,7 +126,7 @@ const updateExpiry = async (
 };
 
 /**
- * The ownership registry (DESIGN §3) behind one interface. Every status change is a conditional
+ * The ownership registry (docs/architecture.md §3) behind one interface. Every status change is a conditional
  * update on the current status, so duplicates, replays and races resolve to exactly one winner.
  * Reads go through the key or a GSI; there is no Scan here on purpose.
  */

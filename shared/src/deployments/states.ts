@@ -1,5 +1,5 @@
 /**
- * The deployment state machine (DESIGN §3). States only move forward, and every transition is a
+ * The deployment state machine (docs/architecture.md §3). States only move forward, and every transition is a
  * conditional write on the current state, so a replayed or duplicated event can never bring back a
  * terminated environment or launch a second instance.
  */

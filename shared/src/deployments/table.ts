@@ -3,7 +3,7 @@ import { Ulid } from '../envelope';
 import { BranchName, EpochSeconds, IsoDateTime, Owner, ReplyTo } from '../events/common';
 import { DeploymentStatus } from './states';
 
-/** Names fixed by the platform stack; other stacks find the table by convention (DESIGN §7). */
+/** Names fixed by the platform stack; other stacks find the table by convention (docs/architecture.md §7). */
 export const DEPLOYMENTS_INDEXES = {
   byStatusExpiry: 'status-expiresAt',
   byOwner: 'ownerId-createdAt',
@@ -76,7 +76,7 @@ export const branchOf = (record: Pick<DeploymentRecord, 'deployId' | 'branch'>):
 /**
  * What a terminate leaves behind for a deployment that has no record yet (still being resolved).
  * It carries no GSI keys, so sweeps and lists never see it; the provisioner's create then fails on
- * its condition, finds the tombstone and launches nothing (DESIGN §3).
+ * its condition, finds the tombstone and launches nothing (docs/architecture.md §3).
  */
 export const TombstoneRecord = z.object({
   kind: z.literal('tombstone'),

@@ -5,7 +5,7 @@ export const SlackUserId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'must be a S
 export const SlackTeamId = z.string().regex(/^[TE][A-Z0-9]{2,20}$/, 'must be a Slack team id');
 export const SlackChannelId = z.string().regex(/^[CDG][A-Z0-9]{2,20}$/, 'must be a Slack channel id');
 
-/** Only Slack's own hooks host may receive a response_url post (DESIGN §7: closes the SSRF hole). */
+/** Only Slack's own hooks host may receive a response_url post (docs/architecture.md §7: closes the SSRF hole). */
 export const SlackResponseUrl = z
   .url({ protocol: /^https$/, hostname: /^hooks\.slack\.com$/ })
   .max(2048)

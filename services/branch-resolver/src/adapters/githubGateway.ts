@@ -19,7 +19,7 @@ import {
 
 export type { GithubCallStats } from './githubRequests';
 
-/** DESIGN §10: a resolution makes at most this many GitHub calls. */
+/** docs/architecture.md §10: a resolution makes at most this many GitHub calls. */
 export const MAX_GITHUB_CALLS = 2;
 const PAGE_SIZE = 100;
 

@@ -79,7 +79,7 @@ const writeCache = async (ctx: RequestContext, key: string, etag: string, body: 
 };
 
 /**
- * The GitHub calls of one resolution: a budget (DESIGN §10), conditional GETs against the ETag
+ * The GitHub calls of one resolution: a budget (docs/architecture.md §10), conditional GETs against the ETag
  * cache, and a count of what they cost.
  */
 export const createRequestSession = (ctx: RequestContext) => {

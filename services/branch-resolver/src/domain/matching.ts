@@ -64,7 +64,7 @@ export type FragmentMatch =
   | { kind: 'one'; match: RankedPull }
   | { kind: 'many'; tier: Tier; ranked: RankedPull[] };
 
-/** Matches a fragment or ticket id against the head branches of `pulls` (DESIGN §1). */
+/** Matches a fragment or ticket id against the head branches of `pulls` (docs/architecture.md §1). */
 export const matchFragment = (
   pulls: readonly PullSummary[],
   query: string,

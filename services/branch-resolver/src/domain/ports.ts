@@ -43,7 +43,7 @@ export interface BranchHead {
 
 /**
  * GitHub for one resolution. Every method is one GitHub call and spends one unit of the resolution's
- * budget (DESIGN §10: at most 2), whether GitHub answers 200 or a free 304.
+ * budget (docs/architecture.md §10: at most 2), whether GitHub answers 200 or a free 304.
  */
 export interface GithubPort {
   /** `owner/repo`, for messages. */

@@ -80,7 +80,7 @@ const resolvedData = (
 });
 
 /**
- * The branch-resolver use case (DESIGN §2): from a DeployRequested to BranchResolved or the reason
+ * The branch-resolver use case (docs/architecture.md §2): from a DeployRequested to BranchResolved or the reason
  * nothing will launch. Cheap checks come first: the request's age (an archive replay of an old
  * request launches nothing), then GitHub, then the deployments table, then S3.
  */

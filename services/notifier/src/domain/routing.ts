@@ -1,7 +1,7 @@
 import type { ReplyTo } from '@branch-envs/shared/events';
 
 /**
- * Where a message goes (DESIGN §2, §7). Pure: the caller supplies what is configured and what the
+ * Where a message goes (docs/architecture.md §2, §7). Pure: the caller supplies what is configured and what the
  * store knows, and gets the routes to try in order. Only the response_url route needs a claim (its
  * use count) before it is taken; the others are tried as given.
  */

@@ -1,6 +1,6 @@
 /**
  * The states a deployment's message moves through, ranked. A message only ever moves to a higher
- * rank, so a late or replayed "launching" never overwrites "ready" (DESIGN §4). Gaps leave room for
+ * rank, so a late or replayed "launching" never overwrites "ready" (docs/architecture.md §4). Gaps leave room for
  * states added later without renumbering what is stored.
  *
  * "⏳ resolving" is rank 0: slack-ingress shows it in its acknowledgement, before any event reaches us.

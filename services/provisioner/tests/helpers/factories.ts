@@ -10,7 +10,7 @@ export const BUCKET = 'acme-build-artifacts';
 
 type Resolved = BranchResolved['data'];
 
-/** The keys the branch-resolver would have found for `branch` (DESIGN §5's templates). */
+/** The keys the branch-resolver would have found for `branch` (docs/architecture.md §5's templates). */
 export const artifactsFor = (branch: string, app = APP): Resolved['artifacts'] => [
   { key: `build-artifacts/${app}-${branch}.jar`, lastModified: '2026-11-26T08:30:00.000Z', sizeBytes: 1000 },
   {

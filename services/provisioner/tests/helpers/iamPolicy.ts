@@ -1,6 +1,6 @@
 /**
  * Reading IAM statements out of a packaged CloudFormation template, and the least-privilege rules
- * the provisioner's static test enforces with them (DESIGN §7). Kept apart from the test so that
+ * the provisioner's static test enforces with them (docs/architecture.md §7). Kept apart from the test so that
  * unit tests can show the rules catch what they should.
  */
 

@@ -14,7 +14,7 @@ import {
 } from '../helpers/motoStack';
 
 /*
- * Duplicates and terminates racing the launch (DESIGN §3, §4). moto ignores ClientToken, so every
+ * Duplicates and terminates racing the launch (docs/architecture.md §3, §4). moto ignores ClientToken, so every
  * "exactly one" here is the registry's conditional claim at work.
  */
 const clients = motoClients();

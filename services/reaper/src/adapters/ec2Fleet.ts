@@ -16,7 +16,7 @@ import type {
 import { Ec2CallError } from '../errors';
 import { type BackoffOptions, isRetryableAwsError, withBackoff } from './retry';
 
-/** The tag every instance the provisioner launches carries (DESIGN §5); IAM checks the same value. */
+/** The tag every instance the provisioner launches carries (docs/architecture.md §5); IAM checks the same value. */
 export const MANAGED_BY = { key: 'ManagedBy', value: 'branch-envs' } as const;
 
 /**

@@ -2,7 +2,7 @@ import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { ReaperPolicy } from './ports';
 
 /**
- * Ownership (DESIGN §1, §7): owners act on their own environments, admins on anyone's. Ingress
+ * Ownership (docs/architecture.md §1, §7): owners act on their own environments, admins on anyone's. Ingress
  * pre-checks this for a fast reply; this check, next to the write, is the one that counts.
  */
 export const isAdmin = (userId: string, policy: ReaperPolicy): boolean => policy.adminUsers.has(userId);

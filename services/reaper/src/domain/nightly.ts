@@ -15,7 +15,7 @@ export type NightlySummary =
   | { ran: true; report: TerminationReport; keptOvernight: number; itemsRead: number };
 
 /**
- * The nightly shutdown (DESIGN §6): every live deployment ends (reason `nightly`) unless it is
+ * The nightly shutdown (docs/architecture.md §6): every live deployment ends (reason `nightly`) unless it is
  * flagged keepOvernight. Pre-launch ones become TERMINATING for the provisioner. The flag covers
  * one night: the run that spares a deployment clears it. Live deployments are listed through the
  * status+expiresAt GSI with an unbounded range, one query per live status, never a Scan.

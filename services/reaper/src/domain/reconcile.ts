@@ -133,7 +133,7 @@ const closeGone = async (
 };
 
 /**
- * The hourly reconciliation (DESIGN §6): managed instances with no live record are terminated
+ * The hourly reconciliation (docs/architecture.md §6): managed instances with no live record are terminated
  * (`orphan`), and live records whose instance is gone are closed (`instance_gone`). Instances
  * without ManagedBy=branch-envs are never listed, so never touched, even if a record names them.
  */

@@ -116,7 +116,7 @@ export const warnExpiring = async (records: readonly DeploymentRecord[], deps: R
 };
 
 /**
- * The every-minute TTL sweep (DESIGN §6): terminate what has expired, finish stalled terminations,
+ * The every-minute TTL sweep (docs/architecture.md §6): terminate what has expired, finish stalled terminations,
  * warn what expires within the warning window. Reads only the GSI ranges it needs, never a Scan.
  */
 export const runSweep = async (deps: ReaperDeps): Promise<SweepSummary> => {

@@ -95,7 +95,7 @@ const selectTargets = async (
 };
 
 /**
- * `/terminate <id|branch|mine|all>` (DESIGN §1): ownership enforced, refusals published, and
+ * `/terminate <id|branch|mine|all>` (docs/architecture.md §1): ownership enforced, refusals published, and
  * every write conditional, so a replay (or a second run of the same request) changes nothing.
  * A deployId with no record yet leaves a tombstone: the provisioner then launches nothing and
  * tells the user (conventions, "Who writes the deployments table").

@@ -37,7 +37,7 @@ export interface TerminationReport {
   /** Moved to TERMINATED, with InstanceTerminated published. */
   closed: number;
   instancesTerminated: number;
-  /** Pre-launch records left TERMINATING for the provisioner (DESIGN §3). */
+  /** Pre-launch records left TERMINATING for the provisioner (docs/architecture.md §3). */
   handedToProvisioner: number;
   /** Lost a conditional write (extended, already ending, or ended meanwhile); nothing done. */
   skipped: number;

@@ -1,6 +1,6 @@
 /**
  * Reading IAM statements out of a packaged CloudFormation template, and the least-privilege rules
- * the reaper's static test applies to them (DESIGN §7).
+ * the reaper's static test applies to them (docs/architecture.md §7).
  */
 export interface Statement {
   Sid?: string;

@@ -15,7 +15,7 @@ export interface ResponsePosterOptions {
 }
 
 /**
- * Only a `https://hooks.slack.com/...` URL is ever posted to (DESIGN §7, the seed's SSRF hole); the
+ * Only a `https://hooks.slack.com/...` URL is ever posted to (docs/architecture.md §7, the seed's SSRF hole); the
  * origin is swapped for `hooksOrigin` at send time only, after that check. Failures are logged and
  * reported as `false`: the event is already published, and the notifier will speak up later.
  */

@@ -1,5 +1,5 @@
 /**
- * Who may use the commands (DESIGN §7). Ingress checks this for fast feedback; for terminate and
+ * Who may use the commands (docs/architecture.md §7). Ingress checks this for fast feedback; for terminate and
  * extend the reaper checks ownership again, and its check is the one that counts.
  */
 

@@ -9,7 +9,7 @@ import type { TerminateTarget } from '@branch-envs/shared/events/TerminateReques
 import { code, describeCharacter } from './text';
 
 /**
- * The command grammar of DESIGN §1 as pure functions: text in, a discriminated union out. Nothing here
+ * The command grammar of docs/architecture.md §1 as pure functions: text in, a discriminated union out. Nothing here
  * talks to Slack or AWS, so every rule is pinned by the table in tests/unit/grammar.test.ts. `reason`
  * strings are Slack mrkdwn, already escaped. The query itself is read by the shared parser
  * (`@branch-envs/shared/deployQuery`, ADR 0007), which the resolver also uses; its refusals are

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-/** Slack refuses to replay older requests than this, and so do we (DESIGN §7). */
+/** Slack refuses to replay older requests than this, and so do we (docs/architecture.md §7). */
 export const MAX_CLOCK_SKEW_SECONDS = 300;
 
 export type SignatureCheck = 'valid' | 'missing' | 'malformed' | 'stale' | 'mismatch';

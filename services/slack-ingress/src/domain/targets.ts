@@ -8,7 +8,7 @@ import { code } from './text';
 
 /** The live records a terminate or extend is about, once the actor may act on at least one. */
 export interface CheckedTarget {
-  /** The deployId when exactly one deployment is meant, else the request id (DESIGN §2). */
+  /** The deployId when exactly one deployment is meant, else the request id (docs/architecture.md §2). */
   correlationId: string;
   label: string;
 }

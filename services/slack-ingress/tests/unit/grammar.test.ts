@@ -24,7 +24,7 @@ describe('parseDeployCommand', () => {
     ['help', { kind: 'help' }],
     ['HELP', { kind: 'help' }],
     ['help me please', { kind: 'help' }],
-    // the query forms of DESIGN §1
+    // the query forms of docs/architecture.md §1
     ['login', deploy('login')],
     ['  login  ', deploy('login')],
     ['login-page', deploy('login-page')],

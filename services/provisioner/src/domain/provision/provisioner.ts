@@ -39,7 +39,7 @@ export const STEP_BY_STATUS: Readonly<Record<DeploymentStatus, Step | undefined>
 };
 
 /**
- * Handles BranchResolved (DESIGN §3–§5): the step of the record's state, the record being the one
+ * Handles BranchResolved (docs/architecture.md §3–§5): the step of the record's state, the record being the one
  * ingress wrote at request time. Without one (an event from before records were born with the
  * request), quota and record first. Every step that changes the record is a conditional write, so
  * duplicates, replays and a terminate racing the launch each end with at most one instance and a

@@ -29,7 +29,7 @@ export type PhoneHomeOutcome =
   | { kind: 'conflict'; message: string };
 
 /**
- * An instance reports the end of its boot (DESIGN §5, ADR 0005). The report only speeds the loop
+ * An instance reports the end of its boot (docs/architecture.md §5, ADR 0005). The report only speeds the loop
  * up; it is never taken on trust:
  * - the bearer token must hash to the one the claim recorded, or nothing is read or written;
  * - `ready` is followed by the same DescribeInstances and health check a probe makes, and only a

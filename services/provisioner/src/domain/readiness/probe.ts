@@ -42,7 +42,7 @@ export const nextDelay = (
 };
 
 /**
- * One step of the readiness loop (DESIGN §5): re-read the record, look at the instance, ask the
+ * One step of the readiness loop (docs/architecture.md §5): re-read the record, look at the instance, ask the
  * app, then either finish (InstanceReady, DeployFailed) or send the next probe with a delay. No
  * Lambda ever waits. The record's state makes the probe idempotent: a probe for a deployment that
  * is no longer RUNNING does nothing, unless it is the redelivery of the probe that finished it,
