@@ -18,11 +18,13 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { type BuildOptions, build } from 'esbuild';
 import { parse } from 'yaml';
 import { motoClientConfig, startMoto } from '../../local/src/aws/moto';
+import { createPlatformTable } from '../../tests/helpers/tables';
 
 const root = join(__dirname, '..', '..');
 const serviceDir = join(root, 'services', 'slack-ingress');
@@ -162,16 +164,21 @@ const prepareMoto = async (endpoint: string) => {
   await new SSMClient(aws).send(
     new PutParameterCommand({ Name: secretParam, Type: 'SecureString', Value: SECRET, Overwrite: true }),
   );
-  return { busName, secretParam };
+  // `/deploy` writes its REQUESTED record before it publishes (ADR 0009): the platform's own table.
+  const deploymentsTable = await createPlatformTable(new DynamoDBClient(aws), 'DeploymentsTable');
+  return { busName, secretParam, deploymentsTable };
 };
 
 /** The function's environment as the packaged template declares it, plus what Lambda and moto need. */
-const handlerEnv = (endpoint: string, busName: string, secretParam: string): NodeJS.ProcessEnv => ({
+const handlerEnv = (
+  endpoint: string,
+  { busName, secretParam, deploymentsTable }: Awaited<ReturnType<typeof prepareMoto>>,
+): NodeJS.ProcessEnv => ({
   PATH: process.env.PATH,
   STAGE,
   POWERTOOLS_SERVICE_NAME: 'slack-ingress',
   EVENT_BUS_NAME: busName,
-  DEPLOYMENTS_TABLE: `branch-envs-${STAGE}-deployments`,
+  DEPLOYMENTS_TABLE: deploymentsTable,
   SIGNING_SECRET_PARAM: secretParam,
   BOT_TOKEN_PARAM: `/branch-envs/${STAGE}/slack/bot-token`,
   DEPLOY_COMMAND: '/deploy',
@@ -237,8 +244,7 @@ const main = async () => {
 
   const moto = await startMoto();
   try {
-    const { busName, secretParam } = await prepareMoto(moto.endpoint);
-    const env = handlerEnv(moto.endpoint, busName, secretParam);
+    const env = handlerEnv(moto.endpoint, await prepareMoto(moto.endpoint));
     const warm = await probe(deployed.path, 'warm', warmIterations, env);
     const deploys = warm.samples.filter((s) => s.kind === 'deploy').map((s) => s.ms);
     const deployCpu = warm.samples.filter((s) => s.kind === 'deploy').map((s) => s.cpuMs);
