@@ -1,8 +1,8 @@
 import type { BranchClaims } from '@branch-envs/shared/deployments/branchClaims';
 import type { DeploymentRepository } from '@branch-envs/shared/deployments/repository';
+import { rejectRequested } from '@branch-envs/shared/deployments/requestRecords';
 import { isLive } from '@branch-envs/shared/deployments/states';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
-import { TransitionConflictError } from '@branch-envs/shared/errors';
 import type { DeploymentLookup, LiveDeployment } from '../domain/ports';
 
 const isUrl = (value: string | undefined): value is string => {
@@ -58,19 +58,7 @@ export const createDeploymentLookup = (
         : { deployId: outcome.holder, branch, status: 'REQUESTED' };
     },
     async markRejected(deployId, reason) {
-      try {
-        await repository.transition(deployId, {
-          to: 'REJECTED',
-          from: ['REQUESTED'],
-          step: 'rejected',
-          note: reason,
-          at: now(),
-        });
-      } catch (error) {
-        // No REQUESTED record: an event from before records were born with the request, a replay,
-        // or a terminate that came first. The rejection is still published.
-        if (!(error instanceof TransitionConflictError)) throw error;
-      }
+      await rejectRequested(repository, deployId, { step: 'rejected', note: reason, at: now() });
     },
   };
 };

@@ -1,4 +1,5 @@
 import type { DeploymentRepository } from '@branch-envs/shared/deployments/repository';
+import { rejectRequested } from '@branch-envs/shared/deployments/requestRecords';
 import { TransitionConflictError } from '@branch-envs/shared/errors';
 import type { RequestRegistry } from '../domain/ports';
 
@@ -15,17 +16,7 @@ export const createRequestRegistry = (
     if (!outcome.created) throw new TransitionConflictError(record.deployId, 'a record with this id exists');
   },
   async abandon(deployId, note) {
-    try {
-      await repository.transition(deployId, {
-        to: 'REJECTED',
-        from: ['REQUESTED'],
-        step: 'not sent',
-        note,
-        at: now(),
-      });
-    } catch (error) {
-      // Someone else moved it on (the request did reach the bus after all): nothing to undo.
-      if (!(error instanceof TransitionConflictError)) throw error;
-    }
+    // A record that moved on means the request did reach the bus after all: nothing to undo.
+    await rejectRequested(repository, deployId, { step: 'not sent', note, at: now() });
   },
 });

@@ -1,3 +1,4 @@
+import { rejectRequested } from '@branch-envs/shared/deployments/requestRecords';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { TransitionConflictError } from '@branch-envs/shared/errors';
 import { STEPS } from '../history';
@@ -47,16 +48,10 @@ export const rejectRequest = async (
   deps: ProvisionDeps,
 ): Promise<void> => {
   job.log.info('Rejecting the deployment: quota reached', { scope: rejection.scope, limit: rejection.limit });
-  try {
-    await deps.ports.repository.transition(job.detail.data.deployId, {
-      to: 'REJECTED',
-      from: ['REQUESTED'],
-      step: 'rejected',
-      note: 'quota_exceeded',
-      at: deps.ports.now(),
-    });
-  } catch (error) {
-    if (!(error instanceof TransitionConflictError)) throw error;
-  }
+  await rejectRequested(deps.ports.repository, job.detail.data.deployId, {
+    step: 'rejected',
+    note: 'quota_exceeded',
+    at: deps.ports.now(),
+  });
   await deps.ports.events.rejected(job.detail, rejection);
 };
