@@ -87,6 +87,8 @@ const refusalFor = (
   const what = describeTarget(data.target);
   const [only] = records;
   if (live.length > 0) return refusals.notOwner(what, live.length === 1 ? live[0]?.deployId : undefined);
+  if (data.target.kind === 'deploy' && only?.status === 'REQUESTED')
+    return refusals.notLaunched(what, only.deployId);
   if (data.target.kind === 'deploy' && only) return refusals.notLive(what, only.status, only.deployId);
   return refusals.notFound(what, data.target.kind === 'deploy' ? data.target.deployId : undefined);
 };

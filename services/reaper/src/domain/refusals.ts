@@ -64,6 +64,12 @@ export const refusals = {
         : `The environment for ${what} has already ended (${status.toLowerCase()}).`,
     deployId,
   }),
+  /** A request still resolving has only a provisional expiry, which the launch replaces. */
+  notLaunched: (what: string, deployId: string): Refusal => ({
+    code: 'not_live',
+    message: `The environment for ${what} is still looking for its branch; extend it once it has launched.`,
+    deployId,
+  }),
   notOwner: (what: string, deployId?: string): Refusal => ({
     code: 'not_owner',
     message: `The environment for ${what} belongs to someone else. Only its owner or an admin can do that.`,

@@ -243,6 +243,33 @@ describe('ExtendRequested', () => {
     expect(record(target.deployId)?.expiresAt).toBe(target.expiresAt);
   });
 
+  it('does not extend a request still looking for its branch, and says so', async () => {
+    // Prepare: the record ingress wrote; its expiry is provisional until the launch
+    const { branch: _branch, ...unresolved } = recordFor({ status: 'REQUESTED' }, now);
+    const { store, record } = memoryStore([unresolved]);
+    const { publisher, published } = memoryPublisher();
+    const deps = memoryDeps({ deployments: store, publisher, now });
+
+    // Act
+    await handleExtendRequested(
+      extendRequested(
+        { kind: 'deploy', deployId: unresolved.deployId },
+        { kind: 'duration', seconds: 3600 },
+        OWNER,
+        now,
+      ),
+      deps,
+    );
+
+    // Assess
+    expect(published.map((p) => p.detailType)).toEqual(['RequestRefused']);
+    expect(published[0]?.detail.data).toMatchObject({
+      code: 'not_live',
+      message: expect.stringContaining('still looking for its branch'),
+    });
+    expect(record(unresolved.deployId)?.expiresAt).toBe(unresolved.expiresAt);
+  });
+
   it('does not extend twice when the same request runs again', async () => {
     // Prepare
     const target = recordFor({}, now);

@@ -194,6 +194,36 @@ describe('slash commands', () => {
     expect(replyOf(result)?.text).toContain(`Terminating deploy \`${DEPLOY_ID}\``);
   });
 
+  it('answers an extend of a deploy still looking for its branch without publishing', async () => {
+    // Prepare: the REQUESTED record, no branch yet
+    const { branch: _branch, ...requested } = deploymentItem({ status: 'REQUESTED' });
+    mocks.dynamo.on(GetCommand).resolves({ Item: requested });
+    const { invoke } = ingressHarness();
+
+    // Act
+    const result = await invoke(slashEvent('/deploy', `extend ${DEPLOY_ID} 2h`));
+
+    // Assess
+    expect(replyOf(result)?.text).toContain('still looking for its branch');
+    expect(entries()).toHaveLength(0);
+  });
+
+  it('shows a deploy still looking for its branch with its query and what happens next', async () => {
+    // Prepare
+    const { branch: _branch, ...requested } = deploymentItem({ status: 'REQUESTED', query: 'ABC-777' });
+    mocks.dynamo.on(GetCommand).resolves({ Item: requested });
+    const { invoke } = ingressHarness();
+
+    // Act
+    const result = await invoke(slashEvent('/deploy', `status ${DEPLOY_ID}`));
+
+    // Assess
+    const blocks = JSON.stringify(replyOf(result)?.blocks);
+    expect(blocks).toContain('`ABC-777` (finding the branch)');
+    expect(blocks).toContain('Looking for a branch matching `ABC-777`');
+    expect(blocks).not.toContain('undefined');
+  });
+
   it("lets an admin terminate someone else's deployment", async () => {
     // Prepare
     mocks.dynamo.on(GetCommand).resolves({
