@@ -5,44 +5,17 @@ import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
 import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
 import { InstanceTerminated } from '@branch-envs/shared/events/InstanceTerminated';
 import { newId } from '@branch-envs/shared/ids';
-import { createProvisionerEvents } from '../../../src/adapters/provisionerEvents';
-import type { ProvisionerPorts } from '../../../src/domain/ports';
-import { createProvisioner, newRecord, STEP_BY_STATUS } from '../../../src/domain/provision/provisioner';
+import { newRecord, STEP_BY_STATUS } from '../../../src/domain/provision/provisioner';
 import type { ProvisionSettings } from '../../../src/domain/settings';
-import type { Profile } from '../../../src/domain/userData/profile';
 import { LaunchError } from '../../../src/errors';
 import { ownedBy, provisionSettings, resolvedDetail } from '../../helpers/factories';
-import { FakeInstances, FakeProbes, RecordingPublisher } from '../../helpers/fakes';
-import { MemoryRepository } from '../../helpers/memoryRepository';
+import type { MemoryRepository } from '../../helpers/memoryRepository';
+import { provisionerWorld } from '../../helpers/provisionerWorld';
 
 const NOW = new Date('2026-11-26T09:00:05.000Z');
 const log = new Logger({ serviceName: 'provisioner-test', logLevel: 'SILENT' });
 
-const profile: Profile = {
-  name: 'test/minimal',
-  cloudConfig:
-    "#cloud-config\nwrite_files:\n  - path: /etc/branch-envs/deploy.json\n    permissions: '0600'\n    content: !param deployJson\n",
-  files: {},
-};
-
-const setup = (settings: ProvisionSettings = provisionSettings()) => {
-  const repository = new MemoryRepository();
-  const publisher = new RecordingPublisher();
-  const instances = new FakeInstances();
-  const probes = new FakeProbes();
-  const ports: ProvisionerPorts = {
-    repository,
-    events: createProvisionerEvents(publisher),
-    instances,
-    probes,
-    images: { current: async () => ({ imageId: 'ami-0123456789abcdef0', rootDeviceName: '/dev/xvda' }) },
-    artifactLinks: { linkFor: async (bucket, key) => `s3://${bucket}/${key}` },
-    profile: async () => profile,
-    now: () => NOW,
-  };
-  const provisioner = createProvisioner(ports, settings);
-  return { repository, publisher, instances, probes, ports, handle: provisioner.handle };
-};
+const setup = (settings?: ProvisionSettings) => provisionerWorld(NOW, settings);
 
 describe('provisioning a resolved branch', () => {
   it('creates the record, launches one instance, records it and starts the readiness probes', async () => {

@@ -1,34 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
-import { createProvisionerEvents } from '../../../src/adapters/provisionerEvents';
-import type { ProvisionerPorts } from '../../../src/domain/ports';
-import { createProvisioner, newRecord } from '../../../src/domain/provision/provisioner';
+import { newRecord } from '../../../src/domain/provision/provisioner';
 import type { ProvisionSettings } from '../../../src/domain/settings';
 import { ownedBy, provisionSettings, resolvedDetail } from '../../helpers/factories';
-import { FakeInstances, FakeProbes, RecordingPublisher } from '../../helpers/fakes';
-import { MemoryRepository } from '../../helpers/memoryRepository';
+import { provisionerWorld } from '../../helpers/provisionerWorld';
 
 const NOW = new Date('2026-11-26T09:00:05.000Z');
 const INGRESS_TIME = new Date('2026-11-26T09:00:01.000Z');
 const log = new Logger({ serviceName: 'provisioner-test', logLevel: 'SILENT' });
 
-const setup = (settings: ProvisionSettings = provisionSettings()) => {
-  const repository = new MemoryRepository();
-  const publisher = new RecordingPublisher();
-  const instances = new FakeInstances();
-  const ports: ProvisionerPorts = {
-    repository,
-    events: createProvisionerEvents(publisher),
-    instances,
-    probes: new FakeProbes(),
-    images: { current: async () => ({ imageId: 'ami-0123456789abcdef0', rootDeviceName: '/dev/xvda' }) },
-    artifactLinks: { linkFor: async (bucket, key) => `s3://${bucket}/${key}` },
-    profile: async () => ({ name: 'test/minimal', cloudConfig: '#cloud-config\n', files: {} }),
-    now: () => NOW,
-  };
-  return { repository, publisher, instances, handle: createProvisioner(ports, settings).handle };
-};
+const setup = (settings?: ProvisionSettings) => provisionerWorld(NOW, settings);
 
 /** The record as slack-ingress writes it when the user asks: REQUESTED, with no branch yet. */
 const requestedBy = (detail: ReturnType<typeof resolvedDetail>): DeploymentRecord => {
