@@ -43,17 +43,18 @@ export const createDeploymentLookup = (
     }
     return undefined;
   };
-  const holderBlocks = async (holder: string) => {
-    const item = await repository.get(holder);
-    return item?.kind === 'deployment' && blocksBranch(item);
-  };
   return {
     liveDeploymentOf,
     async claimBranch(branch, deployId) {
-      const outcome = await claims.claim(branch, deployId, holderBlocks);
+      // The holder's record as the claim last read it: a lost claim is answered from it, not re-read.
+      let holder: DeploymentRecord | undefined;
+      const outcome = await claims.claim(branch, deployId, async (holderId) => {
+        const item = await repository.get(holderId);
+        holder = item?.kind === 'deployment' ? item : undefined;
+        return holder !== undefined && blocksBranch(holder);
+      });
       if (outcome.claimed) return liveDeploymentOf(branch, deployId);
-      const holder = await repository.get(outcome.holder);
-      return holder?.kind === 'deployment'
+      return holder?.deployId === outcome.holder
         ? summary(holder, branch)
         : { deployId: outcome.holder, branch, status: 'REQUESTED' };
     },
