@@ -10,6 +10,12 @@ export interface DeployRequestFacts {
 
 export const REQUESTED_STEP = 'requested';
 
+/** The contracts' `replyTo` of a request: its conversation, with the user who asked. */
+export const replyToOf = ({ actor, conversation }: Pick<RequestContext, 'actor' | 'conversation'>) => ({
+  userId: actor.userId,
+  ...conversation,
+});
+
 /**
  * The deployment record as ingress writes it, before the request is published: status REQUESTED, no
  * branch yet, so `/deploy status <id>` finds it from the acknowledgement on. Its `expiresAt` is
@@ -18,7 +24,7 @@ export const REQUESTED_STEP = 'requested';
  */
 export const requestedRecord = (facts: DeployRequestFacts, ctx: RequestContext): DeploymentRecord => {
   const now = ctx.ports.now();
-  const { actor, conversation } = ctx;
+  const { actor } = ctx;
   return {
     kind: 'deployment',
     deployId: facts.deployId,
@@ -26,8 +32,8 @@ export const requestedRecord = (facts: DeployRequestFacts, ctx: RequestContext):
     query: facts.query,
     owner: actor,
     ownerId: actor.userId,
-    channelId: conversation.channelId,
-    replyTo: { userId: actor.userId, ...conversation },
+    channelId: ctx.conversation.channelId,
+    replyTo: replyToOf(ctx),
     responseUrlUses: 0,
     createdAt: now.toISOString(),
     ttlSeconds: facts.ttlSeconds,

@@ -6,7 +6,7 @@ import type { OutgoingEventOf } from '@branch-envs/shared/publish';
 import { notice } from './blocks';
 import { cappedNote, type DeployCommand, type Extension, type Target } from './grammar';
 import type { Outcome, RequestContext } from './ports';
-import { requestedRecord } from './requestRecord';
+import { replyToOf, requestedRecord } from './requestRecord';
 import { type CheckedTarget, checkTarget, isOutcome } from './targets';
 import { code } from './text';
 
@@ -30,8 +30,6 @@ const publishOrAbandon = async (
   }
 };
 
-const replyTo = ({ actor, conversation }: RequestContext) => ({ userId: actor.userId, ...conversation });
-
 export const requestDeploy = async (command: DeployRequest, ctx: RequestContext): Promise<Outcome> => {
   const { ports, actor, settings } = ctx;
   const deployId = ports.newId();
@@ -49,7 +47,7 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
         ttlCapped: command.capped,
         fresh: command.fresh,
         owner: actor,
-        replyTo: replyTo(ctx),
+        replyTo: replyToOf(ctx),
       },
       cause: { correlationId: deployId },
     },
@@ -98,7 +96,7 @@ export const requestTerminate = async (target: TerminateTarget, ctx: RequestCont
   await ctx.ports.publisher.publish([
     {
       contract: TerminateRequested,
-      data: { requestId, target, requestedBy: ctx.actor, replyTo: replyTo(ctx) },
+      data: { requestId, target, requestedBy: ctx.actor, replyTo: replyToOf(ctx) },
       cause: { correlationId: checked.correlationId },
     },
   ]);
@@ -132,7 +130,7 @@ export const requestExtend = async (
             ? { kind: 'overnight' }
             : { kind: 'duration', seconds: extension.seconds },
         requestedBy: ctx.actor,
-        replyTo: replyTo(ctx),
+        replyTo: replyToOf(ctx),
       },
       cause: { correlationId: checked.correlationId },
     },
