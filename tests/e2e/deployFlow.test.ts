@@ -2,7 +2,6 @@ import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { deploymentStatus, fireSchedule } from '../../local/src/cli/localCommands';
 import { signedHeaders } from '../../local/src/cli/slackSigning';
 import { slashCommandForm } from '../../local/src/cli/slashCommand';
-import { runSlash } from '../../local/src/cli/slashFlow';
 import { LOCAL_SECRETS } from '../../local/src/config/localEnv';
 import { queueRoutedFrom } from '../helpers/aws';
 import { LOCAL_USER, serviceExists, startTestStack, type TestStack } from './helpers/localStack';
@@ -179,16 +178,7 @@ describeIfAll('a deploy, end to end on the local stack', () => {
     await waitForStatus(deployId, 'TERMINATED');
   }, 180_000);
   /** One slash command, acknowledged but not followed, as a user who sends it and looks away. */
-  const sendOnly = (line: string) =>
-    runSlash(t.stack.endpoints, {
-      line,
-      userId: LOCAL_USER,
-      timeoutMs: 0,
-      idleMs: 0,
-      follow: false,
-      print: () => {},
-      onMessage: () => {},
-    });
+  const sendOnly = (line: string) => t.slash(line, { follow: false });
 
   it('bug: status right after the ack could not find the deploy — it names the deployment being resolved', async () => {
     // Act: `/deploy status <id>` the moment the acknowledgement names the id

@@ -21,7 +21,7 @@ export interface TestStack {
   /** `branch-envs slash "<line>" --user <user>`, returning what the CLI would print. */
   slash(
     line: string,
-    options?: { user?: string; timeoutMs?: number; idleMs?: number },
+    options?: { user?: string; timeoutMs?: number; idleMs?: number; follow?: boolean },
   ): Promise<SlashFlowResult & { printed: string[] }>;
   stop(): Promise<void>;
 }
@@ -57,7 +57,7 @@ export const startTestStack = async (options: Partial<LocalStackOptions> = {}): 
         userId: slashOptions.user ?? LOCAL_USER,
         timeoutMs: slashOptions.timeoutMs ?? 30_000,
         idleMs: slashOptions.idleMs ?? 1500,
-        follow: true,
+        follow: slashOptions.follow ?? true,
         print: (text) => printed.push(text),
         onMessage: (message) => printed.push(...message.lines),
       });
