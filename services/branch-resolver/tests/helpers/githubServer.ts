@@ -211,12 +211,18 @@ export const startGithubServer = async (
     'x-ratelimit-resource': resource,
   });
 
-  /** GitHub's primary limit: 403 or 429 with `x-ratelimit-remaining: 0` and the reset time. */
-  const primaryLimit = (resource: Resource, status: 403 | 429): Answer => ({
-    status,
-    body: { message: 'API rate limit exceeded' },
-    headers: { ...rateHeaders(resource), 'x-ratelimit-remaining': '0' },
-  });
+  /**
+   * GitHub's primary limit: 403 or 429 with `x-ratelimit-remaining: 0` and the reset time; GraphQL
+   * answers it with HTTP 200 and an error of type RATE_LIMITED.
+   */
+  const primaryLimit = (resource: Resource, status: 403 | 429): Answer => {
+    const headers = { ...rateHeaders(resource), 'x-ratelimit-remaining': '0' };
+    if (resource === 'graphql') {
+      const errors = [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }];
+      return { status: 200, body: { errors }, headers };
+    }
+    return { status, body: { message: 'API rate limit exceeded' }, headers };
+  };
 
   /** What an injected fault answers; a timeout answers nothing and drops the connection later. */
   const faultAnswer = (fault: Fault, r: Request, res: ServerResponse): Answer | 'hang' => {

@@ -242,6 +242,19 @@ describe('the GitHub gateway against a GitHub-shaped server', () => {
     expect(server.calls.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual(['POST /graphql 200']);
   });
 
+  it('answers a GraphQL RATE_LIMITED (HTTP 200) with its reset time, after one call', async () => {
+    // Prepare
+    server.faults.push({ kind: 'rate-limited' });
+
+    // Act
+    const error = await resolveOnce('ABC-123', { listing: 'graphql', retries: 3 }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRateLimitedError);
+    expect(error).toMatchObject({ retryAfter: server.resetAt, retryable: false });
+    expect(server.calls.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual(['POST /graphql 200']);
+  });
+
   it('tooManyRequestsIsNotResent: a 429 with no requests left waits for x-ratelimit-reset', async () => {
     // Prepare
     server.faults.push({ kind: 'rate-limited', status: 429 });
