@@ -36,7 +36,10 @@ module.exports = {
   globalTeardown: '<rootDir>/tests/helpers/globalTeardown.ts',
   projects: [
     project('unit', ['<rootDir>/{shared,services/*,local}/tests/unit/**/*.test.ts']),
-    project('contract', ['<rootDir>/shared/tests/contract/**/*.test.ts']),
+    project('contract', [
+      '<rootDir>/shared/tests/contract/**/*.test.ts',
+      '<rootDir>/tests/contract/**/*.test.ts',
+    ]),
     project('integration', ['<rootDir>/{shared,services/*,local}/tests/integration/**/*.test.ts']),
     project('static', ['<rootDir>/tests/static/**/*.test.ts']),
     project('e2e', ['<rootDir>/tests/e2e/**/*.test.ts']),

@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole system on this machine, in the foreground, until Ctrl-C.
  * Options: --no-schedules (or LOCAL_SCHEDULES=off), SIM_BOOT_DELAY_MS=<ms>, SIM_PHONE_HOME=off,
- * LOCAL_PREWARM=all|http|none,
+ * LOCAL_PREWARM=all|http|none, LOCAL_CONCURRENCY=<n> (concurrent invocations per function, default 10),
  * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state).
  */
 import { DEFAULT_STATE_DIR, type LocalStack, startLocalStack } from './stack/localStack';
@@ -18,6 +18,13 @@ const stateDir = process.env.BRANCH_ENVS_STATE_DIR ?? DEFAULT_STATE_DIR;
 const schedulesEnabled = !process.argv.includes('--no-schedules') && process.env.LOCAL_SCHEDULES !== 'off';
 const prewarm = (process.env.LOCAL_PREWARM ?? 'all') as 'all' | 'http' | 'none';
 const bootDelay = process.env.SIM_BOOT_DELAY_MS ? Number(process.env.SIM_BOOT_DELAY_MS) : undefined;
+const concurrency = process.env.LOCAL_CONCURRENCY ? Number(process.env.LOCAL_CONCURRENCY) : undefined;
+if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1)) {
+  console.error(
+    `LOCAL_CONCURRENCY must be a whole number of at least 1, not ${process.env.LOCAL_CONCURRENCY}`,
+  );
+  process.exit(2);
+}
 
 let stack: LocalStack | undefined;
 let stopping = false;
@@ -44,6 +51,7 @@ const main = async (): Promise<void> => {
     stateDir,
     schedules: schedulesEnabled,
     bootDelayMs: bootDelay,
+    ...(concurrency !== undefined ? { maxConcurrency: concurrency } : {}),
     phoneHome: process.env.SIM_PHONE_HOME !== 'off',
     prewarm,
     log,

@@ -1,49 +1,31 @@
-import { type ChildProcess, fork } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
-import type { LocalFunction } from '../templates/runtimeBindings';
-import type { LambdaError, WorkerMessage } from './workerProtocol';
+import {
+  type EnvironmentOptions,
+  ExecutionEnvironment,
+  failure,
+  type InvokeResult,
+} from './executionEnvironment';
+import type { LambdaError } from './workerProtocol';
 
-export type InvokeResult =
-  | { ok: true; value: unknown; durationMs: number }
-  | { ok: false; error: LambdaError; durationMs: number };
+export type { FunctionLog, InvokeResult } from './executionEnvironment';
 
-/** Where a function's output and the runner's notes about it go (the terminal, a file, a test's buffer). */
-export type FunctionLog = (
-  functionName: string,
-  line: string,
-  stream: 'stdout' | 'stderr' | 'runner',
-) => void;
+/** Lambda's default burst for one function is far higher; ten keeps a laptop responsive. */
+export const DEFAULT_CONCURRENCY = 10;
 
-export interface FunctionHostOptions {
-  fn: LocalFunction;
-  env: Record<string, string>;
-  region: string;
-  accountId: string;
-  log: FunctionLog;
-}
-
-const WORKER_FILE = join(__dirname, 'lambdaWorker.ts');
-// tsx's loader makes the worker import TypeScript handler modules exactly as they are in the repo.
-const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
-
-interface Worker {
-  child: ChildProcess;
-  ready: Promise<LambdaError | undefined>;
-  pending?: { id: string; settle: (result: InvokeResult) => void; started: number };
+export interface FunctionHostOptions extends EnvironmentOptions {
+  /** At most this many invocations at once, each in its own execution environment. */
+  maxConcurrency?: number;
 }
 
 /**
- * Plays Lambda for one function: a worker process started on first use (a cold start) and kept warm,
- * one invocation at a time as in a single Lambda execution environment, the function's timeout
- * enforced by killing the worker (the next invocation starts a fresh one), and a crash reported as the
- * invocation's error.
+ * Plays Lambda for one function: up to `maxConcurrency` execution environments, each its own worker
+ * process running one invocation at a time. A warm idle environment is reused (newest first, as
+ * Lambda tends to); otherwise a new one is started (a cold start) while under the limit; beyond it,
+ * invocations wait their turn in order, as throttled synchronous calls would be retried.
  */
 export class FunctionHost {
-  private worker: Worker | undefined;
-  private queue: Promise<unknown> = Promise.resolve();
+  private readonly idle: ExecutionEnvironment[] = [];
+  private readonly busy = new Set<ExecutionEnvironment>();
+  private readonly waiting: (() => void)[] = [];
   private stopped = false;
 
   public constructor(private readonly options: FunctionHostOptions) {}
@@ -52,143 +34,67 @@ export class FunctionHost {
     return this.options.fn.name;
   }
 
-  /** Starts the worker now rather than on the first invocation; resolves with the init error, if any. */
-  public warm(): Promise<LambdaError | undefined> {
-    return this.ensureWorker().ready;
+  public get maxConcurrency(): number {
+    return Math.max(1, this.options.maxConcurrency ?? DEFAULT_CONCURRENCY);
   }
 
-  public invoke(event: unknown): Promise<InvokeResult> {
-    const run = this.queue.then(() => this.invokeNow(event));
-    this.queue = run.catch(() => undefined);
-    return run;
+  /** Environments alive now, idle or busy: the function's current concurrency footprint. */
+  public get environments(): number {
+    return this.idle.length + this.busy.size;
+  }
+
+  /** Starts one environment now rather than on the first invocation; resolves with the init error, if any. */
+  public async warm(): Promise<LambdaError | undefined> {
+    const environment = this.idle.find((e) => e.usable) ?? this.start();
+    if (!this.idle.includes(environment)) this.idle.push(environment);
+    return environment.ready;
+  }
+
+  public async invoke(event: unknown): Promise<InvokeResult> {
+    if (this.stopped) return failure('Runtime.Stopped', 'the local stack is stopping', 0);
+    const environment = await this.acquire();
+    if (!environment) return failure('Runtime.Stopped', 'the local stack is stopping', 0);
+    try {
+      return await environment.invoke(event);
+    } finally {
+      this.release(environment);
+    }
   }
 
   public async stop(): Promise<void> {
     this.stopped = true;
-    const worker = this.worker;
-    this.worker = undefined;
-    if (worker) await killWorker(worker.child);
+    for (const wake of this.waiting.splice(0)) wake();
+    const all = [...this.idle.splice(0), ...this.busy];
+    this.busy.clear();
+    await Promise.all(all.map((e) => e.stop()));
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker && this.worker.child.exitCode === null && this.worker.child.signalCode === null)
-      return this.worker;
-    const { fn, env, log } = this.options;
-    const child = fork(WORKER_FILE, [fn.handlerFile, fn.handlerExport], {
-      cwd: fn.serviceDir,
-      env,
-      execArgv: ['--import', TSX_LOADER],
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
-    for (const stream of ['stdout', 'stderr'] as const) {
-      const source = child[stream];
-      if (source) createInterface({ input: source }).on('line', (line) => log(fn.name, line, stream));
+  private start(): ExecutionEnvironment {
+    return new ExecutionEnvironment(this.options);
+  }
+
+  /** A usable idle environment, a new one under the limit, or (at the limit) the next to free up. */
+  private async acquire(): Promise<ExecutionEnvironment | undefined> {
+    while (!this.stopped) {
+      this.dropDead();
+      const environment =
+        this.idle.pop() ?? (this.environments < this.maxConcurrency ? this.start() : undefined);
+      if (environment) {
+        this.busy.add(environment);
+        return environment;
+      }
+      await new Promise<void>((wake) => this.waiting.push(wake));
     }
-    const worker: Worker = { child, ready: Promise.resolve(undefined) };
-    worker.ready = new Promise((resolve) => {
-      child.on('message', (message: WorkerMessage) => this.onMessage(worker, message, resolve));
-      child.once('exit', (code, signal) => this.onExit(worker, code, signal, resolve));
-    });
-    this.worker = worker;
-    return worker;
+    return undefined;
   }
 
-  private onMessage(
-    worker: Worker,
-    message: WorkerMessage,
-    ready: (error: LambdaError | undefined) => void,
-  ): void {
-    const { fn, log } = this.options;
-    if (message.type === 'ready') {
-      log(fn.name, `INIT ${message.initMs} ms`, 'runner');
-      ready(undefined);
-    } else if (message.type === 'initError') {
-      log(fn.name, `INIT failed: ${message.error.errorType}: ${message.error.errorMessage}`, 'runner');
-      ready(message.error);
-      void killWorker(worker.child);
-    } else if (worker.pending?.id === message.id) {
-      const { settle, started } = worker.pending;
-      worker.pending = undefined;
-      const durationMs = Date.now() - started;
-      settle(
-        message.ok
-          ? { ok: true, value: message.value, durationMs }
-          : { ok: false, error: message.error, durationMs },
-      );
-    }
+  private release(environment: ExecutionEnvironment): void {
+    this.busy.delete(environment);
+    if (environment.usable && !this.stopped) this.idle.push(environment);
+    this.waiting.shift()?.();
   }
 
-  private onExit(
-    worker: Worker,
-    code: number | null,
-    signal: string | null,
-    ready: (error: LambdaError | undefined) => void,
-  ): void {
-    const error: LambdaError = {
-      errorType: 'Runtime.ExitError',
-      errorMessage: `worker exited (code ${code}, signal ${signal})`,
-    };
-    ready(error);
-    if (worker.pending) {
-      const { settle, started } = worker.pending;
-      worker.pending = undefined;
-      settle({ ok: false, error, durationMs: Date.now() - started });
-    }
-    if (this.worker === worker) this.worker = undefined;
-  }
-
-  private async invokeNow(event: unknown): Promise<InvokeResult> {
-    if (this.stopped) return failure('Runtime.Stopped', 'the local stack is stopping', 0);
-    const worker = this.ensureWorker();
-    const initError = await worker.ready;
-    if (initError) return { ok: false, error: initError, durationMs: 0 };
-    return this.runOn(worker, event);
-  }
-
-  /** Sends one invocation to a ready worker, enforcing the function's timeout as Lambda does. */
-  private runOn(worker: Worker, event: unknown): Promise<InvokeResult> {
-    const { fn, region, accountId } = this.options;
-    const timeoutMs = fn.timeoutSeconds * 1000;
-    const id = randomUUID();
-    return new Promise<InvokeResult>((resolve) => {
-      const started = Date.now();
-      const timer = setTimeout(() => {
-        worker.pending = undefined;
-        // Forget the worker now: the next invocation must not reach it while it is being killed.
-        if (this.worker === worker) this.worker = undefined;
-        const message = `Task timed out after ${fn.timeoutSeconds}.00 seconds`;
-        this.options.log(fn.name, message, 'runner');
-        void killWorker(worker.child);
-        resolve(failure('Sandbox.Timedout', message, timeoutMs));
-      }, timeoutMs);
-      const settle = (result: InvokeResult) => {
-        clearTimeout(timer);
-        resolve(result);
-      };
-      worker.pending = { id, started, settle };
-      const invokedFunctionArn = `arn:aws:lambda:${region}:${accountId}:function:${fn.name}`;
-      worker.child.send({
-        type: 'invoke',
-        id,
-        event,
-        awsRequestId: randomUUID(),
-        deadlineMs: started + timeoutMs,
-        invokedFunctionArn,
-      });
-    });
+  private dropDead(): void {
+    for (let i = this.idle.length - 1; i >= 0; i--) if (!this.idle[i]?.usable) this.idle.splice(i, 1);
   }
 }
-
-const failure = (errorType: string, errorMessage: string, durationMs: number): InvokeResult => ({
-  ok: false,
-  error: { errorType, errorMessage },
-  durationMs,
-});
-
-const killWorker = (child: ChildProcess): Promise<void> =>
-  new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-    setTimeout(() => child.kill('SIGKILL'), 2000).unref();
-  });

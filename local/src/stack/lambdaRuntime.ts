@@ -16,6 +16,8 @@ export interface LambdaRuntimeOptions {
   httpPort: number;
   bodyEncoding: BodyEncoding;
   maxVisibilitySeconds: number;
+  /** Concurrent invocations per function (FunctionHost's default when absent). */
+  maxConcurrency?: number;
   functionLog: FunctionLog;
   log(line: string): void;
 }
@@ -73,6 +75,7 @@ const createHosts = (options: LambdaRuntimeOptions): Map<string, FunctionHost> =
         region: options.region,
         accountId: options.accountId,
         log: options.functionLog,
+        ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
       }),
     );
   }

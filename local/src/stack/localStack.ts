@@ -39,6 +39,8 @@ export interface LocalStackOptions {
   /** false: simulated instances never phone home, so only the provisioner's probes see them ready. */
   phoneHome?: boolean;
   maxVisibilitySeconds?: number;
+  /** Concurrent invocations per function, each in its own worker (default 10, as `DEFAULT_CONCURRENCY`). */
+  maxConcurrency?: number;
   bodyEncoding?: BodyEncoding;
   /** Where endpoints.json goes; undefined to write none (tests running several stacks). */
   stateDir?: string | undefined;
@@ -199,6 +201,7 @@ const startRuntime = (
     httpPort,
     bodyEncoding: options.bodyEncoding ?? 'auto',
     maxVisibilitySeconds: options.maxVisibilitySeconds ?? 5,
+    ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
     functionLog: options.functionLog ?? (() => undefined),
     log: options.log ?? (() => undefined),
   });

@@ -1,5 +1,6 @@
 import { isRecord } from '../templates/cfnTypes';
-import { type DemoRepository, shaOf, userJson } from './githubDemo';
+import { type DemoRepository, shaOf } from './githubDemo';
+import { userJson } from './githubRest';
 
 export interface ApiAnswer {
   status: number;
@@ -151,9 +152,11 @@ export class DeploymentStore {
   private statusJson(deploymentId: number, s: DeploymentStatus) {
     return {
       url: `${this.base}/${deploymentId}/statuses/${s.id}`,
+      node_id: `DES_local${s.id}`,
       ...s,
       creator: userJson('branch-envs-bot'),
       deployment_url: `${this.base}/${deploymentId}`,
+      repository_url: `https://api.github.com/repos/${this.demo.owner}/${this.demo.repo}`,
     };
   }
 }

@@ -1,4 +1,9 @@
-export type FaultKind = '500' | 'rate-limited' | 'timeout';
+/**
+ * `rate-limited`: the primary limit as GitHub answers it (REST 403, GraphQL HTTP 200 + RATE_LIMITED);
+ * `429`: the primary limit answered 429; `secondary-rate-limited`: 429 with retry-after 60.
+ */
+export const FAULT_KINDS = ['500', 'rate-limited', '429', 'secondary-rate-limited', 'timeout'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface GithubCalls {
   total: number;

@@ -1,5 +1,6 @@
 import { isRecord } from '../templates/cfnTypes';
-import { type DemoPull, type DemoRepository, issueJson, shaOf } from './githubDemo';
+import { type DemoPull, type DemoRepository, headShaOf } from './githubDemo';
+import { issueJson } from './githubRest';
 
 /** Splits a search query into words, keeping "quoted phrases" and `key:"quoted value"` together. */
 const tokenize = (q: string): string[] =>
@@ -79,6 +80,7 @@ export const searchIssues = (demo: DemoRepository, params: URLSearchParams) => {
     body: {
       total_count: found.length,
       incomplete_results: false,
+      search_type: 'lexical',
       items: found.slice((page - 1) * perPage, page * perPage).map((pull) => issueJson(demo, pull)),
     },
   };
@@ -91,9 +93,8 @@ export const searchIssues = (demo: DemoRepository, params: URLSearchParams) => {
 export const SUPPORTED_GRAPHQL_QUERY = `query OpenPullRequests($owner: String!, $name: String!, $first: Int!, $after: String) {
   repository(owner: $owner, name: $name) {
     pullRequests(states: OPEN, first: $first, after: $after, orderBy: {field: UPDATED_AT, direction: DESC}) {
-      totalCount
       pageInfo { hasNextPage endCursor }
-      nodes { number title url headRefName headRefOid updatedAt isDraft author { login } }
+      nodes { number title url headRefName headRefOid updatedAt isDraft isCrossRepository author { login } }
     }
   }
 }`;
@@ -110,13 +111,26 @@ const cursorOf = (index: number): string => Buffer.from(`cursor:${index}`).toStr
 const indexOf = (cursor: string | undefined): number =>
   cursor ? Number(Buffer.from(cursor, 'base64').toString('utf8').replace('cursor:', '')) + 1 : 0;
 
-const graphqlError = (message: string, extra: Record<string, unknown> = {}) => ({
+const graphqlError = (message: string) => ({ status: 200, body: { errors: [{ message }] } });
+
+/** GitHub's answer for a repository it does not show: HTTP 200, null data and a NOT_FOUND error. */
+const repositoryNotFound = (owner: string | undefined, name: string | undefined) => ({
   status: 200,
-  body: { ...extra, errors: [{ message, ...(extra.data ? { type: 'NOT_FOUND' } : {}) }] },
+  body: {
+    data: { repository: null },
+    errors: [
+      {
+        type: 'NOT_FOUND',
+        path: ['repository'],
+        locations: [{ line: 2, column: 3 }],
+        message: `Could not resolve to a Repository with the name '${owner}/${name}'.`,
+      },
+    ],
+  },
 });
 
 /** One page of open pull requests, newest update first, with GitHub's cursor-style page info. */
-const openPullRequests = (demo: DemoRepository, first: number, start: number) => {
+const openPullRequests = (demo: DemoRepository, first: number, start: number, withTotal: boolean) => {
   const open = demo.pulls
     .filter((p) => p.state === 'open')
     .sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
@@ -126,16 +140,17 @@ const openPullRequests = (demo: DemoRepository, first: number, start: number) =>
     title: p.title,
     url: `https://github.com/${demo.owner}/${demo.repo}/pull/${p.number}`,
     headRefName: p.head,
-    headRefOid: shaOf(demo, p.head),
+    headRefOid: headShaOf(demo, p),
     updatedAt: p.updatedAt,
     isDraft: p.draft,
+    isCrossRepository: p.fork !== undefined,
     author: { login: p.author },
   }));
   const pageInfo = {
     hasNextPage: start + first < open.length,
     endCursor: page.length > 0 ? cursorOf(start + page.length - 1) : null,
   };
-  return { totalCount: open.length, pageInfo, nodes };
+  return { ...(withTotal ? { totalCount: open.length } : {}), pageInfo, nodes };
 };
 
 export const answerGraphql = (demo: DemoRepository, body: unknown): { status: number; body: unknown } => {
@@ -151,11 +166,10 @@ export const answerGraphql = (demo: DemoRepository, body: unknown): { status: nu
   const owner = argument(query, variables, 'owner');
   const name = argument(query, variables, 'name');
   if (owner !== demo.owner || name !== demo.repo) {
-    return graphqlError(`Could not resolve to a Repository with the name '${owner}/${name}'.`, {
-      data: { repository: null },
-    });
+    return repositoryNotFound(owner, name);
   }
   const first = Math.min(Number(argument(query, variables, 'first') ?? 100), 100);
-  const pullRequests = openPullRequests(demo, first, indexOf(argument(query, variables, 'after')));
+  const start = indexOf(argument(query, variables, 'after'));
+  const pullRequests = openPullRequests(demo, first, start, /\btotalCount\b/.test(query));
   return { status: 200, body: { data: { repository: { pullRequests } } } };
 };

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isRecord } from '../templates/cfnTypes';
-import { branchJson, type DemoRepository, loadDemoRepository, pullJson, repoJson, shaOf } from './githubDemo';
+import { type DemoRepository, loadDemoRepository, shaOf } from './githubDemo';
 import { type ApiAnswer, DeploymentStore } from './githubDeployments';
 import {
+  FAULT_KINDS,
   type FaultKind,
   type GithubCalls,
   GithubLedger,
@@ -11,6 +12,7 @@ import {
   resourceOf,
 } from './githubLedger';
 import { answerGraphql, searchIssues } from './githubQueries';
+import { branchJson, pullJson, pullSimpleJson, repoJson } from './githubRest';
 import { type Answer, type LocalServer, listen, parseJsonBody, readBody, send } from './httpServer';
 
 export type { FaultKind, GithubCalls } from './githubLedger';
@@ -65,7 +67,7 @@ const listPulls: Handler = (_m, { demo, params, url }) => {
   ].filter(Boolean);
   return {
     status: 200,
-    body: found.slice((page - 1) * perPage, page * perPage).map((p) => pullJson(demo, p)),
+    body: found.slice((page - 1) * perPage, page * perPage).map((p) => pullSimpleJson(demo, p)),
     headers: links.length > 0 ? { link: links.join(', ') } : undefined,
   };
 };
@@ -174,36 +176,59 @@ const control = (state: StandInState, method: string, path: string, body: unknow
     return { status: 200, body: { ok: true } };
   }
   if (method === 'POST' && path === '/_faults' && isRecord(body)) {
-    const pending = state.ledger.addFaults(
-      Number(body.count ?? 1),
-      String(body.kind ?? '500') as FaultKind,
-      Number(body.delayMs ?? 10_000),
-    );
+    const kind = String(body.kind ?? '500');
+    if (!isFaultKind(kind))
+      return { status: 422, body: { message: `kind must be one of ${FAULT_KINDS.join(', ')}` } };
+    const pending = state.ledger.addFaults(Number(body.count ?? 1), kind, Number(body.delayMs ?? 10_000));
     return { status: 200, body: { ok: true, pending } };
   }
   return undefined;
 };
 
-/** A queued fault for this request: a 500, a rate-limit 403, or no answer at all (a timeout). */
+const isFaultKind = (kind: string): kind is FaultKind => (FAULT_KINDS as readonly string[]).includes(kind);
+
+const SECONDARY_LIMIT = {
+  message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+  documentation_url:
+    'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+};
+
+/** The primary limit in GitHub's shapes: REST 403 or 429, GraphQL HTTP 200 with RATE_LIMITED. */
+const primaryLimit = (state: StandInState, resource: RateResource, status: 403 | 429): Answer => {
+  const headers = state.ledger.rateHeaders(resource, true);
+  if (resource === 'graphql') {
+    const errors = [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded (local stand-in fault)' }];
+    return { status: 200, body: { errors }, headers };
+  }
+  const body = {
+    message: 'API rate limit exceeded (local stand-in fault)',
+    documentation_url: 'https://docs.github.com/rest/rate-limit',
+  };
+  return { status, body, headers };
+};
+
+/** A queued fault for this request: a 500, a rate limit, or no answer at all (a timeout). */
 const faultAnswer = (
   state: StandInState,
   res: ServerResponse,
   resource: RateResource,
 ): Answer | 'hang' | undefined => {
   const fault = state.ledger.nextFault();
-  if (!fault) return undefined;
-  if (fault.kind === 'timeout') {
-    setTimeout(() => res.destroy(), fault.delayMs).unref();
-    return 'hang';
+  switch (fault?.kind) {
+    case undefined:
+      return undefined;
+    case 'timeout':
+      setTimeout(() => res.destroy(), fault.delayMs).unref();
+      return 'hang';
+    case 'rate-limited':
+      return primaryLimit(state, resource, 403);
+    case '429':
+      return primaryLimit(state, resource, 429);
+    case 'secondary-rate-limited':
+      return { status: 429, body: SECONDARY_LIMIT, headers: { 'retry-after': '60' } };
+    case '500':
+      return { status: 500, body: { message: 'Server Error (local stand-in fault)' } };
   }
-  if (fault.kind === 'rate-limited') {
-    const body = {
-      message: 'API rate limit exceeded (local stand-in fault)',
-      documentation_url: 'https://docs.github.com/rest/rate-limit',
-    };
-    return { status: 403, body, headers: state.ledger.rateHeaders(resource, true) };
-  }
-  return { status: 500, body: { message: 'Server Error (local stand-in fault)' } };
 };
 
 type Route = (typeof ROUTES)[number];
@@ -263,7 +288,7 @@ const api = (
  * Stands in for api.github.com with the demo repository: the REST and GraphQL calls the resolver and
  * the notifier make, with GitHub's response shapes, ETags honoured with 304s that cost no rate limit,
  * rate-limit headers, per-endpoint call counts (`GET /_calls`, `POST /_reset`) and injectable
- * failures (`POST /_faults {count, kind: 500|rate-limited|timeout, delayMs}`).
+ * failures (`POST /_faults {count, kind: 500|rate-limited|429|secondary-rate-limited|timeout, delayMs}`).
  */
 export const startGithubStandIn = async (options: GithubStandInOptions = {}): Promise<GithubStandIn> => {
   const demo = options.demo ?? loadDemoRepository();

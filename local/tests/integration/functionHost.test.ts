@@ -7,6 +7,7 @@ const hosts: FunctionHost[] = [];
 const hostFor = (
   fn: LocalFunction,
   env: Record<string, string> = { PATH: process.env.PATH ?? '', ...fn.environment },
+  maxConcurrency?: number,
 ) => {
   const host = new FunctionHost({
     fn,
@@ -14,6 +15,7 @@ const hostFor = (
     region: 'eu-north-1',
     accountId: '123456789012',
     log: () => undefined,
+    ...(maxConcurrency !== undefined ? { maxConcurrency } : {}),
   });
   hosts.push(host);
   return host;
@@ -95,5 +97,58 @@ describe('FunctionHost', () => {
 
     // Assess
     expect(result).toMatchObject({ ok: false, error: { errorType: 'Runtime.ImportModuleError' } });
+  }, 30_000);
+
+  it('runs concurrent invocations each in its own worker, never more than maxConcurrency at once', async () => {
+    // Prepare
+    const fn = fixtureFunction('echo');
+    const host = hostFor(fn, { PATH: process.env.PATH ?? '' }, 3);
+
+    // Act
+    const results = await Promise.all(Array.from({ length: 7 }, (_, i) => host.invoke({ i, sleepMs: 400 })));
+
+    // Assess
+    const runs = results.map(
+      (r) => (r.ok ? r.value : {}) as { pid: number; startedAt: number; endedAt: number },
+    );
+    const overlapAt = (t: number) => runs.filter((r) => r.startedAt <= t && t < r.endedAt).length;
+    const peak = Math.max(...runs.map((r) => overlapAt(r.startedAt)));
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(new Set(runs.map((r) => r.pid)).size).toBe(3);
+    expect(peak).toBeGreaterThanOrEqual(2);
+    expect(peak).toBeLessThanOrEqual(3);
+    expect(host.environments).toBe(3);
+  }, 30_000);
+
+  it('reuses a warm worker for invocations that do not overlap', async () => {
+    // Prepare
+    const host = hostFor(fixtureFunction('echo'), { PATH: process.env.PATH ?? '' }, 10);
+
+    // Act
+    const first = await host.invoke({});
+    const second = await host.invoke({});
+
+    // Assess
+    const pidOf = (r: typeof first) => (r.ok ? (r.value as { pid: number }).pid : 0);
+    expect(pidOf(first)).toBe(pidOf(second));
+    expect(host.environments).toBe(1);
+  }, 30_000);
+
+  it('keeps the other workers when one times out, and replaces only that one', async () => {
+    // Prepare
+    const host = hostFor(fixtureFunction('echo', { timeoutSeconds: 1 }), { PATH: process.env.PATH ?? '' }, 2);
+
+    // Act
+    const [timedOut, quick] = await Promise.all([
+      host.invoke({ sleepMs: 3000 }),
+      host.invoke({ sleepMs: 10 }),
+    ]);
+    const after = await host.invoke({});
+
+    // Assess
+    expect(timedOut).toMatchObject({ ok: false, error: { errorType: 'Sandbox.Timedout' } });
+    expect(quick.ok).toBe(true);
+    expect(after.ok).toBe(true);
+    expect(host.environments).toBeLessThanOrEqual(2);
   }, 30_000);
 });

@@ -84,12 +84,14 @@ describe('GitHub stand-in', () => {
         variables: { owner: 'acme', name: 'shop', first: 100 },
       })
     ).json()) as {
-      data: { repository: { pullRequests: { totalCount: number } } };
+      data: { repository: { pullRequests: { nodes: { number: number; isCrossRepository: boolean }[] } } };
     };
 
     // Assess
+    const nodes = graphql.data.repository.pullRequests.nodes;
     expect(search.total_count).toBe(2);
-    expect(graphql.data.repository.pullRequests.totalCount).toBeGreaterThanOrEqual(12);
+    expect(nodes.length).toBeGreaterThanOrEqual(12);
+    expect(nodes.filter((n) => n.isCrossRepository).map((n) => n.number)).toEqual([57]);
   });
 
   it('records deployments and their statuses for the notifier', async () => {

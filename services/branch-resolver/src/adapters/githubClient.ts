@@ -20,6 +20,13 @@ export interface GithubClientOptions {
   logger: Logger;
 }
 
+/**
+ * plugin-retry's default list plus 429: GitHub answers both rate limits with 403 or 429 and asks
+ * clients to wait for `retry-after` or `x-ratelimit-reset`, never to re-send at once. The throttling
+ * plugin decides about rate limits; plugin-retry re-sends only 5xx and timeouts.
+ */
+export const DO_NOT_RETRY = [400, 401, 403, 404, 410, 422, 429, 451];
+
 /** A fetch that gives up after `timeoutMs`, on top of any signal the caller passed. */
 export const fetchWithTimeout =
   (timeoutMs: number, base: typeof fetch = fetch): typeof fetch =>
@@ -41,7 +48,11 @@ export const createGithubClient = (options: GithubClientOptions): ResolverOctoki
     ...(options.token ? { auth: options.token } : {}),
     userAgent: 'branch-envs-branch-resolver',
     request: { fetch: fetchWithTimeout(options.timeoutMs) },
-    retry: { retries: options.retries, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
+    retry: {
+      retries: options.retries,
+      retryAfterBaseValue: options.retryBaseMs ?? 1000,
+      doNotRetry: DO_NOT_RETRY,
+    },
     throttle: {
       onRateLimit: (retryAfter: number) => {
         logger.warn('GitHub rate limit exhausted; not waiting', { retryAfterSeconds: retryAfter });

@@ -23,6 +23,7 @@ const facts = (error: unknown) => {
     status: typeof e.status === 'number' ? e.status : undefined,
     headers,
     message: typeof e.message === 'string' ? e.message : String(error),
+    graphqlErrors: errors.length,
     graphqlTypes: errors.map((g) => String(recordOr(g).type ?? '')),
     // Duck-typed: fetch's DOMException may come from another realm (undici, test sandboxes).
     causeName: typeof recordOr(e.cause).name === 'string' ? String(recordOr(e.cause).name) : undefined,
@@ -34,6 +35,10 @@ const header = (headers: Headers, name: string): string | undefined => {
   return value === undefined ? undefined : String(value);
 };
 
+/**
+ * GitHub's documented order: `retry-after` if present, else `x-ratelimit-reset` when none remain,
+ * else at least a minute. A 429 is always a rate limit; a 403 only when it says so.
+ */
 const rateLimitReset = (f: ReturnType<typeof facts>, nowSeconds: number): number | undefined => {
   const limited = f.status === 403 || f.status === 429;
   const primary =
@@ -42,8 +47,46 @@ const rateLimitReset = (f: ReturnType<typeof facts>, nowSeconds: number): number
   if (primary) return Number(header(f.headers, 'x-ratelimit-reset')) || nowSeconds + 3600;
   const retryAfter = Number(header(f.headers, 'retry-after'));
   if (limited && retryAfter > 0) return nowSeconds + retryAfter;
-  if (limited && /rate limit/i.test(f.message)) return nowSeconds + 60;
+  if (f.status === 429 || (limited && /rate limit/i.test(f.message))) return nowSeconds + 60;
   return undefined;
+};
+
+/**
+ * GitHub answers a repository it does not show with HTTP 200, `repository: null` and an error of
+ * type NOT_FOUND; @octokit/graphql throws that as a GraphqlResponseError. Its partial data is the
+ * answer ("no such repository"), not an outage.
+ */
+export const dataDespiteNotFound = (error: unknown): unknown => {
+  const e = recordOr(error);
+  if (e.status !== undefined || !Array.isArray(e.errors) || e.errors.length === 0) return undefined;
+  const allNotFound = e.errors.every((g) => recordOr(g).type === 'NOT_FOUND');
+  return allNotFound && isRecord(e.data) ? e.data : undefined;
+};
+
+/** What is left once rate limits and timeouts are ruled out: an outage to retry, or a refusal. */
+const refusalOrOutage = (f: ReturnType<typeof facts>, error: unknown): UpstreamError => {
+  // An HTTP 200 with GraphQL errors (FORBIDDEN, a query GitHub rejects): a retry fails the same way.
+  if (f.status === undefined && f.graphqlErrors > 0) {
+    const types = f.graphqlTypes.filter((type) => type !== '').join(', ') || 'untyped';
+    return new GithubRefusedError(
+      `GitHub refused the resolver's query (${types}).`,
+      `GitHub GraphQL errors (${types}): ${f.message}`,
+      { cause: error },
+    );
+  }
+  if (f.status === undefined || f.status >= 500) {
+    return new GithubUnavailableError(f.status ? `HTTP ${f.status}` : 'no answer', { cause: error });
+  }
+  if (f.status === 401) {
+    return new GithubRefusedError("GitHub refused the resolver's token.", 'GitHub answered 401', {
+      cause: error,
+    });
+  }
+  return new GithubRefusedError(
+    `GitHub refused the request (HTTP ${f.status}).`,
+    `GitHub answered ${f.status}: ${f.message}`,
+    { cause: error },
+  );
 };
 
 /**
@@ -70,17 +113,5 @@ export const toUpstreamError = (error: unknown, now: () => number = Date.now): U
   if (f.causeName === 'TimeoutError' || f.causeName === 'AbortError') {
     return new GithubUnavailableError('no answer in time', { cause: error });
   }
-  if (f.status === undefined || f.status >= 500) {
-    return new GithubUnavailableError(f.status ? `HTTP ${f.status}` : 'no answer', { cause: error });
-  }
-  if (f.status === 401) {
-    return new GithubRefusedError("GitHub refused the resolver's token.", 'GitHub answered 401', {
-      cause: error,
-    });
-  }
-  return new GithubRefusedError(
-    `GitHub refused the request (HTTP ${f.status}).`,
-    `GitHub answered ${f.status}: ${f.message}`,
-    { cause: error },
-  );
+  return refusalOrOutage(f, error);
 };

@@ -4,7 +4,7 @@ import type * as z from 'zod';
 import { CallBudgetExceededError, GithubUnavailableError } from '../errors';
 import type { EtagCache } from './etagCache';
 import type { ResolverOctokit } from './githubClient';
-import { toUpstreamError } from './githubErrors';
+import { dataDespiteNotFound, toUpstreamError } from './githubErrors';
 
 export type ResponseHeaders = Record<string, string | number | undefined>;
 
@@ -134,6 +134,8 @@ export const createRequestSession = (ctx: RequestContext) => {
     try {
       return await ctx.octokit.graphql(query, variables);
     } catch (error) {
+      const answer = dataDespiteNotFound(error);
+      if (answer !== undefined) return answer;
       throw toUpstreamError(error, ctx.now);
     }
   };

@@ -20,7 +20,11 @@ import {
   searchFixture,
 } from './githubFixtures';
 
-export type Fault = { kind: '500' } | { kind: 'timeout'; delayMs: number } | { kind: 'rate-limited' };
+export type Fault =
+  | { kind: '500' }
+  | { kind: 'timeout'; delayMs: number }
+  | { kind: 'rate-limited'; status?: 403 | 429 }
+  | { kind: 'secondary-rate-limited'; status: 403 | 429; retryAfter?: number };
 type Resource = 'core' | 'search' | 'graphql';
 
 export interface LoggedCall {
@@ -82,9 +86,28 @@ const listPulls = ({ pulls, url, origin }: Request): Answer => {
   };
 };
 
+type PullsVariables = { owner?: string; name?: string; first?: number; after?: string | null };
+
+/** What GitHub answers for a repository it does not show: HTTP 200, null data and a NOT_FOUND error. */
+const repositoryNotFound = ({ owner, name }: PullsVariables): Answer => ({
+  status: 200,
+  body: {
+    data: { repository: null },
+    errors: [
+      {
+        type: 'NOT_FOUND',
+        path: ['repository'],
+        locations: [{ line: 2, column: 3 }],
+        message: `Could not resolve to a Repository with the name '${owner}/${name}'.`,
+      },
+    ],
+  },
+});
+
 /** The OpenPullRequests query; cursors are base64 indexes, as opaque as GitHub's. */
 const graphqlPulls = ({ pulls, body }: Request): Answer => {
-  const variables = (body as { variables?: { first?: number; after?: string | null } }).variables ?? {};
+  const variables = (body as { variables?: PullsVariables }).variables ?? {};
+  if (variables.owner !== OWNER || variables.name !== REPO) return repositoryNotFound(variables);
   const start = variables.after ? Number(Buffer.from(variables.after, 'base64').toString()) + 1 : 0;
   const open = openPullsByUpdate(pulls);
   const page = open.slice(start, start + (variables.first ?? 100));
@@ -154,6 +177,17 @@ const readBody = async (req: IncomingMessage): Promise<unknown> => {
   return text ? (JSON.parse(text) as unknown) : undefined;
 };
 
+/** GitHub's secondary limit: 403 or 429, its documented message, and `retry-after` when it gives one. */
+const secondaryLimit = (fault: { status: 403 | 429; retryAfter?: number }): Answer => ({
+  status: fault.status,
+  body: {
+    message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
+    documentation_url:
+      'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
+  },
+  ...(fault.retryAfter !== undefined ? { headers: { 'retry-after': String(fault.retryAfter) } } : {}),
+});
+
 const resourceOf = (path: string): Resource =>
   path === '/graphql' ? 'graphql' : path.startsWith('/search/') ? 'search' : 'core';
 
@@ -177,25 +211,43 @@ export const startGithubServer = async (
     'x-ratelimit-resource': resource,
   });
 
+  /**
+   * GitHub's primary limit: 403 or 429 with `x-ratelimit-remaining: 0` and the reset time; GraphQL
+   * answers it with HTTP 200 and an error of type RATE_LIMITED.
+   */
+  const primaryLimit = (resource: Resource, status: 403 | 429): Answer => {
+    const headers = { ...rateHeaders(resource), 'x-ratelimit-remaining': '0' };
+    if (resource === 'graphql') {
+      const errors = [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }];
+      return { status: 200, body: { errors }, headers };
+    }
+    return { status, body: { message: 'API rate limit exceeded' }, headers };
+  };
+
+  /** What an injected fault answers; a timeout answers nothing and drops the connection later. */
+  const faultAnswer = (fault: Fault, r: Request, res: ServerResponse): Answer | 'hang' => {
+    switch (fault.kind) {
+      case 'timeout':
+        setTimeout(() => res.destroy(), fault.delayMs).unref();
+        return 'hang';
+      case '500':
+        return { status: 500, body: { message: 'Server Error' } };
+      case 'secondary-rate-limited':
+        return secondaryLimit(fault);
+      case 'rate-limited':
+        return primaryLimit(r.resource, fault.status ?? 403);
+    }
+  };
+
   /** A fault or a refusal (rate limit, GraphQL without a token) instead of the real answer. */
   const interception = (r: Request, res: ServerResponse): Answer | 'hang' | undefined => {
     const fault = state.faults.shift();
-    if (fault?.kind === 'timeout') {
-      setTimeout(() => res.destroy(), fault.delayMs).unref();
-      return 'hang';
-    }
-    if (fault?.kind === '500') return { status: 500, body: { message: 'Server Error' } };
+    if (fault?.kind === 'timeout' || fault?.kind === '500') return faultAnswer(fault, r, res);
     if (r.resource === 'graphql' && !r.authorized) {
       return { status: 401, body: { message: 'This endpoint requires you to be authenticated.' } };
     }
-    if (fault?.kind === 'rate-limited' || state.used[r.resource] >= state.limits[r.resource]) {
-      return {
-        status: 403,
-        body: { message: 'API rate limit exceeded' },
-        headers: { ...rateHeaders(r.resource), 'x-ratelimit-remaining': '0' },
-      };
-    }
-    return undefined;
+    if (fault) return faultAnswer(fault, r, res);
+    return state.used[r.resource] >= state.limits[r.resource] ? primaryLimit(r.resource, 403) : undefined;
   };
 
   /** The answer, or a 304 when the client's ETag still matches; spends rate limit as GitHub does. */

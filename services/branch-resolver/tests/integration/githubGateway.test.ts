@@ -7,7 +7,7 @@ import { createGithubClient } from '../../src/adapters/githubClient';
 import { createGithubGateway } from '../../src/adapters/githubGateway';
 import { cacheKeyOf } from '../../src/adapters/githubRequests';
 import { type ResolutionRules, resolveBranch } from '../../src/domain/resolveBranch';
-import { GithubRateLimitedError, GithubUnavailableError } from '../../src/errors';
+import { GithubRateLimitedError, GithubRefusedError, GithubUnavailableError } from '../../src/errors';
 import { quietLogger, typedQuery } from '../helpers/factories';
 import { PULLS, type PullSpec } from '../helpers/githubFixtures';
 import { type GithubServer, startGithubServer } from '../helpers/githubServer';
@@ -24,6 +24,8 @@ interface GatewayOptions {
   github?: GithubServer;
   token?: string;
   listing?: 'rest' | 'graphql';
+  /** The repository the gateway is configured for; the server holds acme/shop. */
+  repo?: string;
   timeoutMs?: number;
   retries?: number;
   table?: string;
@@ -42,7 +44,7 @@ const gateway = (options: GatewayOptions = {}) => {
       logger,
     }),
     owner: 'acme',
-    repo: 'shop',
+    repo: options.repo ?? 'shop',
     cache: createDynamoEtagCache({
       client: documents,
       tableName: options.table ?? cacheTable,
@@ -223,6 +225,92 @@ describe('the GitHub gateway against a GitHub-shaped server', () => {
     expect(error).toMatchObject({ retryAfter: server.resetAt, retryable: false });
     expect(server.calls).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('graphqlNotFoundIsNotAnOutage: a repository GraphQL does not show is answered as not visible, once', async () => {
+    // Act
+    const error = await resolveOnce('ABC-123', { listing: 'graphql', repo: 'no-such-repo' }).catch(
+      (e: unknown) => e,
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRefusedError);
+    expect(error).toMatchObject({
+      retryable: false,
+      userMessage: 'The repository acme/no-such-repo does not exist or is not visible to the resolver.',
+    });
+    expect(server.calls.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual(['POST /graphql 200']);
+  });
+
+  it('answers a GraphQL RATE_LIMITED (HTTP 200) with its reset time, after one call', async () => {
+    // Prepare
+    server.faults.push({ kind: 'rate-limited' });
+
+    // Act
+    const error = await resolveOnce('ABC-123', { listing: 'graphql', retries: 3 }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRateLimitedError);
+    expect(error).toMatchObject({ retryAfter: server.resetAt, retryable: false });
+    expect(server.calls.map((c) => `${c.method} ${c.path} ${c.status}`)).toEqual(['POST /graphql 200']);
+  });
+
+  it('tooManyRequestsIsNotResent: a 429 with no requests left waits for x-ratelimit-reset', async () => {
+    // Prepare
+    server.faults.push({ kind: 'rate-limited', status: 429 });
+
+    // Act
+    const error = await resolveOnce('ABC-123', { retries: 3 }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRateLimitedError);
+    expect(error).toMatchObject({ retryAfter: server.resetAt, retryable: false });
+    expect(server.calls.map((c) => c.status)).toEqual([429]);
+  });
+
+  it.each([
+    403, 429,
+  ] as const)('tooManyRequestsIsNotResent: a secondary limit (%d) with retry-after 60 is answered with that wait', async (status) => {
+    // Prepare
+    server.faults.push({ kind: 'secondary-rate-limited', status, retryAfter: 60 });
+    const before = Math.floor(Date.now() / 1000);
+
+    // Act
+    const error = await resolveOnce('ABC-123', { retries: 3 }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRateLimitedError);
+    const retryAfter = (error as GithubRateLimitedError).retryAfter;
+    expect(retryAfter).toBeGreaterThanOrEqual(before + 60);
+    expect(retryAfter).toBeLessThanOrEqual(before + 62);
+    expect(server.calls.map((c) => c.status)).toEqual([status]);
+  });
+
+  it('tooManyRequestsIsNotResent: a bare 429 waits at least a minute, as GitHub asks', async () => {
+    // Prepare
+    server.faults.push({ kind: 'secondary-rate-limited', status: 429 });
+    const before = Math.floor(Date.now() / 1000);
+
+    // Act
+    const error = await resolveOnce('ABC-123', { retries: 3 }).catch((e: unknown) => e);
+
+    // Assess
+    expect((error as GithubRateLimitedError).retryAfter).toBeGreaterThanOrEqual(before + 60);
+    expect(server.calls.map((c) => c.status)).toEqual([429]);
+  });
+
+  it('tooManyRequestsIsNotResent: a secondary limit of one second is waited out once, after its retry-after', async () => {
+    // Prepare
+    server.faults.push({ kind: 'secondary-rate-limited', status: 429, retryAfter: 1 });
+
+    // Act
+    const started = Date.now();
+    const { resolution } = await resolveOnce('ABC-123');
+
+    // Assess
+    expect(resolution.kind).toBe('found');
+    expect(server.calls.map((c) => c.status)).toEqual([429, 200]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
   it('retries a 5xx once in process, then leaves it to SQS', async () => {

@@ -1,5 +1,6 @@
+import { GraphqlResponseError } from '@octokit/graphql';
 import { RequestError } from '@octokit/request-error';
-import { toUpstreamError } from '../../src/adapters/githubErrors';
+import { dataDespiteNotFound, toUpstreamError } from '../../src/adapters/githubErrors';
 import { nextPageOf, pullFromRest, pullPageFromRest } from '../../src/adapters/githubShapes';
 import { GithubRateLimitedError, GithubRefusedError, GithubUnavailableError } from '../../src/errors';
 import { fixturePull, restPull } from '../helpers/githubFixtures';
@@ -88,6 +89,57 @@ describe('toUpstreamError', () => {
     expect(unauthorized.userMessage).toBe("GitHub refused the resolver's token.");
     expect(forbidden).toBeInstanceOf(GithubRefusedError);
     expect(forbidden.retryable).toBe(false);
+  });
+});
+
+/** What @octokit/graphql throws for an HTTP 200 whose body carries `errors`. */
+const graphqlResponseError = (data: unknown, errors: { type?: string; message: string }[]) =>
+  new GraphqlResponseError(
+    { method: 'POST', url: '/graphql', query: 'query { viewer { login } }' },
+    { 'x-ratelimit-remaining': '4999' },
+    { data, errors } as ConstructorParameters<typeof GraphqlResponseError>[2],
+  );
+
+describe('GraphQL errors in an HTTP 200', () => {
+  const NOT_FOUND = {
+    type: 'NOT_FOUND',
+    message: "Could not resolve to a Repository with the name 'acme/nope'.",
+  };
+
+  it('graphqlNotFoundIsNotAnOutage: keeps the partial data of a NOT_FOUND as the answer', () => {
+    // Act
+    const data = dataDespiteNotFound(graphqlResponseError({ repository: null }, [NOT_FOUND]));
+
+    // Assess
+    expect(data).toEqual({ repository: null });
+  });
+
+  it('does not treat other GraphQL errors, or REST errors, as an answer', () => {
+    // Act
+    const mixed = dataDespiteNotFound(
+      graphqlResponseError({ repository: null }, [NOT_FOUND, { type: 'FORBIDDEN', message: 'no' }]),
+    );
+    const rest = dataDespiteNotFound(requestError(404));
+
+    // Assess
+    expect(mixed).toBeUndefined();
+    expect(rest).toBeUndefined();
+  });
+
+  it('answers FORBIDDEN at once instead of retrying it as an outage', () => {
+    // Act
+    const error = toUpstreamError(
+      graphqlResponseError({ repository: null }, [
+        { type: 'FORBIDDEN', message: 'Resource not accessible by personal access token' },
+      ]),
+    );
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRefusedError);
+    expect(error).toMatchObject({
+      retryable: false,
+      userMessage: "GitHub refused the resolver's query (FORBIDDEN).",
+    });
   });
 });
 
