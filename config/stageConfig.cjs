@@ -23,9 +23,12 @@ const paramsFor = (stage) => {
   }
   const entry = byStage.get(stage);
   if (entry.error) {
-    // osls prints a thrown error's stack; the message alone is what the operator needs.
-    const error = new Error(entry.error.message);
-    error.stack = entry.error.message;
+    // osls lists every param that failed: the problems once, then a pointer to them. It prints a
+    // thrown error's stack, and the message alone is what the operator needs.
+    const message = entry.reported ? `config/${stage}.yml is invalid (see above)` : entry.error.message;
+    entry.reported = true;
+    const error = new Error(message);
+    error.stack = message;
     throw error;
   }
   return entry.params;

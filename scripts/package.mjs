@@ -69,7 +69,7 @@ const { loadStageConfig, StageConfigError } = await tsImport(
   import.meta.url,
 );
 try {
-  loadStageConfig(stage);
+  loadStageConfig(stage, join(root, 'config'));
 } catch (error) {
   if (!(error instanceof StageConfigError)) throw error;
   console.error(`package: ${error.message}`);

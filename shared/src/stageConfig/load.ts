@@ -77,7 +77,8 @@ export const loadStageConfig = (stage: string, dir = CONFIG_DIR): StageConfig =>
   if (!STAGE_NAME.test(stage))
     throw new StageConfigError(`stage "${stage}" must be 1-16 letters, digits or dashes`);
   const path = stageConfigPath(stage, dir);
-  const file = relative(process.cwd(), path) || path;
+  const shown = relative(process.cwd(), path);
+  const file = shown === '' || shown.startsWith('..') ? path : shown;
   if (!existsSync(path))
     throw new StageConfigError(
       `${file} does not exist: every stage needs its config; copy config/example.yml to it and fill it in`,
