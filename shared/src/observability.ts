@@ -10,9 +10,11 @@ export const logger = new Logger({
   logLevel: (process.env.POWERTOOLS_LOG_LEVEL as 'INFO' | undefined) ?? 'INFO',
 });
 
+/** Every metric carries `service` and `stage`, so two stages in one account never add up. */
 export const metrics = new Metrics({
   namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'branch-envs',
   serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'branch-envs',
+  defaultDimensions: { stage: process.env.STAGE ?? 'unknown' },
 });
 
 /** A child logger for one event: every line it writes carries the correlation keys. */
