@@ -22,3 +22,14 @@ export const loggerFor = (
   keys: { correlationId: string; deployId?: string; eventId?: string },
   parent: Logger = logger,
 ): Logger => parent.createChild({ persistentKeys: keys });
+
+/**
+ * The provisioner's deploy outcomes (namespace `branch-envs`, dimensions `service`, `stage`, and
+ * `reason` for failures). Named here because the stage dashboard (stageConfig/dashboard.ts) reads them.
+ */
+export const DEPLOY_METRICS = {
+  launched: 'DeploymentLaunched',
+  ready: 'DeploymentReady',
+  timeToReady: 'TimeToReady',
+  failed: 'DeploymentFailed',
+} as const;

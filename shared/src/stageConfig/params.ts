@@ -5,6 +5,7 @@
  * JSON documents as text. Settings several stacks share (GitHub repository, admins, artifact bucket)
  * come from one field, so two stacks can no longer disagree on them.
  */
+import { dashboardBody } from './dashboard';
 import type { StageConfig } from './schema';
 
 type ParamValue = string | number;
@@ -23,6 +24,7 @@ const platformParams = (config: StageConfig, stage: string): StackParams => ({
   artifactBucket: artifactBucketOf(config, stage),
   artifactPrefix: config.artifacts.prefix,
   artifactExpiryDays: config.artifacts.expireAfterDays,
+  dashboardBody: dashboardBody(stage),
 });
 
 const slackIngressParams = ({ slack, deployments }: StageConfig): StackParams => ({

@@ -1,18 +1,8 @@
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { FailureReason } from '@branch-envs/shared/events/DeployFailed';
-import { metrics as sharedMetrics } from '@branch-envs/shared/observability';
+import { DEPLOY_METRICS, metrics as sharedMetrics } from '@branch-envs/shared/observability';
 
-/**
- * The deploy outcomes as CloudWatch metrics (EMF, namespace `branch-envs`, dimensions `service` and
- * `stage`), for the stage's dashboard (shared/src/stageConfig/dashboard.ts reads these names).
- */
-export const DEPLOY_METRICS = {
-  launched: 'DeploymentLaunched',
-  ready: 'DeploymentReady',
-  timeToReady: 'TimeToReady',
-  failed: 'DeploymentFailed',
-} as const;
-
+/** The deploy outcomes as CloudWatch metrics (EMF), for the stage's dashboard. */
 export interface DeployMetrics {
   launched(): void;
   /** `requestedAt` is the record's createdAt: the time to ready includes resolving and launching. */
