@@ -6,8 +6,16 @@ import { templatePathOf } from './cfnTypes';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 const SERVICES_DIR = join(REPO_ROOT, 'services');
-/** What every stack's params are read and checked with (ADR 0014); a change re-packages them all. */
-const STAGE_CONFIG_INPUTS = [CONFIG_DIR, join(REPO_ROOT, 'shared', 'src', 'stageConfig')];
+/**
+ * What every stack's params are read and checked with (ADR 0014); a change re-packages them all.
+ * Files, not the config/ folder: another stage's file coming or going changes nothing here.
+ */
+const STAGE_CONFIG_INPUTS = [
+  join(CONFIG_DIR, 'local.yml'),
+  join(CONFIG_DIR, 'stageConfig.cjs'),
+  join(REPO_ROOT, 'shared', 'src', 'stageConfig'),
+  join(REPO_ROOT, 'shared', 'osls'),
+];
 
 /** Every service folder with a serverless.yml, platform first (it owns what the others name). */
 export const listServiceDirs = (servicesDir = SERVICES_DIR): string[] =>
