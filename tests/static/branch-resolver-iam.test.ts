@@ -255,7 +255,11 @@ describe('branch-resolver template', () => {
 
   it('raises an alarm as soon as anything lands in the DLQ', () => {
     // Act
-    const alarm = only('AWS::CloudWatch::Alarm').resource.Properties;
+    const alarms = resourcesOfType(template, 'AWS::CloudWatch::Alarm').filter(
+      ({ resource }) => resource.Properties?.Namespace === 'AWS/SQS',
+    );
+    expect(alarms).toHaveLength(1);
+    const alarm = alarms[0]?.resource.Properties;
 
     // Assess
     expect(alarm).toMatchObject({

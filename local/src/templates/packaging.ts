@@ -1,10 +1,21 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { CONFIG_DIR, loadStageConfig } from '@branch-envs/shared/stageConfig/load';
 import { templatePathOf } from './cfnTypes';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 const SERVICES_DIR = join(REPO_ROOT, 'services');
+/**
+ * What every stack's params are read and checked with (ADR 0014); a change re-packages them all.
+ * Files, not the config/ folder: another stage's file coming or going changes nothing here.
+ */
+const STAGE_CONFIG_INPUTS = [
+  join(CONFIG_DIR, 'local.yml'),
+  join(CONFIG_DIR, 'stageConfig.cjs'),
+  join(REPO_ROOT, 'shared', 'src', 'stageConfig'),
+  join(REPO_ROOT, 'shared', 'osls'),
+];
 
 /** Every service folder with a serverless.yml, platform first (it owns what the others name). */
 export const listServiceDirs = (servicesDir = SERVICES_DIR): string[] =>
@@ -23,13 +34,17 @@ const newestMtime = (path: string): number => {
   return newest;
 };
 
-/** A template is stale when missing, or older than its serverless.yml or anything under src/. */
+/**
+ * A template is stale when missing, or older than its serverless.yml, anything under src/, or the
+ * stage config and its schema.
+ */
 export const isStale = (serviceDir: string): boolean => {
   const template = templatePathOf(serviceDir);
   if (!existsSync(template)) return true;
   const inputs = Math.max(
     newestMtime(join(serviceDir, 'serverless.yml')),
     newestMtime(join(serviceDir, 'src')),
+    ...STAGE_CONFIG_INPUTS.map(newestMtime),
   );
   return statSync(template).mtimeMs < inputs;
 };
@@ -68,6 +83,8 @@ export const packageStale = async (
   serviceDirs: string[],
   options: { concurrency?: number; log?: (line: string) => void } = {},
 ): Promise<string[]> => {
+  // Checked even when nothing is stale: `npm start` must not run on a config that would not package.
+  loadStageConfig('local');
   const stale = serviceDirs.filter(isStale);
   if (stale.length === 0) return [];
   const groups: string[][] = Array.from(

@@ -8,6 +8,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { createPublisher } from '@branch-envs/shared/publish';
 import { createArtifactLinks } from './adapters/artifactLinks';
+import { cloudWatchDeployMetrics } from './adapters/deployMetrics';
 import { createEc2Instances } from './adapters/ec2Instances';
 import { createHealthCheck } from './adapters/healthCheck';
 import { createImageSource } from './adapters/images';
@@ -51,6 +52,7 @@ const shared = (config: ProvisionerConfig, clients: Clients) => ({
   repository: createDeploymentRepository({ client: clients.documents, tableName: config.deploymentsTable }),
   events: createProvisionerEvents(
     createPublisher({ client: clients.eventBridge, busName: config.eventBusName, producer: 'provisioner' }),
+    cloudWatchDeployMetrics(),
   ),
   instances: createEc2Instances(clients.ec2, config.instance),
   probes: createProbeScheduler(clients.sqs, config.probeQueueUrl),

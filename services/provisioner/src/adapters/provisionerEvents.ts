@@ -14,6 +14,7 @@ import type {
   ProvisionerEvents,
   QuotaRejection,
 } from '../domain/ports';
+import { type DeployMetrics, NO_DEPLOY_METRICS } from './deployMetrics';
 
 export const rejectedEvent = (
   detail: BranchResolved,
@@ -111,9 +112,14 @@ export const failedEvent = (
 
 /**
  * The provisioner's events port on the bus: each event is built from its contract and published
- * alone, so a failed publish throws and the handler's message is retried.
+ * alone, so a failed publish throws and the handler's message is retried. A published outcome is
+ * counted in `metrics` (the stage dashboard's deploys, time to ready and failures by reason).
  */
-export const createProvisionerEvents = (publisher: Publisher<'provisioner'>): ProvisionerEvents => {
+export const createProvisionerEvents = (
+  publisher: Publisher<'provisioner'>,
+  metrics: DeployMetrics = NO_DEPLOY_METRICS,
+  now: () => Date = () => new Date(),
+): ProvisionerEvents => {
   const publish = async (event: OutgoingEventOf<'provisioner'>): Promise<void> => {
     await publisher.publish([event]);
   };
@@ -123,10 +129,17 @@ export const createProvisionerEvents = (publisher: Publisher<'provisioner'>): Pr
     launched: async (detail, record, instance) => {
       const [published] = await publisher.publish([launchedEvent(detail, record, instance)]);
       if (!published) throw new Error('the publisher returned no metadata for InstanceLaunched');
+      metrics.launched();
       return published.metadata;
     },
-    ready: (cause, record, instanceId, url, detectedBy) =>
-      publish(readyEvent(cause, record, instanceId, url, detectedBy)),
-    failed: (cause, subject, failure, extra) => publish(failedEvent(cause, subject, failure, extra)),
+    ready: async (cause, record, instanceId, url, detectedBy) => {
+      await publish(readyEvent(cause, record, instanceId, url, detectedBy));
+      metrics.ready(record.createdAt, now());
+    },
+    failed: async (cause, subject, failure, extra) => {
+      const event = failedEvent(cause, subject, failure, extra);
+      await publish(event);
+      metrics.failed(event.data.reason);
+    },
   };
 };
