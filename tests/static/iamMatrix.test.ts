@@ -1,0 +1,58 @@
+/**
+ * The IAM decision matrix (issue 14, ADR 0010): every role's policies, read from the packaged
+ * templates of all six stacks, judged by a real IAM policy evaluator against the table in
+ * iamMatrix.cases.ts. Run `npm run package` first (`npm test` does so before jest).
+ */
+import { decide, meets } from '../helpers/iamDecisions';
+import { loadPackagedRoles, type PackagedRole } from '../helpers/packagedRoles';
+import { ATTACHED_LATER, MATRIX, ROLES, type RoleName, type Row } from './iamMatrix.cases';
+
+const roles = loadPackagedRoles();
+
+const packaged = (name: RoleName): PackagedRole => {
+  if (name in ATTACHED_LATER) {
+    const { role, ...policy } = ATTACHED_LATER[name as keyof typeof ATTACHED_LATER];
+    const base = packaged(role);
+    return { ...base, id: `${base.id} + ${policy.name}`, policies: [...base.policies, policy] };
+  }
+  const id = ROLES[name as keyof typeof ROLES];
+  const found = roles.get(id);
+  if (!found) throw new Error(`no packaged role ${id} (matrix name ${name})`);
+  return found;
+};
+
+describe('IAM decision matrix', () => {
+  it('names every packaged role, so each new role gets rows', () => {
+    // Assess
+    expect([...roles.keys()].sort()).toEqual(Object.values(ROLES).sort());
+  });
+
+  it('has at least 60 rows, and rows for every role', () => {
+    // Assess
+    expect(MATRIX.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(MATRIX.map(([, role]) => role))).toEqual(
+      new Set([...Object.keys(ROLES), ...Object.keys(ATTACHED_LATER)]),
+    );
+  });
+
+  it('has no row twice', () => {
+    // Act
+    const keys = MATRIX.map(([, role, action, resource, , context]) =>
+      JSON.stringify([role, action, resource, context ?? {}]),
+    );
+
+    // Assess
+    expect(keys.filter((key, index) => keys.indexOf(key) !== index)).toEqual([]);
+  });
+
+  it.each(MATRIX)('%s (%s: %s on %s) → %s', async (...row: Row) => {
+    // Prepare
+    const [, name, action, resource, expected, context, resourcePolicy] = row;
+
+    // Act
+    const decision = await decide(packaged(name), { action, resource, context, resourcePolicy });
+
+    // Assess: on a mismatch jest shows the evaluator's decision against the row's
+    expect(meets(decision, expected) ? expected : decision).toBe(expected);
+  });
+});
