@@ -154,19 +154,24 @@ const rolesOfStack = (service: string, ctx: StackContext): PackagedRole[] => {
   return [...managedPolicyHolders(service, ctx), ...withRoles];
 };
 
+const account = () => ({
+  region: MATRIX_REGION,
+  accountId: MATRIX_ACCOUNT_ID,
+  motoEndpoint: 'http://127.0.0.1:5000',
+  httpApiUrl: `https://api.execute-api.${MATRIX_REGION}.amazonaws.com`,
+  exports: new Map<string, string>(),
+});
+
+/** The roles of one packaged stack, its parameters set as a deployment sets them. */
+export const rolesOfPackagedStack = (service: string, stack: PackagedStack): PackagedRole[] =>
+  rolesOfStack(service, createStackContext(withDeployedParameters(service, stack), account()));
+
 /** The roles of every packaged stack, keyed by `<service>/<logicalId>`. */
 export const loadPackagedRoles = (): Map<string, PackagedRole> => {
   const roles = new Map<string, PackagedRole>();
-  const account = {
-    region: MATRIX_REGION,
-    accountId: MATRIX_ACCOUNT_ID,
-    motoEndpoint: 'http://127.0.0.1:5000',
-    httpApiUrl: `https://api.execute-api.${MATRIX_REGION}.amazonaws.com`,
-    exports: new Map<string, string>(),
-  };
   for (const service of listStacks()) {
-    const stack = withDeployedParameters(service, readPackagedStack(join(repoRoot, 'services', service)));
-    for (const role of rolesOfStack(service, createStackContext(stack, account))) roles.set(role.id, role);
+    const stack = readPackagedStack(join(repoRoot, 'services', service));
+    for (const role of rolesOfPackagedStack(service, stack)) roles.set(role.id, role);
   }
   return roles;
 };

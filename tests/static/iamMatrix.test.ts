@@ -4,7 +4,7 @@
  * iamMatrix.cases.ts. Run `npm run package` first (`npm test` does so before jest).
  */
 import { decide, meets } from '../helpers/iamDecisions';
-import { loadPackagedRoles, type PackagedRole } from '../helpers/packagedRoles';
+import { loadPackagedRoles, type PackagedRole, rolesOfPackagedStack } from '../helpers/packagedRoles';
 import { ATTACHED_LATER, MATRIX, ROLES, type RoleName, type Row } from './iamMatrix.cases';
 
 const roles = loadPackagedRoles();
@@ -54,5 +54,51 @@ describe('IAM decision matrix', () => {
 
     // Assess: on a mismatch jest shows the evaluator's decision against the row's
     expect(meets(decision, expected) ? expected : decision).toBe(expected);
+  });
+});
+
+describe('IAM decision matrix: no row passes for the wrong reason', () => {
+  const stackWithRole = (properties: Record<string, unknown>) => ({
+    stackName: 'branch-envs-fixture-local',
+    serviceDir: '/nowhere',
+    stage: 'local',
+    template: { Resources: { FixtureRole: { Type: 'AWS::IAM::Role', Properties: properties } } },
+  });
+
+  it('refuses a context key that does not exist for the request (a typo would read as "no tag")', async () => {
+    // Prepare
+    const request = {
+      action: 'ec2:TerminateInstances',
+      resource: `arn:aws:ec2:eu-north-1:123456789012:instance/i-0123456789abcdef0`,
+      context: { 'ec2:ResourceTags/Stage': 'local' },
+    };
+
+    // Act + Assess
+    await expect(decide(packaged('reaper'), request)).rejects.toThrow(/ec2:ResourceTags\/Stage do not apply/);
+  });
+
+  it('refuses an action AWS does not have', async () => {
+    // Act + Assess
+    await expect(
+      decide(packaged('reaper'), { action: 'ec2:TerminateInstance', resource: '*' }),
+    ).rejects.toThrow(/invalid\.action/);
+  });
+
+  it('refuses a role with an AWS managed policy, whose grants it cannot see', () => {
+    // Prepare
+    const stack = stackWithRole({
+      AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [] },
+      ManagedPolicyArns: ['arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore'],
+    });
+
+    // Act + Assess
+    expect(() => rolesOfPackagedStack('fixture', stack)).toThrow(
+      /AmazonSSMManagedInstanceCore.*cannot evaluate/,
+    );
+  });
+
+  it('judges a policy attached to a role by an AWS::IAM::Policy resource as part of that role', () => {
+    // Assess: the provisioner's PassRole grant lives in PassInstanceRolePolicy, not in the role
+    expect(packaged('provisioner').policies.map((policy) => policy.name)).toContain('pass-instance-role');
   });
 });
