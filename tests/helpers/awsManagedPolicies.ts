@@ -89,3 +89,20 @@ export const AMAZON_SSM_MANAGED_INSTANCE_CORE = {
     },
   ],
 };
+
+/**
+ * The default key policy KMS gives a customer managed key created without one (KMS Developer Guide,
+ * "Default key policy"): the account, and so IAM policies, decide who may use it.
+ */
+export const defaultKeyPolicy = (accountId: string) => ({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'Enable IAM User Permissions',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${accountId}:root` },
+      Action: 'kms:*',
+      Resource: '*',
+    },
+  ],
+});

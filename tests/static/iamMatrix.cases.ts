@@ -5,7 +5,11 @@
  * account 123456789012, region eu-north-1, as `npm run package` builds the templates.
  */
 
-import { AMAZON_SSM_MANAGED_INSTANCE_CORE, awsSsmKeyPolicy } from '../helpers/awsManagedPolicies';
+import {
+  AMAZON_SSM_MANAGED_INSTANCE_CORE,
+  awsSsmKeyPolicy,
+  defaultKeyPolicy,
+} from '../helpers/awsManagedPolicies';
 import type { Expected, IamRequest } from '../helpers/iamDecisions';
 import { MATRIX_ACCOUNT_ID as A, MATRIX_REGION as R } from '../helpers/packagedRoles';
 
@@ -59,6 +63,25 @@ const fn = (name: string) => `arn:aws:lambda:${R}:${A}:function:${name}`;
 const managed = { 'ec2:ResourceTag/ManagedBy': 'branch-envs', 'ec2:ResourceTag/Stage': 'local' };
 const requestTags = { 'aws:RequestTag/ManagedBy': 'branch-envs', 'aws:RequestTag/Stage': 'local' };
 const AWS_SSM_KEY = awsSsmKeyPolicy(A, R);
+const CMK_DEFAULT = defaultKeyPolicy(A);
+/**
+ * ADR 0010's recipe for app secrets under a customer managed key: name the role, through SSM only.
+ * Which parameters SSM decrypts for it is then what the role's parameter Deny leaves.
+ */
+const CMK_FOR_APP_SECRETS = {
+  Version: '2012-10-17',
+  Statement: [
+    ...CMK_DEFAULT.Statement,
+    {
+      Sid: 'AppSecretsThroughSsm',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${A}:role/branch-envs-provisioner-local-InstanceRole` },
+      Action: 'kms:Decrypt',
+      Resource: '*',
+      Condition: { StringEquals: { 'kms:ViaService': `ssm.${R}.amazonaws.com` } },
+    },
+  ],
+};
 const viaSsm = { 'kms:ViaService': `ssm.${R}.amazonaws.com`, 'kms:CallerAccount': A };
 
 // biome-ignore format: one row per line keeps the matrix a table
@@ -82,6 +105,9 @@ export const INSTANCE_ROWS: Row[] = [
   ["cannot write its app's secrets", 'instance', 'ssm:PutParameter', param('apps/shop/DB_PASSWORD'), 'deny'],
   ["cannot delete its app's secrets", 'instance', 'ssm:DeleteParameter', param('apps/shop/DB_PASSWORD'), 'deny'],
   ['decrypts through SSM with the aws/ssm key', 'instance', 'kms:Decrypt', KEY, 'allow', viaSsm, AWS_SSM_KEY],
+  ['cannot decrypt through SSM under a customer key that only delegates to IAM', 'instance', 'kms:Decrypt', KEY, 'deny', viaSsm, CMK_DEFAULT],
+  ["decrypts through SSM under a customer key whose policy names it (ADR 0010's recipe)", 'instance', 'kms:Decrypt', KEY, 'allow', viaSsm, CMK_FOR_APP_SECRETS],
+  ['cannot decrypt directly under that customer key', 'instance', 'kms:Decrypt', KEY, 'explicit deny', { 'kms:CallerAccount': A }, CMK_FOR_APP_SECRETS],
   ['cannot decrypt with the aws/ssm key directly', 'instance', 'kms:Decrypt', KEY, 'explicit deny', { 'kms:CallerAccount': A }, AWS_SSM_KEY],
   ['cannot decrypt through Secrets Manager', 'instance', 'kms:Decrypt', KEY, 'explicit deny', { 'kms:ViaService': `secretsmanager.${R}.amazonaws.com` }],
   ['cannot make data keys directly', 'instance', 'kms:GenerateDataKey', KEY, 'explicit deny'],

@@ -37,8 +37,8 @@ describe('IAM decision matrix', () => {
 
   it('has no row twice', () => {
     // Act
-    const keys = MATRIX.map(([, role, action, resource, , context]) =>
-      JSON.stringify([role, action, resource, context ?? {}]),
+    const keys = MATRIX.map(([, role, action, resource, , context, resourcePolicy]) =>
+      JSON.stringify([role, action, resource, context ?? {}, resourcePolicy ?? null]),
     );
 
     // Assess
@@ -75,6 +75,18 @@ describe('IAM decision matrix: no row passes for the wrong reason', () => {
 
     // Act + Assess
     await expect(decide(packaged('reaper'), request)).rejects.toThrow(/ec2:ResourceTags\/Stage do not apply/);
+  });
+
+  it('refuses kms:EncryptionContext:<key>, which iam-simulate 0.1.173 leaves out of its decisions', async () => {
+    // Prepare: the evaluator matches variable keys only after a slash (aws:RequestTag/<key>)
+    const request = {
+      action: 'kms:Decrypt',
+      resource: 'arn:aws:kms:eu-north-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+      context: { 'kms:EncryptionContext:PARAMETER_ARN': 'arn:aws:ssm:eu-north-1:123456789012:parameter/x' },
+    };
+
+    // Act + Assess: when an upgrade evaluates it, this fails and ADR 0010's recipe can gain the condition
+    await expect(decide(packaged('instance'), request)).rejects.toThrow(/do not apply/);
   });
 
   it('refuses an action AWS does not have', async () => {
