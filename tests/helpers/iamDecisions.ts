@@ -74,6 +74,25 @@ export const decide = async (role: PackagedRole, request: IamRequest): Promise<D
   return decision;
 };
 
+/**
+ * Whether the role's trust policy lets `principal` (a service such as `ec2.amazonaws.com`, or an ARN
+ * of another account) assume it. The principal's own policies are not part of the question.
+ */
+export const decideAssume = (
+  role: PackagedRole,
+  principal: string,
+  context: Record<string, string | string[]> = {},
+): Promise<Decision> => {
+  if (!role.trust) throw new IamMatrixError(`${role.id} is not a role: nothing assumes it`);
+  const trustOnly = { ...role, id: `${role.id} (trust policy)`, arn: principal, policies: [] };
+  return decide(trustOnly, {
+    action: 'sts:AssumeRole',
+    resource: role.arn,
+    context,
+    resourcePolicy: role.trust,
+  });
+};
+
 /** Whether a decision is what a row expects. */
 export const meets = (decision: Decision, expected: Expected): boolean =>
   expected === 'deny' ? decision !== 'allow' : decision === expected;

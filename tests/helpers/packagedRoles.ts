@@ -47,6 +47,8 @@ export interface PackagedRole {
   arn: string;
   /** Inline policies, `AWS::IAM::Policy` and `AWS::IAM::ManagedPolicy` resources attached to it. */
   policies: NamedPolicy[];
+  /** Who may assume the role (absent for a managed policy's holder). */
+  trust?: PolicyDocument;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -149,6 +151,10 @@ const rolesOfStack = (service: string, ctx: StackContext): PackagedRole[] => {
       id: `${service}/${logicalId}`,
       arn: ctx.physical(logicalId).attributes.Arn ?? '',
       policies: [...inlinePolicies(ctx, logicalId, props), ...(attached.get(logicalId) ?? []), ...byArn],
+      trust: policyDocument(
+        ctx.resolve(props.AssumeRolePolicyDocument),
+        `${logicalId}.AssumeRolePolicyDocument`,
+      ),
     };
   });
   return [...managedPolicyHolders(service, ctx), ...withRoles];

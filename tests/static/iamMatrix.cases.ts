@@ -166,6 +166,8 @@ export const PROVISIONER_ROWS: Row[] = [
   ['cannot read outside the artifact prefix', 'provisioner', 's3:GetObject', artifact('config/ci.env'), 'deny'],
   ['publishes to its bus', 'provisioner', 'events:PutEvents', bus(), 'allow'],
   ["cannot publish to another stage's bus", 'provisioner', 'events:PutEvents', bus('branch-envs-prod-bus'), 'deny'],
+  ['attaches the probe to its VPC (ProbeVpcAccessPolicy)', 'provisioner', 'ec2:CreateNetworkInterface', ec2('subnet/subnet-0aaaaaaaaaaaaaaaa'), 'allow'],
+  ['cannot touch network interfaces of another account', 'provisioner', 'ec2:DeleteNetworkInterface', `arn:aws:ec2:${R}:210987654321:network-interface/eni-0123456789abcdef0`, 'deny'],
 ];
 
 // biome-ignore format: one row per line keeps the matrix a table
@@ -241,6 +243,7 @@ export const EVERY_ROLE_ROWS: Row[] = [
     `arn:aws:events:${R}:${A}:archive/branch-envs-local-archive`,
   ),
   ...everyRole('cannot delete the bus', 'events:DeleteEventBus', bus()),
+  ...everyRole('cannot delete a deployment record', 'dynamodb:DeleteItem', table('deployments')),
   ...everyRole('cannot read Secrets Manager secrets', 'secretsmanager:GetSecretValue', SECRET),
   ...everyLambda('cannot decrypt with a KMS key directly', 'kms:Decrypt', KEY, 'deny'),
   ...everyLambda("cannot list the app's secrets", 'ssm:GetParametersByPath', param('apps/shop'), 'deny'),
@@ -258,6 +261,40 @@ export const EVERY_ROLE_ROWS: Row[] = [
   ),
 ];
 
+/** Only the provisioner launches, so only it may hand the instance role to EC2. */
+export const PASS_ROLE_ROWS: Row[] = LAMBDA_ROLES.filter((name) => name !== 'provisioner').map(
+  (name): Row => [
+    'cannot pass the instance role',
+    name,
+    'iam:PassRole',
+    INSTANCE_ROLE,
+    'deny',
+    { 'iam:PassedToService': 'ec2.amazonaws.com' },
+  ],
+);
+
+export type TrustRow = [
+  why: string,
+  role: RoleName,
+  principal: string,
+  expected: Expected,
+  context?: IamRequest['context'],
+];
+const own = { 'aws:SourceAccount': A };
+
+/** Who may assume each role: a service, under the conditions of the role's trust policy. */
+// biome-ignore format: one row per line keeps the matrix a table
+export const TRUST_ROWS: TrustRow[] = [
+  ['is assumed by EC2 for the instances', 'instance', 'ec2.amazonaws.com', 'allow'],
+  ['cannot be assumed by Lambda', 'instance', 'lambda.amazonaws.com', 'deny'],
+  ['cannot be assumed from another account', 'instance', 'arn:aws:iam::210987654321:root', 'deny'],
+  ...LAMBDA_ROLES.map((name): TrustRow => ['is assumed by Lambda for its functions', name, 'lambda.amazonaws.com', 'allow']),
+  ...LAMBDA_ROLES.map((name): TrustRow => ['cannot be assumed by EC2, so no instance gets it', name, 'ec2.amazonaws.com', 'deny']),
+  ['is assumed by EventBridge Scheduler for this account', 'nightlyScheduler', 'scheduler.amazonaws.com', 'allow', own],
+  ["cannot be assumed by Scheduler for another account's schedule", 'nightlyScheduler', 'scheduler.amazonaws.com', 'deny', { 'aws:SourceAccount': '210987654321' }],
+  ['cannot be assumed by Lambda', 'nightlyScheduler', 'lambda.amazonaws.com', 'deny', own],
+];
+
 export const MATRIX: Row[] = [
   ...INSTANCE_ROWS,
   ...PROVISIONER_ROWS,
@@ -265,4 +302,5 @@ export const MATRIX: Row[] = [
   ...INGRESS_ROWS,
   ...RESOLVER_AND_NOTIFIER_ROWS,
   ...EVERY_ROLE_ROWS,
+  ...PASS_ROLE_ROWS,
 ];

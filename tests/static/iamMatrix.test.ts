@@ -3,9 +3,17 @@
  * templates of all six stacks, judged by a real IAM policy evaluator against the table in
  * iamMatrix.cases.ts. Run `npm run package` first (`npm test` does so before jest).
  */
-import { decide, meets } from '../helpers/iamDecisions';
+import { decide, decideAssume, meets } from '../helpers/iamDecisions';
 import { loadPackagedRoles, type PackagedRole, rolesOfPackagedStack } from '../helpers/packagedRoles';
-import { ATTACHED_LATER, MATRIX, ROLES, type RoleName, type Row } from './iamMatrix.cases';
+import {
+  ATTACHED_LATER,
+  MATRIX,
+  ROLES,
+  type RoleName,
+  type Row,
+  TRUST_ROWS,
+  type TrustRow,
+} from './iamMatrix.cases';
 
 const roles = loadPackagedRoles();
 
@@ -53,6 +61,19 @@ describe('IAM decision matrix', () => {
     const decision = await decide(packaged(name), { action, resource, context, resourcePolicy });
 
     // Assess: on a mismatch jest shows the evaluator's decision against the row's
+    expect(meets(decision, expected) ? expected : decision).toBe(expected);
+  });
+});
+
+describe('IAM decision matrix: who may assume each role', () => {
+  it.each(TRUST_ROWS)('%s (%s, assumed by %s) → %s', async (...row: TrustRow) => {
+    // Prepare
+    const [, name, principal, expected, context] = row;
+
+    // Act
+    const decision = await decideAssume(packaged(name), principal, context);
+
+    // Assess
     expect(meets(decision, expected) ? expected : decision).toBe(expected);
   });
 });
