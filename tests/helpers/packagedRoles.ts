@@ -172,12 +172,31 @@ const account = () => ({
 export const rolesOfPackagedStack = (service: string, stack: PackagedStack): PackagedRole[] =>
   rolesOfStack(service, createStackContext(withDeployedParameters(service, stack), account()));
 
-/** The roles of every packaged stack, keyed by `<service>/<logicalId>`. */
-export const loadPackagedRoles = (): Map<string, PackagedRole> => {
-  const roles = new Map<string, PackagedRole>();
-  for (const service of listStacks()) {
+export interface PackagedContext {
+  service: string;
+  ctx: StackContext;
+}
+
+/** One intrinsics resolver per packaged stack, its parameters set as a deployment sets them. */
+export const packagedContexts = (): PackagedContext[] =>
+  listStacks().map((service) => {
     const stack = readPackagedStack(join(repoRoot, 'services', service));
-    for (const role of rolesOfPackagedStack(service, stack)) roles.set(role.id, role);
+    return { service, ctx: createStackContext(withDeployedParameters(service, stack), account()) };
+  });
+
+/** The roles of every packaged stack, keyed by `<service>/<logicalId>`. */
+export const loadPackagedRoles = (
+  contexts: PackagedContext[] = packagedContexts(),
+): Map<string, PackagedRole> => {
+  const roles = new Map<string, PackagedRole>();
+  for (const { service, ctx } of contexts) {
+    for (const role of rolesOfStack(service, ctx)) roles.set(role.id, role);
   }
   return roles;
 };
+
+/** Resources of some types that a stack includes, for other template readers of the matrix. */
+export const includedResources = (ctx: StackContext, types: string[]): [string, CfnResource][] =>
+  includedOfType(ctx, types);
+
+export { isRecord, policyDocument };

@@ -295,6 +295,33 @@ export const TRUST_ROWS: TrustRow[] = [
   ['cannot be assumed by Lambda', 'nightlyScheduler', 'lambda.amazonaws.com', 'deny', own],
 ];
 
+export type ServiceRow = [
+  why: string,
+  principal: string,
+  action: string,
+  resource: string,
+  expected: Expected,
+  context?: IamRequest['context'],
+];
+const queue = (name: string) => `arn:aws:sqs:${R}:${A}:branch-envs-local-${name}`;
+const rule = (name: string) => ({
+  'aws:SourceArn': `arn:aws:events:${R}:${A}:rule/branch-envs-local-bus/${name}`,
+});
+
+/** AWS services acting on the stacks' resources, judged by those resources' own policies. */
+// biome-ignore format: one row per line keeps the matrix a table
+export const SERVICE_ROWS: ServiceRow[] = [
+  ["delivers to the resolver's queue from the resolver's rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('branch-resolver'), 'allow', rule('branch-envs-local-branch-resolver-deploy-requested')],
+  ["cannot deliver to the resolver's queue from another rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('branch-resolver'), 'deny', rule('branch-envs-local-notifier')],
+  ["delivers to the provisioner's queue from its rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('provisioner'), 'allow', rule('branch-envs-local-provisioner')],
+  ["cannot deliver to the provisioner's queue from a rule on another bus", 'events.amazonaws.com', 'sqs:SendMessage', queue('provisioner'), 'deny', { 'aws:SourceArn': `arn:aws:events:${R}:${A}:rule/other-bus/branch-envs-local-provisioner` }],
+  ["delivers to the reaper's requests queue from its rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('reaper-requests'), 'allow', rule('branch-envs-reaper-local-RequestsRule')],
+  ["delivers to the notifier's queue from its rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('notifier'), 'allow', rule('branch-envs-local-notifier')],
+  ["cannot deliver to the notifier's queue from the provisioner's rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('notifier'), 'deny', rule('branch-envs-local-provisioner')],
+  ['cannot send to the probe queue, which has no policy', 'events.amazonaws.com', 'sqs:SendMessage', queue('provisioner-probes'), 'deny', rule('branch-envs-local-provisioner')],
+  ['cannot read a queue from another account', 'arn:aws:iam::210987654321:root', 'sqs:ReceiveMessage', queue('provisioner'), 'deny'],
+];
+
 export const MATRIX: Row[] = [
   ...INSTANCE_ROWS,
   ...PROVISIONER_ROWS,

@@ -4,18 +4,28 @@
  * iamMatrix.cases.ts. Run `npm run package` first (`npm test` does so before jest).
  */
 import { decide, decideAssume, meets } from '../helpers/iamDecisions';
-import { loadPackagedRoles, type PackagedRole, rolesOfPackagedStack } from '../helpers/packagedRoles';
+import { loadResourcePolicies } from '../helpers/packagedResourcePolicies';
+import {
+  loadPackagedRoles,
+  type PackagedRole,
+  packagedContexts,
+  rolesOfPackagedStack,
+} from '../helpers/packagedRoles';
 import {
   ATTACHED_LATER,
   MATRIX,
   ROLES,
   type RoleName,
   type Row,
+  SERVICE_ROWS,
+  type ServiceRow,
   TRUST_ROWS,
   type TrustRow,
 } from './iamMatrix.cases';
 
-const roles = loadPackagedRoles();
+const contexts = packagedContexts();
+const roles = loadPackagedRoles(contexts);
+const resourcePolicies = loadResourcePolicies(contexts);
 
 const packaged = (name: RoleName): PackagedRole => {
   if (name in ATTACHED_LATER) {
@@ -58,7 +68,12 @@ describe('IAM decision matrix', () => {
     const [, name, action, resource, expected, context, resourcePolicy] = row;
 
     // Act
-    const decision = await decide(packaged(name), { action, resource, context, resourcePolicy });
+    const decision = await decide(packaged(name), {
+      action,
+      resource,
+      context,
+      resourcePolicy: resourcePolicy ?? resourcePolicies.of(resource),
+    });
 
     // Assess: on a mismatch jest shows the evaluator's decision against the row's
     expect(meets(decision, expected) ? expected : decision).toBe(expected);
@@ -72,6 +87,25 @@ describe('IAM decision matrix: who may assume each role', () => {
 
     // Act
     const decision = await decideAssume(packaged(name), principal, context);
+
+    // Assess
+    expect(meets(decision, expected) ? expected : decision).toBe(expected);
+  });
+});
+
+describe("IAM decision matrix: AWS services on the stacks' resources", () => {
+  it.each(SERVICE_ROWS)('%s (%s: %s on %s) → %s', async (...row: ServiceRow) => {
+    // Prepare: a service principal has no identity policies; the resource's own policy decides
+    const [, principal, action, resource, expected, context] = row;
+    const service = { id: principal, arn: principal, policies: [] };
+
+    // Act
+    const decision = await decide(service, {
+      action,
+      resource,
+      context,
+      resourcePolicy: resourcePolicies.of(resource),
+    });
 
     // Assess
     expect(meets(decision, expected) ? expected : decision).toBe(expected);
