@@ -11,17 +11,8 @@ import {
   packagedContexts,
   rolesOfPackagedStack,
 } from '../helpers/packagedRoles';
-import {
-  ATTACHED_LATER,
-  MATRIX,
-  ROLES,
-  type RoleName,
-  type Row,
-  SERVICE_ROWS,
-  type ServiceRow,
-  TRUST_ROWS,
-  type TrustRow,
-} from './iamMatrix.cases';
+import { ATTACHED_LATER, MATRIX, ROLES, type RoleName, type Row } from './iamMatrix.cases';
+import { SERVICE_ROWS, type ServiceRow, TRUST_ROWS, type TrustRow } from './iamMatrix.serviceCases';
 
 const contexts = packagedContexts();
 const roles = loadPackagedRoles(contexts);
