@@ -11,6 +11,7 @@ import {
   templateStatements,
   wildcardActions,
 } from '../../services/provisioner/tests/helpers/iamPolicy';
+import { loadPackagedRoles } from '../helpers/packagedRoles';
 import { type CfnTemplate, readTemplate, repoRoot, resourcesOfType } from '../helpers/templates';
 
 const service = 'provisioner';
@@ -100,6 +101,68 @@ describe('provisioner template: IAM', () => {
     expect(JSON.stringify(ssm.map((s) => s.Resource))).toContain('parameter/branch-envs/local/ami-id');
     for (const s of s3)
       expect(JSON.stringify(s.Resource)).toContain('branch-envs-local-artifacts/build-artifacts/*');
+  });
+});
+
+/** Whether an IAM resource pattern (`*` and `?` wildcards) covers an ARN. */
+const covers = (pattern: string, arn: string): boolean =>
+  new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+  ).test(arn);
+
+/** Whether an Allow statement's Resource (or NotResource) takes in the ARN. */
+const grantsOn = (statement: Record<string, unknown>, arn: string): boolean => {
+  const resources = [statement.Resource ?? []].flat().map(String);
+  const excluded = [statement.NotResource ?? []].flat().map(String);
+  return statement.NotResource === undefined
+    ? resources.some((pattern) => covers(pattern, arn))
+    : !excluded.some((pattern) => covers(pattern, arn));
+};
+
+describe('provisioner template: the instance role (ADR 0010)', () => {
+  const readsParameters = (action: unknown) => /^(ssm:(GetParameter.*|\*)|\*)$/i.test(String(action));
+  let statements: Record<string, unknown>[];
+
+  beforeAll(() => {
+    // Prepare: the role as deployed, with its intrinsics resolved (stage local)
+    const role = loadPackagedRoles().get('provisioner/InstanceRole');
+    statements = (role?.policies ?? []).flatMap(
+      (policy) => policy.document.Statement as Record<string, unknown>[],
+    );
+  });
+
+  it('is packaged, with an allow for its app secrets that the pattern check sees', () => {
+    // Act
+    const appSecret = 'arn:aws:ssm:eu-north-1:123456789012:parameter/branch-envs/local/apps/shop/DB_PASSWORD';
+
+    // Assess
+    expect(statements.some((s) => s.Effect === 'Allow' && grantsOn(s, appSecret))).toBe(true);
+  });
+
+  it('attaches no managed policy, whose grants this repository cannot see', () => {
+    // Assess
+    expect(readTemplate(service).Resources.InstanceRole?.Properties?.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it.each([
+    'slack/signing-secret',
+    'slack/bot-token',
+    'slack/webhook-url',
+    'github/token',
+  ])('allows no ssm:GetParameter* on a resource covering /branch-envs/local/%s', (name) => {
+    // Prepare
+    const arn = `arn:aws:ssm:eu-north-1:123456789012:parameter/branch-envs/local/${name}`;
+
+    // Act
+    const grants = statements.filter(
+      (s) => s.Effect === 'Allow' && [s.Action].flat().some(readsParameters) && grantsOn(s, arn),
+    );
+
+    // Assess
+    expect(grants).toEqual([]);
   });
 });
 
