@@ -22,6 +22,8 @@ export const ROLES = {
   notifier: 'notifier/IamRoleLambdaExecution',
   nightlyScheduler: 'reaper/NightlySchedulerRole',
   instance: 'provisioner/InstanceRole',
+  /** Not a role: the managed policy the platform exports for CI's upload user. */
+  ciUpload: 'platform/CiArtifactUploadPolicy',
 } as const;
 
 /** Packaged roles with a policy attached outside the templates, as an operator might. */
@@ -220,6 +222,7 @@ export const SECRETS_OF: Record<RoleName, string[]> = {
   nightlyScheduler: [],
   instance: [],
   instanceWithSsmCore: [],
+  ciUpload: [],
 };
 const SYSTEM_SECRETS = ['slack/signing-secret', 'slack/bot-token', 'slack/webhook-url', 'github/token'];
 
@@ -273,7 +276,37 @@ export const PASS_ROLE_ROWS: Row[] = LAMBDA_ROLES.filter((name) => name !== 'pro
   ],
 );
 
+/** CI's upload user may put builds under the artifact prefix and do nothing else. */
+export const CI_UPLOAD_ROWS: Row[] = [
+  [
+    'uploads a build under the prefix',
+    'ciUpload',
+    's3:PutObject',
+    artifact('build-artifacts/shop-main.jar'),
+    'allow',
+  ],
+  ['cannot upload outside the prefix', 'ciUpload', 's3:PutObject', artifact('config/ci.env'), 'deny'],
+  [
+    'cannot upload to another bucket',
+    'ciUpload',
+    's3:PutObject',
+    artifact('build-artifacts/x.jar', 'other-bucket'),
+    'deny',
+  ],
+  ['cannot read artifacts', 'ciUpload', 's3:GetObject', artifact('build-artifacts/shop-main.jar'), 'deny'],
+  [
+    'cannot delete artifacts',
+    'ciUpload',
+    's3:DeleteObject',
+    artifact('build-artifacts/shop-main.jar'),
+    'deny',
+  ],
+  ['cannot list the bucket', 'ciUpload', 's3:ListBucket', 'arn:aws:s3:::branch-envs-local-artifacts', 'deny'],
+  ['cannot read a system secret', 'ciUpload', 'ssm:GetParameter', param('github/token'), 'deny'],
+];
+
 export const MATRIX: Row[] = [
+  ...CI_UPLOAD_ROWS,
   ...INSTANCE_ROWS,
   ...PROVISIONER_ROWS,
   ...REAPER_ROWS,
