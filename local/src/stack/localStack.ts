@@ -147,6 +147,7 @@ const startStandIns = async (
   const simulator = track(
     await startInstanceSimulator({
       ec2: clients.ec2,
+      ssm: clients.ssm,
       bootDelayMs: options.bootDelayMs,
       phoneHome: options.phoneHome,
       print: options.log,
