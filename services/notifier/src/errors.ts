@@ -1,7 +1,7 @@
 import { BranchEnvsError } from '@branch-envs/shared/errors';
 
 /** Shared errors this service throws, re-exported so that its modules import errors from one place. */
-export { SecretUnavailableError, SlackApiError } from '@branch-envs/shared/errors';
+export { SecretUnavailableError, SlackApiError, slackScopesOf } from '@branch-envs/shared/errors';
 
 /** Slack failed in a way that may pass (5xx, network): the record is retried through SQS. */
 export class SlackUnavailableError extends BranchEnvsError {
