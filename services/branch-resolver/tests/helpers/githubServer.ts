@@ -20,7 +20,12 @@ import {
   searchFixture,
 } from './githubFixtures';
 
-export type Fault = { kind: '500' } | { kind: 'timeout'; delayMs: number } | { kind: 'rate-limited' };
+export type Fault =
+  | { kind: '500' }
+  | { kind: 'timeout'; delayMs: number }
+  | { kind: 'rate-limited' }
+  /** A fine-grained token without the permission the endpoint needs, as GitHub answers it. */
+  | { kind: 'forbidden'; permission: string };
 type Resource = 'core' | 'search' | 'graphql';
 
 export interface LoggedCall {
@@ -185,6 +190,17 @@ export const startGithubServer = async (
       return 'hang';
     }
     if (fault?.kind === '500') return { status: 500, body: { message: 'Server Error' } };
+    if (fault?.kind === 'forbidden') {
+      return {
+        status: 403,
+        body: {
+          message: 'Resource not accessible by personal access token',
+          documentation_url: 'https://docs.github.com/rest/pulls/pulls#list-pull-requests',
+          status: '403',
+        },
+        headers: { ...rateHeaders(r.resource), 'x-accepted-github-permissions': fault.permission },
+      };
+    }
     if (r.resource === 'graphql' && !r.authorized) {
       return { status: 401, body: { message: 'This endpoint requires you to be authenticated.' } };
     }

@@ -7,7 +7,7 @@ import { createGithubClient } from '../../src/adapters/githubClient';
 import { createGithubGateway } from '../../src/adapters/githubGateway';
 import { cacheKeyOf } from '../../src/adapters/githubRequests';
 import { type ResolutionRules, resolveBranch } from '../../src/domain/resolveBranch';
-import { GithubRateLimitedError, GithubUnavailableError } from '../../src/errors';
+import { GithubRateLimitedError, GithubRefusedError, GithubUnavailableError } from '../../src/errors';
 import { quietLogger, typedQuery } from '../helpers/factories';
 import { PULLS, type PullSpec } from '../helpers/githubFixtures';
 import { type GithubServer, startGithubServer } from '../helpers/githubServer';
@@ -27,6 +27,7 @@ interface GatewayOptions {
   timeoutMs?: number;
   retries?: number;
   table?: string;
+  repo?: string;
 }
 
 const gateway = (options: GatewayOptions = {}) => {
@@ -42,7 +43,7 @@ const gateway = (options: GatewayOptions = {}) => {
       logger,
     }),
     owner: 'acme',
-    repo: 'shop',
+    repo: options.repo ?? 'shop',
     cache: createDynamoEtagCache({
       client: documents,
       tableName: options.table ?? cacheTable,
@@ -223,6 +224,36 @@ describe('the GitHub gateway against a GitHub-shaped server', () => {
     expect(error).toMatchObject({ retryAfter: server.resetAt, retryable: false });
     expect(server.calls).toHaveLength(1);
     expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('tells the user which permissions a token without Pull requests: read lacks, without retrying', async () => {
+    // Prepare
+    server.faults.push({ kind: 'forbidden', permission: 'pull_requests=read' });
+
+    // Act
+    const error = await resolveOnce('ABC-123').catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRefusedError);
+    expect(error).toMatchObject({
+      retryable: false,
+      userMessage:
+        "GitHub refused the resolver's token access to the repository: it needs Pull requests: read and " +
+        'Contents: read there (this call accepts pull_requests=read).',
+    });
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it('tells the user the repository is not visible when the token cannot see it (GitHub 404)', async () => {
+    // Act
+    const error = await resolveOnce('ABC-123', { repo: 'hidden' }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRefusedError);
+    expect(error).toMatchObject({
+      retryable: false,
+      userMessage: 'The repository acme/hidden does not exist or is not visible to the resolver.',
+    });
   });
 
   it('retries a 5xx once in process, then leaves it to SQS', async () => {
