@@ -65,6 +65,14 @@ const phoneHomeTokenOf = async (instanceId: string): Promise<string> => {
   return token;
 };
 
+/** The deployId an acknowledgement names; fails with what the ack said when it names none. */
+const idOf = (result: {
+  ack: { deployId?: string | undefined; lines: string[]; status: number };
+}): string => {
+  if (result.ack.deployId) return result.ack.deployId;
+  throw new Error(`the ack (HTTP ${result.ack.status}) names no deployment: ${result.ack.lines.join(' / ')}`);
+};
+
 interface Haystack {
   where: string;
   text: string;
@@ -112,15 +120,15 @@ describeIfAll('no secret in any log, event or outgoing request', () => {
   it('delivers the app secret to the instance and leaks no secret or token anywhere, across a ready, a rejected and a refused deploy', async () => {
     // Act: a deploy that phones home ready
     const ready = await t.slash('/deploy demo-ready', { timeoutMs: 60_000 });
-    const deployId = ready.ack.deployId ?? '';
+    const deployId = idOf(ready);
     const launched = await waitForEvent('InstanceLaunched', deployId);
     const readyEvent = await waitForEvent('InstanceReady', deployId);
     const instanceId = String(launched.detail.data.instanceId);
     const token = await phoneHomeTokenOf(instanceId);
 
     // Act: a deploy that fails (an incomplete build), and a phone-home with a wrong token
-    const rejected = await t.slash('/deploy DEMO-2', { timeoutMs: 20_000 });
-    await waitForEvent('DeployRejected', rejected.ack.deployId ?? '');
+    const rejected = await t.slash('/deploy DEMO-2', { timeoutMs: 30_000 });
+    await waitForEvent('DeployRejected', idOf(rejected));
     const phoneHomeUrl = String(
       deployDocumentOf(
         userDataFromBase64(
@@ -195,5 +203,5 @@ describeIfAll('no secret in any log, event or outgoing request', () => {
     expect(counts.slackRequests).toBeGreaterThan(0);
     expect(counts.githubRequests).toBeGreaterThan(0);
     expect(hits).toEqual([]);
-  }, 180_000);
+  }, 240_000);
 });

@@ -44,8 +44,14 @@ export class MessageBusyError extends BranchEnvsError {
 export class GithubApiError extends BranchEnvsError {
   public readonly status: number | undefined;
 
-  public constructor(action: string, status: number | undefined, options?: { cause?: unknown }) {
-    super(`GitHub ${action} failed${status === undefined ? '' : ` (HTTP ${status})`}`, options);
+  public constructor(
+    action: string,
+    status: number | undefined,
+    options?: { cause?: unknown; detail?: string },
+  ) {
+    const http =
+      status === undefined ? '' : ` (HTTP ${status}${options?.detail ? `: ${options.detail}` : ''})`;
+    super(`GitHub ${action} failed${http}`, options);
     this.name = 'GithubApiError';
     this.status = status;
   }
