@@ -70,7 +70,10 @@ const idOf = (result: {
   ack: { deployId?: string | undefined; lines: string[]; status: number };
 }): string => {
   if (result.ack.deployId) return result.ack.deployId;
-  throw new Error(`the ack (HTTP ${result.ack.status}) names no deployment: ${result.ack.lines.join(' / ')}`);
+  const ingress = t.output.filter((line) => /ingress|http/i.test(line)).slice(-15);
+  throw new Error(
+    `the ack (HTTP ${result.ack.status}) names no deployment: ${result.ack.lines.join(' / ')}\n${ingress.join('\n')}`,
+  );
 };
 
 /**
