@@ -80,11 +80,35 @@ export class SecretUnavailableError extends BranchEnvsError {
 export class SlackApiError extends BranchEnvsError {
   public readonly method: string;
   public readonly slackError: string;
+  /** For `missing_scope`: what Slack said the call needs and what the token has (its `needed`, `provided`). */
+  public readonly scopes: SlackScopes | undefined;
 
-  public constructor(method: string, slackError: string, options?: { cause?: unknown }) {
-    super(`Slack ${method} failed: ${slackError}`, options);
+  public constructor(
+    method: string,
+    slackError: string,
+    options?: { cause?: unknown; scopes?: SlackScopes },
+  ) {
+    super(`Slack ${method} failed: ${slackError}${scopeHint(options?.scopes)}`, options);
     this.name = 'SlackApiError';
     this.method = method;
     this.slackError = slackError;
+    this.scopes = options?.scopes;
   }
 }
+
+/** Slack's `missing_scope` answer: `{"ok":false,"error":"missing_scope","needed":"chat:write","provided":"commands"}`. */
+export interface SlackScopes {
+  needed: string;
+  provided: string;
+}
+
+const scopeHint = (scopes: SlackScopes | undefined): string =>
+  scopes === undefined
+    ? ''
+    : ` (the token needs the scope ${scopes.needed}; it has ${scopes.provided || 'none'}: add it under OAuth & Permissions and reinstall the app)`;
+
+/** Slack's scope fields of an answer, when it has them. */
+export const slackScopesOf = (answer: { needed?: unknown; provided?: unknown }): SlackScopes | undefined =>
+  typeof answer.needed === 'string'
+    ? { needed: answer.needed, provided: typeof answer.provided === 'string' ? answer.provided : '' }
+    : undefined;

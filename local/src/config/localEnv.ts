@@ -21,6 +21,16 @@ export const LOCAL_SECRETS = {
   githubToken: { name: '/branch-envs/local/github/token', value: 'local-github-token-not-for-production' },
 } as const;
 
+/**
+ * The demo app's one secret (issue 14): what a team puts under `/branch-envs/<stage>/apps/<app>/`.
+ * Instances read it at boot with their own role; the simulator's health answer proves it arrived
+ * by its SHA-256, and the e2e secrets scan looks for this value everywhere else.
+ */
+export const LOCAL_APP_SECRET = {
+  name: '/branch-envs/local/apps/shop/DEMO_API_KEY',
+  value: 'local-demo-app-secret-not-for-production',
+} as const;
+
 export interface GithubTarget {
   apiUrl: string;
   owner: string;

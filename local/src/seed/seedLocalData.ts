@@ -1,7 +1,7 @@
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { PutParameterCommand } from '@aws-sdk/client-ssm';
 import { type AwsClients, awsErrorName } from '../aws/clients';
-import { ARTIFACT_BUCKET, type GithubTarget, LOCAL_SECRETS } from '../config/localEnv';
+import { ARTIFACT_BUCKET, type GithubTarget, LOCAL_APP_SECRET, LOCAL_SECRETS } from '../config/localEnv';
 import type { DemoRepository } from '../standins/githubDemo';
 
 export interface SeedSummary {
@@ -54,7 +54,8 @@ const seedArtifacts = async (clients: AwsClients, demo: DemoRepository, region: 
 
 /**
  * Seeds what the services expect to find: the Slack and GitHub secrets as SecureString parameters
- * (the real GitHub token when the user configured one) and the demo build artifacts in S3, every
+ * (the real GitHub token when the user configured one), the demo app's secret that instances read
+ * at boot, and the demo build artifacts in S3, every
  * demo branch complete except those listed under `artifacts.missingPgdump` in the demo file.
  */
 export const seedLocalData = async (
@@ -67,6 +68,7 @@ export const seedLocalData = async (
     [LOCAL_SECRETS.signingSecret.name, LOCAL_SECRETS.signingSecret.value],
     [LOCAL_SECRETS.botToken.name, LOCAL_SECRETS.botToken.value],
     [LOCAL_SECRETS.githubToken.name, github.token ?? LOCAL_SECRETS.githubToken.value],
+    [LOCAL_APP_SECRET.name, LOCAL_APP_SECRET.value],
   ];
   await Promise.all(secrets.map(([name, value]) => putSecret(clients, name, value)));
   const { objects, missing } = await seedArtifacts(clients, demo, region);

@@ -14,7 +14,7 @@ import type { BodyEncoding } from '../runner/httpEvent';
 import { seedLocalData } from '../seed/seedLocalData';
 import { loadDemoRepository } from '../standins/githubDemo';
 import { type GithubStandIn, startGithubStandIn } from '../standins/githubStandIn';
-import type { LocalServer } from '../standins/httpServer';
+import type { LocalServer, RequestTap } from '../standins/httpServer';
 import { type InstanceSimulator, startInstanceSimulator } from '../standins/instanceSimulator';
 import { type SlackCatcher, startSlackCatcher } from '../standins/slackCatcher';
 import { readPackagedStack } from '../templates/cfnTypes';
@@ -49,6 +49,8 @@ export interface LocalStackOptions {
   log?(line: string): void;
   functionLog?: FunctionLog;
   slackPrint?(text: string): void;
+  /** Sees every request the Slack and GitHub stand-ins hear, whole (tests scan them for secrets). */
+  requestTap?: RequestTap;
 }
 
 export interface LocalStack {
@@ -142,13 +144,20 @@ const startStandIns = async (
 ): Promise<StandIns> => {
   const env = options.env ?? process.env;
   const slack = track(
-    await startSlackCatcher({ botToken: LOCAL_SECRETS.botToken.value, print: options.slackPrint }),
+    await startSlackCatcher({
+      botToken: LOCAL_SECRETS.botToken.value,
+      print: options.slackPrint,
+      tap: options.requestTap,
+    }),
     stoppers,
   );
-  const github = githubTarget('', env).real ? undefined : track(await startGithubStandIn(), stoppers);
+  const github = githubTarget('', env).real
+    ? undefined
+    : track(await startGithubStandIn({ tap: options.requestTap }), stoppers);
   const simulator = track(
     await startInstanceSimulator({
       ec2: clients.ec2,
+      ssm: clients.ssm,
       bootDelayMs: options.bootDelayMs,
       phoneHome: options.phoneHome,
       print: options.log,

@@ -13,7 +13,15 @@ import {
 } from './githubLedger';
 import { answerGraphql, searchIssues } from './githubQueries';
 import { branchJson, pullJson, pullSimpleJson, repoJson } from './githubRest';
-import { type Answer, type LocalServer, listen, parseJsonBody, readBody, send } from './httpServer';
+import {
+  type Answer,
+  type LocalServer,
+  listen,
+  parseJsonBody,
+  type RequestTap,
+  readBody,
+  send,
+} from './httpServer';
 
 export type { FaultKind, GithubCalls } from './githubLedger';
 
@@ -160,6 +168,8 @@ const matchesEtag = (req: IncomingMessage, etag: string): boolean =>
 export interface GithubStandInOptions {
   port?: number;
   demo?: DemoRepository;
+  /** Sees every request whole, headers and body (the e2e secrets scan). */
+  tap?: RequestTap;
 }
 
 interface StandInState {
@@ -293,18 +303,22 @@ const api = (
 export const startGithubStandIn = async (options: GithubStandInOptions = {}): Promise<GithubStandIn> => {
   const demo = options.demo ?? loadDemoRepository();
   const state: StandInState = { demo, ledger: new GithubLedger(), deployments: new DeploymentStore(demo) };
-  const server = await listen((req, res) => {
-    readBody(req).then(
-      (raw) => {
-        const url = new URL(req.url ?? '/', 'http://github.local');
-        const body = parseJsonBody(raw);
-        const answer = control(state, req.method ?? 'GET', url.pathname, body);
-        if (answer) send(res, answer);
-        else api(state, req, res, url, body);
-      },
-      () => send(res, { status: 400, body: { message: 'Problems parsing JSON' } }),
-    );
-  }, options.port);
+  const server = await listen(
+    (req, res) => {
+      readBody(req).then(
+        (raw) => {
+          const url = new URL(req.url ?? '/', 'http://github.local');
+          const body = parseJsonBody(raw);
+          const answer = control(state, req.method ?? 'GET', url.pathname, body);
+          if (answer) send(res, answer);
+          else api(state, req, res, url, body);
+        },
+        () => send(res, { status: 400, body: { message: 'Problems parsing JSON' } }),
+      );
+    },
+    options.port,
+    { name: 'github', tap: options.tap },
+  );
   return {
     url: server.url,
     port: server.port,

@@ -13,9 +13,43 @@ export interface LocalServer {
   stop(): Promise<void>;
 }
 
-export const listen = (listener: RequestListener, port = 0): Promise<LocalServer & { server: Server }> =>
+/** One request as a stand-in received it, whole: for tests that check what the services send. */
+export interface HeardRequest {
+  server: string;
+  method: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** Receives every request a stand-in hears (the e2e secrets scan). */
+export type RequestTap = (request: HeardRequest) => void;
+
+/** Copies each request to `tap` as it arrives; the listener still reads the body itself. */
+const tapped =
+  (name: string, listener: RequestListener, tap: RequestTap): RequestListener =>
+  (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () =>
+      tap({
+        server: name,
+        method: req.method ?? '',
+        url: req.url ?? '',
+        headers: { ...req.headers },
+        body: Buffer.concat(chunks).toString('utf8'),
+      }),
+    );
+    listener(req, res);
+  };
+
+export const listen = (
+  listener: RequestListener,
+  port = 0,
+  tap?: { name: string; tap?: RequestTap | undefined },
+): Promise<LocalServer & { server: Server }> =>
   new Promise((resolve, reject) => {
-    const server = createServer(listener);
+    const server = createServer(tap?.tap ? tapped(tap.name, listener, tap.tap) : listener);
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => {
       const address = server.address();

@@ -1,10 +1,23 @@
 import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { HEALTH_PATH } from '../config/localEnv';
+import { fetchAppSecrets, type ReceivedSecrets } from './appSecretsClient';
 import { type Answer, type LocalServer, listen, send } from './httpServer';
-import { type PhoneHomeTarget, phoneHomeTargetOf, reportReady } from './phoneHomeClient';
+import {
+  deployDocumentOfInstance,
+  type PhoneHomeTarget,
+  phoneHomeTargetFrom,
+  reportReady,
+} from './phoneHomeClient';
 
 export interface InstanceSimulatorOptions {
   ec2: EC2Client;
+  /**
+   * When set, each instance reads its app's secrets from SSM as fetch-secrets.sh does at boot, and
+   * its health answer names them with the SHA-256 of each value (never the value). A read that
+   * fails fails the boot at `fetch-secrets`, reported by phone-home, as on a real instance.
+   */
+  ssm?: SSMClient;
   port?: number;
   /** How long a new instance answers 503 before it turns healthy (`SIM_BOOT_DELAY_MS`, default 2000). */
   bootDelayMs?: number;
@@ -25,6 +38,12 @@ export interface SimulatedInstance {
   firstSeen: number;
   /** Where and how the instance reports, from the deploy.json in its user data. */
   phoneHome?: PhoneHomeTarget;
+  /** Its user data has been read (and its secrets fetched): the boot can end. */
+  loaded?: boolean;
+  /** The app's secrets as received: names and SHA-256 of each value. */
+  secrets?: ReceivedSecrets;
+  /** The boot step that failed, if one did. */
+  failedStep?: string;
 }
 
 export interface InstanceSimulator extends LocalServer {
@@ -81,17 +100,41 @@ class Fleet {
   }
 
   public isHealthy(instance: SimulatedInstance): boolean {
-    return Date.now() - instance.firstSeen >= this.options.bootDelayMs;
+    return (
+      instance.loaded === true &&
+      instance.failedStep === undefined &&
+      Date.now() - instance.firstSeen >= this.options.bootDelayMs
+    );
   }
 
-  /** What cloud-init would read on the instance: the phone-home URL and token of its deploy.json. */
+  /** What the boot reads: deploy.json from the user data (phone-home, secrets paths), then the secrets. */
   private async readUserData(entry: SimulatedInstance): Promise<void> {
+    const print = (text: string) => this.options.print?.(`simulator: ${entry.instanceId} ${text}`);
     try {
-      entry.phoneHome = await phoneHomeTargetOf(this.options.ec2, entry.instanceId);
+      const document = await deployDocumentOfInstance(this.options.ec2, entry.instanceId);
+      entry.phoneHome = phoneHomeTargetFrom(document);
+      if (this.options.ssm) await this.readSecrets(entry, this.options.ssm, document, print);
     } catch (error) {
-      this.options.print?.(
-        `simulator: cannot read the user data of ${entry.instanceId}: ${(error as Error).message}`,
-      );
+      print(`cannot read its user data: ${(error as Error).message}`);
+    }
+    entry.loaded = true;
+  }
+
+  private async readSecrets(
+    entry: SimulatedInstance,
+    ssm: SSMClient,
+    document: Record<string, unknown> | undefined,
+    print: (text: string) => void,
+  ): Promise<void> {
+    try {
+      entry.secrets = await fetchAppSecrets(ssm, document);
+      if (entry.secrets)
+        print(`received app secrets: ${Object.keys(entry.secrets).sort().join(', ') || 'none'}`);
+    } catch (error) {
+      // The error's name only: the boot log on a real instance names the failure, never a value.
+      entry.failedStep = 'fetch-secrets';
+      print(`failed at fetch-secrets: ${(error as Error).name}`);
+      this.phoneHome(entry);
     }
   }
 
@@ -125,7 +168,8 @@ class Fleet {
     const target = instance.phoneHome;
     if (!target || this.options.phoneHome === false || this.phoned.has(instance.instanceId)) return;
     this.phoned.add(instance.instanceId);
-    void reportReady(instance.instanceId, target, { signal: this.stopping.signal }).then(
+    const options = { signal: this.stopping.signal, failedStep: instance.failedStep };
+    void reportReady(instance.instanceId, target, options).then(
       (status) => this.options.print?.(`simulator: ${instance.instanceId} phoned home (HTTP ${status})`),
       (error: Error) => {
         if (this.stopping.signal.aborted) return;
@@ -142,9 +186,10 @@ const answerFor = (fleet: Fleet, rawPath: string, healthPath: string): Answer =>
   if (!instance) return { status: 404, body: { error: 'unknown instance', instanceId } };
   const healthy = fleet.isHealthy(instance);
   if (`/${rest.join('/')}` === healthPath) {
+    const status = healthy ? 'ok' : instance.failedStep ? 'failed' : 'booting';
     return {
       status: healthy ? 200 : 503,
-      body: { status: healthy ? 'ok' : 'booting', instanceId, branch: instance.branch },
+      body: { status, instanceId, branch: instance.branch, secrets: instance.secrets ?? null },
     };
   }
   return healthy ? landingPage(instance) : { status: 503, body: { status: 'booting', instanceId } };

@@ -7,19 +7,32 @@ export interface PhoneHomeTarget {
   token: string;
 }
 
-/** The phone-home of an instance's deploy.json, read from its user data as cloud-init would; undefined when off. */
-export const phoneHomeTargetOf = async (
+/** An instance's deploy.json, read from its user data as cloud-init would; undefined when it has none. */
+export const deployDocumentOfInstance = async (
   ec2: EC2Client,
   instanceId: string,
-): Promise<PhoneHomeTarget | undefined> => {
+): Promise<Record<string, unknown> | undefined> => {
   const out = await ec2.send(
     new DescribeInstanceAttributeCommand({ InstanceId: instanceId, Attribute: 'userData' }),
   );
-  const document = deployDocumentOf(userDataFromBase64(out.UserData?.Value ?? ''));
+  return deployDocumentOf(userDataFromBase64(out.UserData?.Value ?? ''));
+};
+
+/** The phone-home of a deploy.json; undefined when off. */
+export const phoneHomeTargetFrom = (
+  document: Record<string, unknown> | undefined,
+): PhoneHomeTarget | undefined => {
   const { deployId, phoneHomeUrl, phoneHomeToken } = document ?? {};
   if (typeof phoneHomeUrl !== 'string' || typeof phoneHomeToken !== 'string') return undefined;
   return { deployId: String(deployId), url: phoneHomeUrl, token: phoneHomeToken };
 };
+
+/** The phone-home of an instance's deploy.json, read from its user data as cloud-init would; undefined when off. */
+export const phoneHomeTargetOf = async (
+  ec2: EC2Client,
+  instanceId: string,
+): Promise<PhoneHomeTarget | undefined> =>
+  phoneHomeTargetFrom(await deployDocumentOfInstance(ec2, instanceId));
 
 const RETRIES = 5;
 
@@ -38,15 +51,18 @@ const sleep = (ms: number, signal: AbortSignal): Promise<void> =>
   });
 
 /**
- * What bootstrap.sh's `report ready` sends: the status JSON with the bearer token, retried with
+ * What bootstrap.sh's `report ready` (or `report failed` at `failedStep`) sends: the status JSON with the bearer token, retried with
  * backoff (1, 2, 4, 8, 16 s, like `curl --retry 5 --retry-all-errors`) on anything but a 2xx.
  */
 export const reportReady = async (
   instanceId: string,
   target: PhoneHomeTarget,
-  options: { retryDelayMs?: number; signal?: AbortSignal } = {},
+  options: { retryDelayMs?: number; signal?: AbortSignal; failedStep?: string } = {},
 ): Promise<number> => {
-  const body = JSON.stringify({ deployId: target.deployId, instanceId, status: 'ready', step: 'start-app' });
+  const outcome = options.failedStep
+    ? { status: 'failed', step: options.failedStep }
+    : { status: 'ready', step: 'start-app' };
+  const body = JSON.stringify({ deployId: target.deployId, instanceId, ...outcome });
   const stopped = options.signal ?? new AbortController().signal;
   let status = 0;
   for (let attempt = 0; attempt <= RETRIES; attempt += 1) {

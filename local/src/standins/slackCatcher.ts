@@ -1,6 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import { isRecord } from '../templates/cfnTypes';
-import { type Answer, type LocalServer, listen, parseJsonBody, readBody, send } from './httpServer';
+import {
+  type Answer,
+  type LocalServer,
+  listen,
+  parseJsonBody,
+  type RequestTap,
+  readBody,
+  send,
+} from './httpServer';
 import { findDeployId, renderSlackMessage } from './slackRender';
 
 export type CaughtKind = 'response_url' | 'chat.postMessage' | 'chat.update' | 'webhook';
@@ -25,6 +33,8 @@ export interface SlackCatcherOptions {
   /** When set, chat API calls must carry `Authorization: Bearer <botToken>`, as Slack requires. */
   botToken?: string;
   print?(text: string): void;
+  /** Sees every request whole, headers and body (the e2e secrets scan). */
+  tap?: RequestTap;
 }
 
 export interface SlackCatcher extends LocalServer {
@@ -167,11 +177,15 @@ const route = (inbox: Inbox, options: SlackCatcherOptions, req: IncomingMessage,
  */
 export const startSlackCatcher = async (options: SlackCatcherOptions = {}): Promise<SlackCatcher> => {
   const inbox = createInbox(options.print);
-  const server = await listen((req, res) => {
-    readBody(req).then(
-      (body) => send(res, route(inbox, options, req, body)),
-      () => send(res, { status: 400, body: { ok: false, error: 'invalid_request' } }),
-    );
-  }, options.port);
+  const server = await listen(
+    (req, res) => {
+      readBody(req).then(
+        (body) => send(res, route(inbox, options, req, body)),
+        () => send(res, { status: 400, body: { ok: false, error: 'invalid_request' } }),
+      );
+    },
+    options.port,
+    { name: 'slack', tap: options.tap },
+  );
   return { url: server.url, port: server.port, stop: server.stop, messages: inbox.list, reset: inbox.clear };
 };

@@ -1,8 +1,11 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RunInstancesCommand, TerminateInstancesCommand } from '@aws-sdk/client-ec2';
-import { motoEndpoint } from '../../../tests/helpers/aws';
+import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { motoEndpoint, uniqueName } from '../../../tests/helpers/aws';
 import { type AwsClients, createAwsClients } from '../../src/aws/clients';
+import { motoClientConfig } from '../../src/aws/moto';
 import { type InstanceSimulator, startInstanceSimulator } from '../../src/standins/instanceSimulator';
 
 let clients: AwsClients;
@@ -101,8 +104,10 @@ const until = async (check: () => boolean, timeoutMs = 5000): Promise<void> => {
   while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
 };
 
+const TOKEN = 'q3Jm0x5vF2kZ8pL1sR7tW9yB4nC6dE0gH2jK4mN6pQ8';
+
 describe('instance simulator phone-home', () => {
-  const token = 'q3Jm0x5vF2kZ8pL1sR7tW9yB4nC6dE0gH2jK4mN6pQ8';
+  const token = TOKEN;
 
   it('reports ready once, as bootstrap.sh does, with the token from the user data', async () => {
     // Prepare
@@ -153,5 +158,113 @@ describe('instance simulator phone-home', () => {
     await silent.stop();
     route.close();
     expect(route.heard.filter((h) => h.path.endsWith(deployId))).toHaveLength(1);
+  });
+});
+
+/** Like `until`, but fails the test when the condition never holds. */
+const waitFor = async (what: string, check: () => boolean, timeoutMs = 20_000): Promise<void> => {
+  await until(check, timeoutMs);
+  if (!check()) throw new Error(`${what} did not happen within ${timeoutMs} ms`);
+};
+
+describe('instance simulator app secrets', () => {
+  const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
+  const put = (name: string, value: string) =>
+    clients.ssm.send(
+      new PutParameterCommand({ Name: name, Value: value, Type: 'SecureString', Overwrite: true }),
+    );
+  let withSsm: InstanceSimulator;
+  const printed: string[] = [];
+
+  beforeAll(async () => {
+    withSsm = await startInstanceSimulator({
+      ec2: clients.ec2,
+      ssm: clients.ssm,
+      bootDelayMs: 100,
+      pollIntervalMs: 100,
+      print: (text) => printed.push(text),
+    });
+  });
+  afterAll(() => withSsm?.stop());
+
+  const healthOf = async (id: string) => {
+    const response = await fetch(`${withSsm.url}/${id}/health`);
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('reads the app secrets with the branch override as the instance does, and shows only hashes', async () => {
+    // Prepare
+    const base = `/branch-envs/${uniqueName('st')}/apps/shop`;
+    await Promise.all([
+      put(`${base}/API_KEY`, 'app-api-key-value'),
+      put(`${base}/DB_PASSWORD`, 'app-db-password'),
+      put(`${base}/branches/demo-ready/DB_PASSWORD`, 'branch-db-password'),
+      put(`${base}/branches/demo-ready/deeper/IGNORED`, 'not-a-direct-child'),
+      put(`${base}/db.password`, 'not-an-env-name'),
+    ]);
+    const secrets = { path: base, branchPath: `${base}/branches/demo-ready`, branchSkipped: null };
+    const id = await launch(
+      [{ Key: 'ManagedBy', Value: 'branch-envs' }],
+      cloudConfig({ deployId: 'd1', secrets }),
+    );
+
+    // Act
+    await waitFor('reading the secrets', () =>
+      withSsm.instances().some((i) => i.instanceId === id && i.loaded === true),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    const health = await healthOf(id);
+
+    // Assess
+    expect(health.status).toBe(200);
+    expect(health.body.secrets).toEqual({
+      API_KEY: sha256('app-api-key-value'),
+      DB_PASSWORD: sha256('branch-db-password'),
+    });
+    const said = printed.join('\n');
+    expect(said).toContain(`${id} received app secrets: API_KEY, DB_PASSWORD`);
+    for (const value of ['app-api-key-value', 'branch-db-password', 'app-db-password']) {
+      expect(said).not.toContain(value);
+      expect(JSON.stringify(health.body)).not.toContain(value);
+    }
+  });
+
+  it('fails the boot at fetch-secrets when SSM cannot be read, phones home failed, and stays unhealthy', async () => {
+    // Prepare: an SSM endpoint nothing listens on (port 9, discard), as an unreachable one
+    const route = await phoneHomeRoute();
+    const broken = new SSMClient({ ...motoClientConfig('http://127.0.0.1:9'), maxAttempts: 1 });
+    const said: string[] = [];
+    const failing = await startInstanceSimulator({
+      ec2: clients.ec2,
+      ssm: broken,
+      bootDelayMs: 100,
+      pollIntervalMs: 100,
+      print: (text) => said.push(text),
+    });
+    const deployId = '01JD5Z4QWJ3K8T6M2N9P0R7S1Z';
+    const secrets = {
+      path: '/branch-envs/st/apps/shop',
+      branchPath: null,
+      branchSkipped: 'invalid_characters',
+    };
+    const document = { deployId, phoneHomeUrl: `${route.url}/${deployId}`, phoneHomeToken: TOKEN, secrets };
+    const id = await launch([{ Key: 'ManagedBy', Value: 'branch-envs' }], cloudConfig(document));
+
+    // Act: the other simulators in this file see the instance too, and report it ready
+    const failedReport = () => route.heard.find((h) => JSON.parse(h.body).status === 'failed');
+    await waitFor('a failed phone-home', () => failedReport() !== undefined);
+    const response = await fetch(`${failing.url}/${id}/health`);
+
+    // Assess
+    await failing.stop();
+    route.close();
+    expect(response.status).toBe(503);
+    expect(await response.json()).toMatchObject({ status: 'failed' });
+    expect(said.join('\n')).toMatch(new RegExp(`${id} failed at fetch-secrets: \\w+`));
+    expect(failedReport()?.path).toBe(`/phone-home/${deployId}`);
+    expect(JSON.parse(failedReport()?.body ?? '{}')).toMatchObject({
+      status: 'failed',
+      step: 'fetch-secrets',
+    });
   });
 });

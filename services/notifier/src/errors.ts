@@ -1,7 +1,7 @@
 import { BranchEnvsError } from '@branch-envs/shared/errors';
 
 /** Shared errors this service throws, re-exported so that its modules import errors from one place. */
-export { SecretUnavailableError, SlackApiError } from '@branch-envs/shared/errors';
+export { SecretUnavailableError, SlackApiError, slackScopesOf } from '@branch-envs/shared/errors';
 
 /** Slack failed in a way that may pass (5xx, network): the record is retried through SQS. */
 export class SlackUnavailableError extends BranchEnvsError {
@@ -44,8 +44,14 @@ export class MessageBusyError extends BranchEnvsError {
 export class GithubApiError extends BranchEnvsError {
   public readonly status: number | undefined;
 
-  public constructor(action: string, status: number | undefined, options?: { cause?: unknown }) {
-    super(`GitHub ${action} failed${status === undefined ? '' : ` (HTTP ${status})`}`, options);
+  public constructor(
+    action: string,
+    status: number | undefined,
+    options?: { cause?: unknown; detail?: string },
+  ) {
+    const http =
+      status === undefined ? '' : ` (HTTP ${status}${options?.detail ? `: ${options.detail}` : ''})`;
+    super(`GitHub ${action} failed${http}`, options);
     this.name = 'GithubApiError';
     this.status = status;
   }

@@ -1,7 +1,7 @@
 import { BranchEnvsError } from '@branch-envs/shared/errors';
 
 /** Shared errors this service throws, re-exported so that its modules import errors from one place. */
-export { SecretUnavailableError, SlackApiError } from '@branch-envs/shared/errors';
+export { SecretUnavailableError, SlackApiError, slackScopesOf } from '@branch-envs/shared/errors';
 
 /**
  * A request that is not a well-formed Slack request (wrong content type, too big, missing fields).

@@ -51,6 +51,7 @@ run_step() {
 
 report booting
 run_step fetch-artifacts "$lib/fetch-artifacts.sh"
+run_step fetch-secrets "$lib/fetch-secrets.sh"
 run_step rewrite-config run_hook rewrite-config
 run_step restore-db "$lib/restore-db.sh"
 run_step post-restore run_hook post-restore

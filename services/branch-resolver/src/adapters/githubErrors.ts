@@ -82,6 +82,7 @@ const refusalOrOutage = (f: ReturnType<typeof facts>, error: unknown): UpstreamE
       cause: error,
     });
   }
+  if (f.status === 403) return permissionRefused(f, error);
   return new GithubRefusedError(
     `GitHub refused the request (HTTP ${f.status}).`,
     `GitHub answered ${f.status}: ${f.message}`,
@@ -114,4 +115,20 @@ export const toUpstreamError = (error: unknown, now: () => number = Date.now): U
     return new GithubUnavailableError('no answer in time', { cause: error });
   }
   return refusalOrOutage(f, error);
+};
+
+/**
+ * A 403 that is no rate limit: the token may not read what the resolver asked for ("Resource not
+ * accessible by personal access token" / "… by integration"). GitHub names the permission the
+ * endpoint accepts in `X-Accepted-GitHub-Permissions`; the resolver needs Pull requests and
+ * Contents, both read (services/branch-resolver/README.md, Token).
+ */
+const permissionRefused = (f: ReturnType<typeof facts>, error: unknown): GithubRefusedError => {
+  const accepted = header(f.headers, 'x-accepted-github-permissions');
+  return new GithubRefusedError(
+    "GitHub refused the resolver's token access to the repository: it needs Pull requests: read and " +
+      `Contents: read there${accepted ? ` (this call accepts ${accepted})` : ''}.`,
+    `GitHub answered 403: ${f.message}`,
+    { cause: error },
+  );
 };

@@ -24,7 +24,9 @@ export type Fault =
   | { kind: '500' }
   | { kind: 'timeout'; delayMs: number }
   | { kind: 'rate-limited'; status?: 403 | 429 }
-  | { kind: 'secondary-rate-limited'; status: 403 | 429; retryAfter?: number };
+  | { kind: 'secondary-rate-limited'; status: 403 | 429; retryAfter?: number }
+  /** A fine-grained token without the permission the endpoint needs, as GitHub answers it. */
+  | { kind: 'forbidden'; permission: string };
 type Resource = 'core' | 'search' | 'graphql';
 
 export interface LoggedCall {
@@ -236,6 +238,16 @@ export const startGithubServer = async (
         return secondaryLimit(fault);
       case 'rate-limited':
         return primaryLimit(r.resource, fault.status ?? 403);
+      case 'forbidden':
+        return {
+          status: 403,
+          body: {
+            message: 'Resource not accessible by personal access token',
+            documentation_url: 'https://docs.github.com/rest/pulls/pulls#list-pull-requests',
+            status: '403',
+          },
+          headers: { ...rateHeaders(r.resource), 'x-accepted-github-permissions': fault.permission },
+        };
     }
   };
 

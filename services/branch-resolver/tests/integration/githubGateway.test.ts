@@ -313,6 +313,36 @@ describe('the GitHub gateway against a GitHub-shaped server', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
   });
 
+  it('tells the user which permissions a token without Pull requests: read lacks, without retrying', async () => {
+    // Prepare
+    server.faults.push({ kind: 'forbidden', permission: 'pull_requests=read' });
+
+    // Act
+    const error = await resolveOnce('ABC-123').catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRefusedError);
+    expect(error).toMatchObject({
+      retryable: false,
+      userMessage:
+        "GitHub refused the resolver's token access to the repository: it needs Pull requests: read and " +
+        'Contents: read there (this call accepts pull_requests=read).',
+    });
+    expect(server.calls).toHaveLength(1);
+  });
+
+  it('tells the user the repository is not visible when the token cannot see it (GitHub 404)', async () => {
+    // Act
+    const error = await resolveOnce('ABC-123', { repo: 'hidden' }).catch((e: unknown) => e);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRefusedError);
+    expect(error).toMatchObject({
+      retryable: false,
+      userMessage: 'The repository acme/hidden does not exist or is not visible to the resolver.',
+    });
+  });
+
   it('retries a 5xx once in process, then leaves it to SQS', async () => {
     // Prepare
     server.faults.push({ kind: '500' }, { kind: '500' });

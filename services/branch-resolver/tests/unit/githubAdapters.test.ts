@@ -143,6 +143,39 @@ describe('GraphQL errors in an HTTP 200', () => {
   });
 });
 
+describe('a GitHub token without a permission the resolver needs', () => {
+  it('is told which permissions, from GitHub 403 "Resource not accessible by personal access token"', () => {
+    // Prepare: GitHub's answer to a fine-grained token without Pull requests: read
+    const refused = requestError(
+      403,
+      { 'x-ratelimit-remaining': '4990', 'x-accepted-github-permissions': 'pull_requests=read' },
+      'Resource not accessible by personal access token',
+    );
+
+    // Act
+    const error = toUpstreamError(refused, () => NOW);
+
+    // Assess
+    expect(error).toBeInstanceOf(GithubRefusedError);
+    expect(error.retryable).toBe(false);
+    expect(error.userMessage).toBe(
+      "GitHub refused the resolver's token access to the repository: it needs Pull requests: read and " +
+        'Contents: read there (this call accepts pull_requests=read).',
+    );
+    expect(error.message).toContain('Resource not accessible by personal access token');
+  });
+
+  it('is told the same for a GitHub App installation ("Resource not accessible by integration")', () => {
+    // Act
+    const error = toUpstreamError(
+      requestError(403, { 'x-ratelimit-remaining': '4990' }, 'Resource not accessible by integration'),
+    );
+
+    // Assess
+    expect(error.userMessage).toMatch(/^GitHub refused the resolver's token access to the repository/);
+  });
+});
+
 describe('GitHub response shapes', () => {
   it('projects a REST pull request', () => {
     // Act

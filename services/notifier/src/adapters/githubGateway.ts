@@ -81,7 +81,25 @@ export class GithubDeploymentsGateway implements GithubGateway {
     } catch (error) {
       throw new GithubApiError(action, undefined, { cause: error });
     }
-    if (!response.ok) throw new GithubApiError(action, response.status);
+    if (!response.ok) throw await refusal(action, response);
     return response.json();
   }
 }
+
+/**
+ * GitHub's own words for a refusal: its `message` ("Resource not accessible by personal access
+ * token", "Not Found") and, on a 403, the permission the endpoint accepts
+ * (`X-Accepted-GitHub-Permissions`). The notifier needs Deployments: write and nothing else.
+ */
+const refusal = async (action: string, response: Response): Promise<GithubApiError> => {
+  const body = (await response.json().catch(() => undefined)) as { message?: unknown } | undefined;
+  const said = typeof body?.message === 'string' ? body.message : undefined;
+  const accepted = response.headers.get('x-accepted-github-permissions');
+  const hint =
+    response.status === 403 && accepted
+      ? `the token needs Deployments: write (this call accepts ${accepted})`
+      : response.status === 404
+        ? 'the token cannot see the repository, or it needs Deployments: write there'
+        : undefined;
+  return new GithubApiError(action, response.status, { detail: [said, hint].filter(Boolean).join('; ') });
+};

@@ -6,7 +6,7 @@ import type { SlackMessage } from '../domain/blocks';
 import type { Budget, ResponseUrlBody, SlackGateway } from '../domain/ports';
 import { retryDecision } from '../domain/retry';
 import type { Thread } from '../domain/routing';
-import { SlackApiError, SlackRateLimitedError, SlackUnavailableError } from '../errors';
+import { SlackApiError, SlackRateLimitedError, SlackUnavailableError, slackScopesOf } from '../errors';
 
 export interface SlackGatewayOptions {
   /** `https://hooks.slack.com` in AWS; the Slack catcher in local mode. Swapped in at send time only. */
@@ -24,6 +24,8 @@ export interface SlackGatewayOptions {
 const ChatResponse = z.object({
   ok: z.boolean(),
   error: z.string().optional(),
+  needed: z.string().optional(),
+  provided: z.string().optional(),
   ts: z.string().optional(),
   channel: z.string().optional(),
 });
@@ -44,10 +46,10 @@ const json = (body: unknown) => ({
   body: JSON.stringify(body),
 });
 
-const chatError = (method: string, error: string | undefined): Error =>
-  TRANSIENT.has(error ?? '')
-    ? new SlackUnavailableError(method, error ?? 'unknown')
-    : new SlackApiError(method, error ?? 'unknown_error');
+const chatError = (method: string, answer: z.infer<typeof ChatResponse>): Error =>
+  TRANSIENT.has(answer.error ?? '')
+    ? new SlackUnavailableError(method, answer.error ?? 'unknown')
+    : new SlackApiError(method, answer.error ?? 'unknown_error', { scopes: slackScopesOf(answer) });
 
 const threadFrom = (
   method: string,
@@ -103,7 +105,7 @@ export class SlackWebGateway implements SlackGateway {
   public async postMessage(channel: string, message: SlackMessage, budget: Budget): Promise<Thread> {
     const body = { channel, ...message, unfurl_links: false, unfurl_media: false };
     const answer = await this.callChat('chat.postMessage', body, budget);
-    if (!answer.ok) throw chatError('chat.postMessage', answer.error);
+    if (!answer.ok) throw chatError('chat.postMessage', answer);
     return threadFrom('chat.postMessage', answer, channel);
   }
 
@@ -111,7 +113,7 @@ export class SlackWebGateway implements SlackGateway {
     const body = { channel: thread.channel, ts: thread.ts, ...message };
     const answer = await this.callChat('chat.update', body, budget);
     if (!answer.ok && answer.error === 'message_not_found') return 'not_found';
-    if (!answer.ok) throw chatError('chat.update', answer.error);
+    if (!answer.ok) throw chatError('chat.update', answer);
     return threadFrom('chat.update', answer, thread.channel);
   }
 

@@ -13,6 +13,8 @@ const logFailure = (log: Logger, error: unknown): void => {
     log.error('Slack refused the message; the record goes to the DLQ once its retries are spent', {
       slackMethod: error.method,
       slackError: error.slackError,
+      ...(error.scopes ? { neededScope: error.scopes.needed, providedScopes: error.scopes.provided } : {}),
+      reason: error.message,
     });
     return;
   }

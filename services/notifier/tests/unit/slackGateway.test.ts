@@ -123,6 +123,26 @@ describe('Slack gateway', () => {
     await expect(act).rejects.toMatchObject({ name: 'SlackApiError', slackError: error });
   });
 
+  it('names the missing scope when the bot token lacks chat:write (Slack missing_scope answer)', async () => {
+    // Prepare: the answer Slack documents for a token without the method's scope
+    const { fetch } = scriptedFetch(
+      chat({ ok: false, error: 'missing_scope', needed: 'chat:write', provided: 'commands,usergroups:read' }),
+    );
+
+    // Act
+    const act = gateway(fetch).slack.postMessage('C1', { text: 'hi', blocks: [] }, budget());
+
+    // Assess: not retried (a person must add the scope), and the message says which one
+    await expect(act).rejects.toBeInstanceOf(SlackApiError);
+    await expect(act).rejects.toMatchObject({
+      slackError: 'missing_scope',
+      scopes: { needed: 'chat:write', provided: 'commands,usergroups:read' },
+      message:
+        'Slack chat.postMessage failed: missing_scope (the token needs the scope chat:write; it has ' +
+        'commands,usergroups:read: add it under OAuth & Permissions and reinstall the app)',
+    });
+  });
+
   it('treats a Slack internal_error as worth a retry', async () => {
     // Prepare
     const { fetch } = scriptedFetch(chat({ ok: false, error: 'internal_error' }));

@@ -1,12 +1,22 @@
 import * as z from 'zod';
 import type { GroupDirectory } from '../domain/authorization';
-import { SlackApiError } from '../errors';
+import { SlackApiError, slackScopesOf } from '../errors';
 
 const UsersListResponse = z.object({
   ok: z.boolean(),
   users: z.array(z.string()).optional(),
   error: z.string().optional(),
+  needed: z.string().optional(),
+  provided: z.string().optional(),
 });
+
+/** Slack's error (with the scope it needs, for `missing_scope`), or the HTTP status when it gave none. */
+const refusal = (status: number, parsed: ReturnType<typeof UsersListResponse.safeParse>): SlackApiError => {
+  if (!parsed.success) return new SlackApiError('usergroups.users.list', 'unreadable response');
+  return new SlackApiError('usergroups.users.list', parsed.data.error ?? `HTTP ${status}`, {
+    scopes: slackScopesOf(parsed.data),
+  });
+};
 
 export interface SlackGroupDirectoryOptions {
   /** `https://slack.com/api` in AWS; the catcher's `/api` in local mode. */
@@ -48,12 +58,7 @@ export const createSlackGroupDirectory = ({
       signal: AbortSignal.timeout(timeoutMs),
     });
     const parsed = UsersListResponse.safeParse(await response.json().catch(() => undefined));
-    if (!response.ok || !parsed.success || !parsed.data.ok) {
-      const detail = parsed.success
-        ? (parsed.data.error ?? `HTTP ${response.status}`)
-        : 'unreadable response';
-      throw new SlackApiError('usergroups.users.list', detail);
-    }
+    if (!response.ok || !parsed.success || !parsed.data.ok) throw refusal(response.status, parsed);
     const users = new Set(parsed.data.users ?? []);
     cache.set(groupId, { users, until: now() + cacheMs });
     return users;

@@ -230,4 +230,32 @@ describe('createSlackGroupDirectory', () => {
     // Act + Assess
     await expect(groups.isMemberOfAny('U0MEMBER', ['S0GROUP1'])).rejects.toThrow(SlackApiError);
   });
+
+  it('names usergroups:read when the bot token lacks it (Slack missing_scope answer)', async () => {
+    // Prepare: Slack's documented answer for a token without the method's scope
+    const answer = {
+      ok: false,
+      error: 'missing_scope',
+      needed: 'usergroups:read',
+      provided: 'commands,chat:write',
+    };
+    const http = fakeFetch(() => new Response(JSON.stringify(answer)));
+    const groups = createSlackGroupDirectory({
+      apiBase: 'https://slack.com/api',
+      token: async () => 'x',
+      fetch: http.fn,
+    });
+
+    // Act
+    const act = groups.isMemberOfAny('U0MEMBER', ['S0GROUP1']);
+
+    // Assess
+    await expect(act).rejects.toMatchObject({
+      name: 'SlackApiError',
+      scopes: { needed: 'usergroups:read', provided: 'commands,chat:write' },
+    });
+    await expect(act).rejects.toThrow(
+      'the token needs the scope usergroups:read; it has commands,chat:write',
+    );
+  });
 });

@@ -57,6 +57,7 @@ export const userDataInputFor = async (
   );
   return {
     deployId: data.deployId,
+    stage: settings.stage,
     branch: data.branch,
     app: settings.app,
     query: data.query,

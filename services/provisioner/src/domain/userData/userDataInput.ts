@@ -1,3 +1,4 @@
+import { type AppSecretsLocation, appSecretsLocation } from './appSecrets';
 import { InvalidUserDataInputError } from './errors';
 import { assertValidBranchName } from './gitRefName';
 
@@ -41,6 +42,8 @@ export interface DatabaseInput {
 export interface UserDataInput {
   /** The deployment's ULID; also the correlation id the instance reports back with. */
   deployId: string;
+  /** The stage (`prod`, `local`): it names where the instance reads the app's secrets. */
+  stage: string;
   branch: string;
   /** App id from configuration (`ote`); lower-case, digits and dashes. */
   app: string;
@@ -48,7 +51,10 @@ export interface UserDataInput {
   query: string;
   ownerName: string;
   artifacts: ArtifactInput[];
-  /** App settings, exported to the app process as environment variables. Never secrets. */
+  /**
+   * App settings, exported to the app process as environment variables. Never secrets: those the
+   * instance reads from SSM itself (`secrets` in the {@link DeployDocument}).
+   */
   env: Record<string, string>;
   /** Path the app answers health checks on, e.g. `/health`. */
   healthPath: string;
@@ -70,6 +76,7 @@ export interface UserDataInput {
 export interface DeployDocument {
   schemaVersion: 1;
   deployId: string;
+  stage: string;
   app: string;
   branch: string;
   query: string;
@@ -81,9 +88,13 @@ export interface DeployDocument {
   artifacts: { name: string; url: string; sha256: string | null; dest: string }[];
   db: Required<DatabaseInput> | null;
   env: Record<string, string>;
+  /** Where the instance reads the app's secrets at boot; names of parameters, never values. */
+  secrets: AppSecretsLocation;
 }
 
 const DEPLOY_ID = /^[0-9A-Za-z_-]{1,64}$/;
+/** A stage is one level of an SSM name (and a CloudFormation stack name's part). */
+const STAGE = /^[A-Za-z0-9_.-]{1,64}$/;
 const APP = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const ARTIFACT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -118,10 +129,13 @@ export function toDeployDocument(input: UserDataInput): DeployDocument {
     artifacts.map((a) => a.dest),
     'artifacts[].dest',
   );
+  const stage = matching(input.stage, STAGE, 'stage');
+  const app = matching(input.app, APP, 'app');
   return {
     schemaVersion: 1,
     deployId: matching(input.deployId, DEPLOY_ID, 'deployId'),
-    app: matching(input.app, APP, 'app'),
+    stage,
+    app,
     branch: input.branch,
     query: safeText(input.query, 'query'),
     ownerName: safeText(input.ownerName, 'ownerName'),
@@ -132,6 +146,7 @@ export function toDeployDocument(input: UserDataInput): DeployDocument {
     artifacts,
     db: input.db === undefined ? null : checkDatabase(input.db, artifacts),
     env: checkEnv(input.env),
+    secrets: appSecretsLocation(stage, app, input.branch),
   };
 }
 

@@ -62,6 +62,7 @@ export function sampleInput(profileName: string, overrides: Partial<UserDataInpu
 export function minimalInput(overrides: Partial<UserDataInput> = {}): UserDataInput {
   return {
     deployId: '01JD5Z4QWJ3K8T6M2N9P0R7S1X',
+    stage: 'dev',
     branch: 'feature/login-page',
     app: 'shop',
     query: 'login',
