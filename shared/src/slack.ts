@@ -4,10 +4,14 @@
  * that keeps values from users and events from turning into links, mentions or broken formatting.
  */
 
-/** Button action ids. A button's value is the deployId (`extend`, `terminate`) or the branch name. */
+/**
+ * Button action ids. A button's value is the deployId (`extend`, `keep_overnight`, `terminate`) or the
+ * branch name (`deploy_candidate`).
+ */
 export const SLACK_ACTIONS = {
   deployCandidate: 'deploy_candidate',
   extend: 'extend',
+  keepOvernight: 'keep_overnight',
   terminate: 'terminate',
 } as const;
 
@@ -62,7 +66,7 @@ const pad = (n: number): string => String(n).padStart(2, '0');
 
 /**
  * A time in the stage's zone as a person says it, relative to `now`, always with its date:
- * `19:00 Helsinki tonight (Tue 1 Dec)`, `09:30 Helsinki tomorrow (Wed 2 Dec)`, `19:00 Helsinki on Thu 3 Dec`.
+ * `19:00 Helsinki tonight, Tue 1 Dec`, `09:30 Helsinki tomorrow, Wed 2 Dec`, `19:00 Helsinki on Thu 3 Dec`.
  */
 export const wallClockPhrase = (epochSeconds: number, now: Date, timeZone: string): string => {
   const instant = new Date(epochSeconds * 1000);
@@ -80,8 +84,8 @@ export const wallClockPhrase = (epochSeconds: number, now: Date, timeZone: strin
   const time = `${pad(part('hour'))}:${pad(part('minute'))} ${zoneLabel(timeZone)}`;
   const date = dayFormatter(timeZone).format(instant).replace(',', '');
   const tomorrow = new Date(now.getTime() + 86_400_000);
-  if (dayOf(instant) === dayOf(now)) return `${time} ${part('hour') >= 17 ? 'tonight' : 'today'} (${date})`;
-  if (dayOf(instant) === dayOf(tomorrow)) return `${time} tomorrow (${date})`;
+  if (dayOf(instant) === dayOf(now)) return `${time} ${part('hour') >= 17 ? 'tonight' : 'today'}, ${date}`;
+  if (dayOf(instant) === dayOf(tomorrow)) return `${time} tomorrow, ${date}`;
   return `${time} on ${date}`;
 };
 
