@@ -56,10 +56,10 @@ export const expiringMessage = (data: Warning, view: Clocked): SlackMessage => {
   ]);
 };
 
-const extensionNote = (data: Extended, view: Clocked): string => {
-  const parts = [
-    `${data.keepOvernight ? 'Kept overnight' : 'Extended'}: it now runs ${untilPhrase(data, view)}`,
-  ];
+const extensionNote = (data: Extended, view: Clocked, subject = ''): string => {
+  const verb = data.keepOvernight ? 'Kept overnight' : 'Extended';
+  const lead = subject ? `${subject} ${verb.toLowerCase()}` : verb;
+  const parts = [`${lead}: it now runs ${untilPhrase(data, view)}`];
   if (data.capped) parts.push('capped at the maximum lifetime');
   return parts.join(', ');
 };
