@@ -1,3 +1,5 @@
+import { type Lifetime, type NightlyConfig, overnightEnd, realEnd } from './lifetime';
+
 /**
  * What slack-ingress and the notifier must agree on about Slack: the button action ids (the notifier
  * renders buttons, ingress parses presses), the Block Kit shapes both send, and the mrkdwn escaping
@@ -95,3 +97,20 @@ export const wallClockPhrase = (epochSeconds: number, now: Date, timeZone: strin
  */
 export const slackTime = (epochSeconds: number, now: Date, timeZone: string): string =>
   `<!date^${epochSeconds}^{date_short_pretty} at {time}|${wallClockPhrase(epochSeconds, now, timeZone)}>`;
+
+/** What messages state an environment's end against: now, and when the nightly shutdown runs. */
+export interface Clocked {
+  now: Date;
+  nightly: NightlyConfig;
+}
+
+/** `until 19:00 Helsinki tonight, Tue 1 Dec (nightly shutdown)`: the real end (ADR 0012) as a date token. */
+export const untilPhrase = (lifetime: Lifetime, view: Clocked): string => {
+  const end = realEnd(lifetime, view.now, view.nightly);
+  const when = slackTime(end.at, view.now, view.nightly.timeZone);
+  return end.cause === 'nightly' ? `until ${when} (nightly shutdown)` : `until ${when}`;
+};
+
+/** What `overnight` gives: `until 19:00 Helsinki tomorrow, Wed 2 Dec`. */
+export const overnightPhrase = (view: Clocked): string =>
+  `until ${slackTime(Math.floor(overnightEnd(view.now, view.nightly).getTime() / 1000), view.now, view.nightly.timeZone)}`;

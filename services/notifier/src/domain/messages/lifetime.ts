@@ -1,5 +1,6 @@
-import { type Lifetime, type NightlyConfig, overnightEnd, realEnd } from '@branch-envs/shared/lifetime';
-import { slackTime } from '@branch-envs/shared/slack';
+import type { Lifetime } from '@branch-envs/shared/lifetime';
+import { realEnd } from '@branch-envs/shared/lifetime';
+import type { Clocked } from '@branch-envs/shared/slack';
 import { ACTIONS, actions, type Block, button } from '../blocks';
 import { code } from '../text';
 
@@ -7,23 +8,7 @@ import { code } from '../text';
  * How every notifier message says when an environment ends: the real end, the earlier of its
  * expiry and the nightly run that ends it (shared/src/lifetime.ts, ADR 0012), in the stage's zone.
  */
-export interface Clocked {
-  now: Date;
-  nightly: NightlyConfig;
-}
-
-const seconds = (at: Date): number => Math.floor(at.getTime() / 1000);
-
-/** `until 19:00 Helsinki tonight, Tue 1 Dec (nightly shutdown)`, as a Slack date token. */
-export const untilPhrase = (lifetime: Lifetime, view: Clocked): string => {
-  const end = realEnd(lifetime, view.now, view.nightly);
-  const when = slackTime(end.at, view.now, view.nightly.timeZone);
-  return end.cause === 'nightly' ? `until ${when} (nightly shutdown)` : `until ${when}`;
-};
-
-/** What [Keep overnight] would give: `until 19:00 Helsinki tomorrow, Wed 2 Dec`. */
-export const overnightPhrase = (view: Clocked): string =>
-  `until ${slackTime(seconds(overnightEnd(view.now, view.nightly)), view.now, view.nightly.timeZone)}`;
+export { type Clocked, overnightPhrase, untilPhrase } from '@branch-envs/shared/slack';
 
 /** The nightly run comes first: only [Keep overnight] keeps the environment past it. */
 export const endsNightly = (lifetime: Lifetime, view: Clocked): boolean =>
