@@ -85,7 +85,7 @@ const helpLines = ({
 }: HelpOptions) => [
   `\`${d} <query> [for <duration>] [--fresh]\`: start an environment for the branch matching <query>: ` +
     'a branch fragment (`login-page`), a ticket id (`ABC-123`), a PR (`#42`) or `raw:<GitHub search qualifiers>`. ' +
-    `It lives for ${formatDuration(defaultTtlSeconds)} unless you say \`for 30m\`, \`for 2h\` or \`for 1d\` ` +
+    `It lives for ${formatDuration(defaultTtlSeconds)} (or until the nightly shutdown, if that comes first) unless you say \`for 30m\`, \`for 2h\` or \`for 1d\` ` +
     `(at most ${formatDuration(maxTtlSeconds)}). \`--fresh\` starts a new one even if the branch already runs.`,
   `\`${d} list [mine]\`: every live environment (or yours): branch, owner, URL, state, time left.`,
   `\`${d} status <id|branch>\`: one environment in detail, with its step history.`,
