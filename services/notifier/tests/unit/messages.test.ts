@@ -194,6 +194,16 @@ describe('rejection messages', () => {
     expect(message.text).toBe('♻️ feat/x is already running: http://10.0.1.23/');
   });
 
+  it('tells how to start a second environment (regression: already running did not mention --fresh)', () => {
+    // Act
+    const existing = { deployId: DEPLOY_ID, branch: 'feat/x', status: 'READY', url: 'http://10.0.1.23/' };
+    const message = rejectedMessage(rejection({ code: 'already_running', existing }), FIXTURE_NOW);
+
+    // Assess
+    expect(textOf(message)).toContain('with `--fresh`');
+    expect(textOf(message)).toContain('`list mine` shows every environment of yours');
+  });
+
   it('says an environment of the branch is still starting when it has no URL yet', () => {
     // Act
     const existing = { deployId: DEPLOY_ID, branch: 'feat/x', status: 'REQUESTED' };
