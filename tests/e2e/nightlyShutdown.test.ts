@@ -47,7 +47,9 @@ const published = async (detailType: string, deployId: string, timeoutMs = 30_00
       tapped.push({ detailType: body['detail-type'], detail: body.detail });
     }
   }
-  throw new Error(`no ${detailType} for ${deployId}; saw ${tapped.map((e) => e.detailType)}`);
+  throw new Error(
+    `no ${detailType} for ${deployId}; saw ${tapped.map((e) => e.detailType)}\n${t.output.slice(-40).join('\n')}`,
+  );
 };
 
 const caughtText = async (deployId: string): Promise<string> =>
@@ -103,6 +105,8 @@ describeIfAll('the nightly shutdown, end to end on the local stack', () => {
       { source: [{ prefix: 'branch-envs.' }] },
       { queue: 'e2e-nightly-tap', rule: 'e2e-nightly-tap' },
     );
+    // A first command warms ingress and its clients, so the one under test is not the cold one.
+    await t.slash('/deploy list', { follow: false });
   }, 180_000);
 
   afterAll(async () => {
@@ -113,7 +117,8 @@ describeIfAll('the nightly shutdown, end to end on the local stack', () => {
     // Act: the issue's command, followed until ready
     const result = await t.slash('/deploy demo-ready for 99d', { timeoutMs: 60_000 });
     const deployId = result.ack.deployId ?? '';
-    await published('InstanceReady', deployId);
+    expect(result.ack.body).toContain(deployId);
+    await published('InstanceReady', deployId, 60_000);
 
     // Assess: the acknowledgement and the ready message name the nightly end
     expect(result.ack.body).toContain('(nightly shutdown)');
