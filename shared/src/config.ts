@@ -1,5 +1,7 @@
 import * as z from 'zod';
 import { ConfigError } from './errors';
+import { parseWallClock } from './nightlySchedule';
+import { isKnownTimeZone } from './timeZone';
 
 type Env = Record<string, string | undefined>;
 
@@ -65,3 +67,35 @@ export const durationVariable = (parse: (text: string) => number | undefined, fa
       }
       return seconds;
     });
+
+/**
+ * `NIGHTLY_TIME` (`HH:MM`, default 19:00) and `NIGHTLY_TIMEZONE` (IANA, default Europe/Helsinki):
+ * the reaper runs the nightly shutdown at that time; ingress and the notifier state it to users.
+ * Each service spreads these into its env schema, so the three read them the same way.
+ */
+export const nightlyVariables = {
+  NIGHTLY_TIME: z
+    .string()
+    .default('19:00')
+    .transform((value, ctx) => {
+      const parsed = parseWallClock(value);
+      if (!parsed) {
+        ctx.addIssue({ code: 'custom', message: `"${value}" is not a 24-hour time like 19:00` });
+        return z.NEVER;
+      }
+      return parsed;
+    }),
+  NIGHTLY_TIMEZONE: z
+    .string()
+    .default('Europe/Helsinki')
+    .refine(isKnownTimeZone, 'is not a known IANA time zone'),
+};
+
+/** The nightly schedule from the parsed `nightlyVariables`. */
+export const nightlyConfigOf = (c: {
+  NIGHTLY_TIME: { hour: number; minute: number };
+  NIGHTLY_TIMEZONE: string;
+}): { hour: number; minute: number; timeZone: string } => ({
+  ...c.NIGHTLY_TIME,
+  timeZone: c.NIGHTLY_TIMEZONE,
+});

@@ -44,6 +44,8 @@ export interface LocalStackOptions {
   bodyEncoding?: BodyEncoding;
   /** Where endpoints.json goes; undefined to write none (tests running several stacks). */
   stateDir?: string | undefined;
+  /** Extra function environment over the local-mode overrides (tests set e.g. NIGHTLY_TIME). */
+  functionEnv?: Record<string, string>;
   /** The user's environment (GITHUB_TOKEN, GITHUB_REPO, …). */
   env?: Record<string, string | undefined>;
   log?(line: string): void;
@@ -196,11 +198,14 @@ const startRuntime = (
   motoEndpoint: string,
   httpPort: number,
 ) => {
-  const overrides = localModeOverrides({
-    slackCatcherUrl: standIns.slack.url,
-    simulatorUrl: standIns.simulator.url,
-    github: standIns.target,
-  });
+  const overrides = {
+    ...localModeOverrides({
+      slackCatcherUrl: standIns.slack.url,
+      simulatorUrl: standIns.simulator.url,
+      github: standIns.target,
+    }),
+    ...options.functionEnv,
+  };
   return startLambdaRuntime({
     stacks,
     environmentOf: (fn) => functionEnvironment(fn, overrides, motoEndpoint, LOCAL_REGION),

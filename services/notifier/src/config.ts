@@ -1,4 +1,5 @@
-import { loadConfig } from '@branch-envs/shared/config';
+import { loadConfig, nightlyConfigOf, nightlyVariables } from '@branch-envs/shared/config';
+import type { NightlyConfig } from '@branch-envs/shared/lifetime';
 import * as z from 'zod';
 import type { Visibility } from './domain/routing';
 
@@ -36,6 +37,7 @@ const NotifierEnv = z
       .regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a repository name')
       .optional(),
     GITHUB_TOKEN_PARAM: parameterName,
+    ...nightlyVariables,
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_WEBHOOK_URL && !isHooksUrl(env.SLACK_WEBHOOK_URL, env.SLACK_HOOKS_ORIGIN)) {
@@ -80,6 +82,8 @@ export interface NotifierConfig {
   webhookParam: string | undefined;
   /** Undefined when owner, repo or token parameter is not configured: GitHub Deployments are off. */
   github: GithubSettings | undefined;
+  /** The reaper's nightly shutdown, so every message can say when an environment really ends. */
+  nightly: NightlyConfig;
 }
 
 /** Reads the environment once, at cold start; a bad value fails there, naming the variable. */
@@ -105,5 +109,6 @@ export const loadNotifierConfig = (env: Record<string, string | undefined> = pro
     webhookUrl: c.SLACK_WEBHOOK_URL,
     webhookParam: c.SLACK_WEBHOOK_PARAM,
     github,
+    nightly: nightlyConfigOf(c),
   };
 };

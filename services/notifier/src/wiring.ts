@@ -56,6 +56,7 @@ export const createPorts = (deps: NotifierDependencies): NotifierPorts => {
     clock,
     telemetry: deps.telemetry ?? cloudWatchTelemetry(),
     visibility: config.visibility,
+    nightly: config.nightly,
   };
 };
 

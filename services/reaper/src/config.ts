@@ -1,26 +1,18 @@
-import { commaSeparated, durationVariable, loadConfig } from '@branch-envs/shared/config';
+import {
+  commaSeparated,
+  durationVariable,
+  loadConfig,
+  nightlyConfigOf,
+  nightlyVariables,
+} from '@branch-envs/shared/config';
 import { parseCompoundDuration } from '@branch-envs/shared/duration';
 import { SlackUserId } from '@branch-envs/shared/events/common';
-import { isKnownTimeZone } from '@branch-envs/shared/timeZone';
 import { z } from 'zod';
-import { type NightlyConfig, parseWallClock } from './domain/nightlySchedule';
 import type { ReaperPolicy } from './domain/ports';
 
 const idList = commaSeparated(SlackUserId);
 
 const duration = (fallback: string) => durationVariable(parseCompoundDuration, fallback);
-
-const wallClock = z
-  .string()
-  .default('19:00')
-  .transform((value, ctx) => {
-    const parsed = parseWallClock(value);
-    if (!parsed) {
-      ctx.addIssue({ code: 'custom', message: `"${value}" is not a 24-hour time like 19:00` });
-      return z.NEVER;
-    }
-    return parsed;
-  });
 
 /** The reaper's environment variables; names, defaults and meaning are in the README. */
 const ReaperEnv = z.object({
@@ -31,11 +23,7 @@ const ReaperEnv = z.object({
   ADMIN_USERS: idList,
   WARN_BEFORE: duration('30m'),
   MAX_LIFETIME: duration('2d'),
-  NIGHTLY_TIME: wallClock,
-  NIGHTLY_TIMEZONE: z
-    .string()
-    .default('Europe/Helsinki')
-    .refine(isKnownTimeZone, 'is not a known IANA time zone'),
+  ...nightlyVariables,
   NIGHTLY_MAX_LATENESS: duration('2h'),
   TERMINATING_GRACE: duration('10m'),
   RECONCILE_GRACE: duration('10m'),
@@ -60,7 +48,7 @@ export interface ReaperConfig {
 /** Reads the environment once, at cold start; a bad value fails there, naming the variable. */
 export const loadReaperConfig = (env: Record<string, string | undefined> = process.env): ReaperConfig => {
   const c = loadConfig(ReaperEnv, env);
-  const nightly: NightlyConfig = { ...c.NIGHTLY_TIME, timeZone: c.NIGHTLY_TIMEZONE };
+  const nightly = nightlyConfigOf(c);
   return {
     stage: c.STAGE,
     eventBusName: c.EVENT_BUS_NAME,

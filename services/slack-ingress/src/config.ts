@@ -1,4 +1,10 @@
-import { commaSeparated, durationVariable, loadConfig } from '@branch-envs/shared/config';
+import {
+  commaSeparated,
+  durationVariable,
+  loadConfig,
+  nightlyConfigOf,
+  nightlyVariables,
+} from '@branch-envs/shared/config';
 import { parseDuration } from '@branch-envs/shared/duration';
 import { SlackUserId } from '@branch-envs/shared/events/common';
 import * as z from 'zod';
@@ -36,6 +42,7 @@ const IngressEnv = z
     ),
     DEFAULT_TTL: duration('4h'),
     MAX_TTL: duration('2d'),
+    ...nightlyVariables,
     /** Swapped in at send time only (local mode points it at the Slack catcher). */
     SLACK_HOOKS_ORIGIN: origin('https://hooks.slack.com'),
     SLACK_API_BASE: z
@@ -83,6 +90,7 @@ export const loadIngressConfig = (env: Record<string, string | undefined> = proc
       terminateCommand: c.TERMINATE_COMMAND,
       defaultTtlSeconds: c.DEFAULT_TTL,
       maxTtlSeconds: c.MAX_TTL,
+      nightly: nightlyConfigOf(c),
       policy: {
         allowedUsers: new Set(c.ALLOWED_USERS),
         adminUsers: new Set(c.ADMIN_USERS),

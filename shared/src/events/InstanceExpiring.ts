@@ -5,12 +5,15 @@ import { BranchName, EpochSeconds, Owner, ReplyTo } from './common';
 export const DETAIL_TYPE = 'InstanceExpiring';
 export const SCHEMA_VERSION = 1;
 
-/** Sent once per expiry, a configured time before it, so the owner can press Extend. */
+/**
+ * Sent once per expiry, a configured time before it, so the owner can press Extend. Superseded by v2
+ * (which also warns before the nightly shutdown); still accepted while a v1 may arrive (archive replays).
+ */
 export const InstanceExpiring = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A deployment will be terminated soon unless someone extends it.',
-  producers: ['reaper'],
+  producers: [],
   consumers: ['notifier'],
   data: z
     .object({

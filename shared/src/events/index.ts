@@ -7,6 +7,7 @@ import { DeployRequestedV2 } from './DeployRequested.v2';
 import { ExpiryExtended } from './ExpiryExtended';
 import { ExtendRequested } from './ExtendRequested';
 import { InstanceExpiring } from './InstanceExpiring';
+import { InstanceExpiringV2 } from './InstanceExpiring.v2';
 import { InstanceLaunched } from './InstanceLaunched';
 import { InstanceReady } from './InstanceReady';
 import { InstanceTerminated } from './InstanceTerminated';
@@ -17,6 +18,7 @@ export { ResolvedArtifact } from './BranchResolved';
 export * from './common';
 export { FailureReason } from './DeployFailed';
 export { BranchCandidate, RejectionReason } from './DeployRejected';
+export { ExpiryReason } from './InstanceExpiring.v2';
 export { TerminationReason } from './InstanceTerminated';
 export { TerminateTarget } from './TerminateRequested';
 export {
@@ -27,6 +29,7 @@ export {
   ExpiryExtended,
   ExtendRequested,
   InstanceExpiring,
+  InstanceExpiringV2,
   InstanceLaunched,
   InstanceReady,
   InstanceTerminated,
@@ -46,6 +49,7 @@ export const allContracts = [
   TerminateRequested,
   ExtendRequested,
   InstanceExpiring,
+  InstanceExpiringV2,
   InstanceTerminated,
   ExpiryExtended,
   RequestRefused,

@@ -27,7 +27,19 @@ const platformParams = (config: StageConfig, stage: string): StackParams => ({
   dashboardBody: dashboardBody(stage),
 });
 
-const slackIngressParams = ({ slack, deployments }: StageConfig): StackParams => ({
+/** The nightly run, for the stacks whose messages say when an environment really ends. */
+const nightlyParams = ({ nightly }: StageConfig): StackParams => ({
+  nightlyHour: nightly.hour,
+  nightlyMinute: nightly.minute,
+  nightlyTimezone: nightly.timezone,
+});
+
+const slackIngressParams = (config: StageConfig): StackParams => ({
+  ...slackIngressOwnParams(config),
+  ...nightlyParams(config),
+});
+
+const slackIngressOwnParams = ({ slack, deployments }: StageConfig): StackParams => ({
   deployCommand: slack.deployCommand,
   terminateCommand: slack.terminateCommand,
   allowedUsers: csv(slack.allowedUsers),
@@ -52,25 +64,27 @@ const branchResolverParams = (config: StageConfig, stage: string): StackParams =
   maxReceiveCount: config.resolver.maxReceiveCount,
 });
 
-const notifierParams = ({ slack, github }: StageConfig): StackParams => ({
-  messageVisibility: slack.messageVisibility,
-  githubApiUrl: github.apiUrl,
-  githubOwner: github.owner,
-  githubRepo: github.repo,
+const notifierParams = (config: StageConfig): StackParams => ({
+  messageVisibility: config.slack.messageVisibility,
+  githubApiUrl: config.github.apiUrl,
+  githubOwner: config.github.owner,
+  githubRepo: config.github.repo,
+  ...nightlyParams(config),
 });
 
-const reaperParams = ({ slack, deployments, nightly, reaper }: StageConfig): StackParams => ({
-  adminUsers: csv(slack.adminUsers),
-  warnBefore: deployments.warnBefore,
-  maxLifetime: deployments.maxLifetime,
-  nightlyHour: nightly.hour,
-  nightlyMinute: nightly.minute,
-  nightlyTimezone: nightly.timezone,
-  nightlyMaxLateness: nightly.maxLateness,
-  terminatingGrace: reaper.terminatingGrace,
-  reconcileGrace: reaper.reconcileGrace,
-  terminateBatchSize: reaper.terminateBatchSize,
-});
+const reaperParams = (config: StageConfig): StackParams => {
+  const { slack, deployments, nightly, reaper } = config;
+  return {
+    adminUsers: csv(slack.adminUsers),
+    warnBefore: deployments.warnBefore,
+    maxLifetime: deployments.maxLifetime,
+    ...nightlyParams(config),
+    nightlyMaxLateness: nightly.maxLateness,
+    terminatingGrace: reaper.terminatingGrace,
+    reconcileGrace: reaper.reconcileGrace,
+    terminateBatchSize: reaper.terminateBatchSize,
+  };
+};
 
 /** Only the files with a `dest` are downloaded; the others are checked for by the resolver alone. */
 const downloads = (config: StageConfig) =>

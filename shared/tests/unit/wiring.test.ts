@@ -35,6 +35,7 @@ describe('contractsConsumedBy', () => {
       'InstanceReady',
       'DeployFailed',
       'InstanceExpiring',
+      'InstanceExpiring',
       'InstanceTerminated',
       'ExpiryExtended',
       'RequestRefused',

@@ -35,6 +35,7 @@ const StoredItem = z.object({
   instanceType: z.string().optional(),
   url: z.string().optional(),
   expiresAt: z.number().optional(),
+  keepOvernight: z.boolean().optional(),
 });
 
 const toStored = (item: Record<string, unknown> | undefined): StoredMessage => {

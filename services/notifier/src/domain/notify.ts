@@ -13,8 +13,8 @@ const SEND_RESERVE_MS = 10_000;
 
 const factsOf = (record: StoredMessage | undefined): Facts => {
   if (!record) return {};
-  const { branch, prNumber, prUrl, instanceId, instanceType, url, expiresAt } = record;
-  return { branch, prNumber, prUrl, instanceId, instanceType, url, expiresAt };
+  const { branch, prNumber, prUrl, instanceId, instanceType, url, expiresAt, keepOvernight } = record;
+  return { branch, prNumber, prUrl, instanceId, instanceType, url, expiresAt, keepOvernight };
 };
 
 const defined = (facts: Facts): Facts =>

@@ -8,7 +8,8 @@ import {
   readyMessage,
   terminatedMessage,
 } from './messages/deployment';
-import { expiringMessage, extendedMessage, refusedMessage } from './messages/notices';
+import type { Clocked } from './messages/lifetime';
+import { expiringMessage, extendedMessage, refusedMessage, warningOf } from './messages/notices';
 import { rejectedMessage } from './messages/rejections';
 import type { Facts, MessageState } from './states';
 
@@ -64,7 +65,7 @@ const failureState = (reason: DeployFailed['data']['reason']): GithubState =>
   BRANCH_FAILURES.has(reason) ? 'failure' : 'error';
 
 type EventOf<T extends NotifierEvent['detailType']> = Extract<NotifierEvent, { detailType: T }>;
-type Planners = { [T in NotifierEvent['detailType']]: (event: EventOf<T>, now: Date) => Plan };
+type Planners = { [T in NotifierEvent['detailType']]: (event: EventOf<T>, view: Clocked) => Plan };
 
 const state = (
   deployId: string,
@@ -74,10 +75,10 @@ const state = (
 ): StatePlan => ({ kind: 'state', deployId, state: messageState, replyTo, ...rest });
 
 const planners: Planners = {
-  BranchResolved: ({ detail: { data: d } }, now) =>
+  BranchResolved: ({ detail: { data: d } }, view) =>
     state(d.deployId, 'found', d.replyTo, {
       facts: { branch: d.branch, prNumber: d.prNumber ?? undefined, prUrl: d.prUrl ?? undefined },
-      render: () => foundMessage(d, now),
+      render: () => foundMessage(d, view),
       github: {
         kind: 'create',
         ref: d.headSha,
@@ -86,7 +87,7 @@ const planners: Planners = {
         deployId: d.deployId,
       },
     }),
-  InstanceLaunched: ({ detail: { data: d } }) =>
+  InstanceLaunched: ({ detail: { data: d } }, view) =>
     state(d.deployId, 'launching', d.replyTo, {
       facts: {
         branch: d.branch,
@@ -94,13 +95,13 @@ const planners: Planners = {
         instanceType: d.instanceType,
         expiresAt: d.expiresAt,
       },
-      render: (known) => launchingMessage(d, known),
+      render: (known) => launchingMessage(d, known, view),
       github: { kind: 'status', state: 'in_progress', description: `Launching ${d.instanceId}` },
     }),
-  InstanceReady: ({ detail: { data: d } }) =>
+  InstanceReady: ({ detail: { data: d } }, view) =>
     state(d.deployId, 'ready', d.replyTo, {
       facts: { branch: d.branch, instanceId: d.instanceId, url: d.url, expiresAt: d.expiresAt },
-      render: (known) => readyMessage(d, known),
+      render: (known) => readyMessage(d, known, view),
       github: {
         kind: 'status',
         state: 'success',
@@ -114,10 +115,10 @@ const planners: Planners = {
       render: (known) => failedMessage(d, known),
       github: { kind: 'status', state: failureState(d.reason), description: description(d.message) },
     }),
-  DeployRejected: ({ detail: { data: d } }, now) =>
+  DeployRejected: ({ detail: { data: d } }, view) =>
     state(d.deployId, 'rejected', d.replyTo, {
       facts: {},
-      render: () => rejectedMessage(d, now),
+      render: () => rejectedMessage(d, view.now),
       // Only a quota rejection follows BranchResolved, so only it finds a GitHub deployment to close.
       github: { kind: 'status', state: 'error', description: `Not launched: ${d.reason.code}` },
     }),
@@ -127,24 +128,27 @@ const planners: Planners = {
       render: (known) => terminatedMessage(d, known),
       github: { kind: 'status', state: 'inactive', description: `Terminated: ${d.reason}` },
     }),
-  InstanceExpiring: ({ detail: { data: d } }, now) => ({
-    kind: 'notice',
-    deployId: d.deployId,
-    replyTo: d.replyTo,
-    replaceOriginal: false,
-    skipIfEnded: true,
-    onceFor: d.expiresAt,
-    facts: { expiresAt: d.expiresAt },
-    render: () => expiringMessage(d, now),
-  }),
-  ExpiryExtended: ({ detail: { data: d } }) => ({
+  InstanceExpiring: ({ detail: { data: d } }, view) => {
+    const warning = warningOf(d);
+    return {
+      kind: 'notice',
+      deployId: d.deployId,
+      replyTo: d.replyTo,
+      replaceOriginal: false,
+      skipIfEnded: true,
+      onceFor: warning.endsAt,
+      facts: { expiresAt: d.expiresAt },
+      render: () => expiringMessage(warning, view),
+    };
+  },
+  ExpiryExtended: ({ detail: { data: d } }, view) => ({
     kind: 'notice',
     deployId: d.deployId,
     replyTo: d.replyTo,
     replaceOriginal: true,
     skipIfEnded: true,
-    facts: { expiresAt: d.expiresAt },
-    render: (known) => extendedMessage(d, known),
+    facts: { expiresAt: d.expiresAt, keepOvernight: d.keepOvernight },
+    render: (known) => extendedMessage(d, known, view),
   }),
   RequestRefused: ({ detail: { data: d } }) => ({
     kind: 'notice',
@@ -158,6 +162,6 @@ const planners: Planners = {
 };
 
 /** What one event means for Slack and GitHub; no I/O, so it is tested with fixtures alone. */
-export const planFor = (event: NotifierEvent, now: Date): Plan =>
+export const planFor = (event: NotifierEvent, view: Clocked): Plan =>
   // TypeScript cannot tie the record's key to the event's type; `Planners` checks each entry instead.
-  (planners[event.detailType] as (e: NotifierEvent, at: Date) => Plan)(event, now);
+  (planners[event.detailType] as (e: NotifierEvent, v: Clocked) => Plan)(event, view);

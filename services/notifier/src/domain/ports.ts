@@ -1,3 +1,4 @@
+import type { NightlyConfig } from '@branch-envs/shared/lifetime';
 import type { Log } from '@branch-envs/shared/log';
 import type { SlackMessage } from './blocks';
 import type { GithubState } from './plan';
@@ -105,6 +106,8 @@ export interface NotifierPorts {
   clock: Clock;
   telemetry: Telemetry;
   visibility: Visibility;
+  /** When the nightly shutdown runs, so messages state the real end (ADR 0012). */
+  nightly: NightlyConfig;
 }
 
 export interface Invocation extends Budget {

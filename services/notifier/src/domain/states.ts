@@ -36,4 +36,6 @@ export interface Facts {
   instanceType?: string;
   url?: string;
   expiresAt?: number;
+  /** Set by an extend `overnight`; the reaper clears it after the night, so later events restate it. */
+  keepOvernight?: boolean;
 }

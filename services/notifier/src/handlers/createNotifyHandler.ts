@@ -39,7 +39,7 @@ export const createNotifyHandler = (deps: {
     sequential: true,
     logger: deps.logger,
     handler: async (event, { logger, lambdaContext }) => {
-      const plan = planFor(event, ports.clock.now());
+      const plan = planFor(event, { now: ports.clock.now(), nightly: ports.nightly });
       const log = logger.createChild({ persistentKeys: { deployId: plan.deployId } });
       const invocation = {
         eventId: event.detail.metadata.eventId,

@@ -26,6 +26,11 @@ export const DEPLOY_ID = '01KB0W8J6QF3ZC9D2M4N5P7R8S';
 /** A fixed "now" just after the fixtures' events, so rendered ages and times never drift. */
 export const FIXTURE_NOW = new Date('2026-11-26T09:00:30.000Z');
 
+/** The stage's nightly shutdown in tests, as the reaper's default: 19:00 Europe/Helsinki. */
+export const HELSINKI_NIGHTLY = { hour: 19, minute: 0, timeZone: 'Europe/Helsinki' } as const;
+/** What messages are rendered against: the fixtures' "now" and the nightly shutdown. */
+export const FIXTURE_VIEW = { now: FIXTURE_NOW, nightly: HELSINKI_NIGHTLY };
+
 export const silentLogger = (): Logger => new Logger({ serviceName: 'notifier-test', logLevel: 'SILENT' });
 
 /** The environment the packaged template declares, with test names. */

@@ -12,6 +12,7 @@ import type {
   Telemetry,
 } from '../../src/domain/ports';
 import { RESPONSE_URL_MAX_USES, type Thread } from '../../src/domain/routing';
+import { HELSINKI_NIGHTLY } from './factories';
 
 /**
  * In-memory stand-ins for the notifier's own ports, for unit tests of the use case. The DynamoDB
@@ -149,5 +150,6 @@ export const fakePorts = (overrides: Partial<NotifierPorts> = {}): NotifierPorts
   clock: { now: () => new Date(), sleep: async () => undefined },
   telemetry: countingTelemetry().telemetry,
   visibility: 'ephemeral',
+  nightly: HELSINKI_NIGHTLY,
   ...overrides,
 });

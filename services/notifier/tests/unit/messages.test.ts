@@ -7,7 +7,12 @@ import {
   readyMessage,
   terminatedMessage,
 } from '../../src/domain/messages/deployment';
-import { expiringMessage, extendedMessage, refusedMessage } from '../../src/domain/messages/notices';
+import {
+  expiringMessage,
+  extendedMessage,
+  refusedMessage,
+  warningOf,
+} from '../../src/domain/messages/notices';
 import { rejectedMessage } from '../../src/domain/messages/rejections';
 import {
   BranchResolved,
@@ -16,6 +21,7 @@ import {
   DeployRejected,
   ExpiryExtended,
   FIXTURE_NOW,
+  FIXTURE_VIEW,
   InstanceExpiring,
   InstanceLaunched,
   InstanceReady,
@@ -41,7 +47,7 @@ const facts = { prNumber: 42, prUrl: 'https://github.com/acme/shop/pull/42', bra
 describe('deployment messages', () => {
   it('shows the found branch with its PR link and the age of its build', () => {
     // Act
-    const message = foundMessage(found, FIXTURE_NOW);
+    const message = foundMessage(found, FIXTURE_VIEW);
 
     // Assess
     expect(message).toMatchSnapshot();
@@ -52,7 +58,7 @@ describe('deployment messages', () => {
 
   it('shows the instance id and type while launching', () => {
     // Act
-    const message = launchingMessage(fixtureData(InstanceLaunched), facts);
+    const message = launchingMessage(fixtureData(InstanceLaunched), facts, FIXTURE_VIEW);
 
     // Assess
     expect(message).toMatchSnapshot();
@@ -60,20 +66,22 @@ describe('deployment messages', () => {
     expect(textOf(message)).toContain('t3.medium');
   });
 
-  it('gives the ready URL, the expiry and Extend and Terminate buttons carrying the deployId', () => {
+  it('gives the ready URL, its real end and Extend, Keep overnight and Terminate buttons carrying the deployId', () => {
     // Act
-    const message = readyMessage(fixtureData(InstanceReady), facts);
+    const message = readyMessage(fixtureData(InstanceReady), facts, FIXTURE_VIEW);
 
     // Assess
     expect(message).toMatchSnapshot();
     expect(message.text).toBe('✅ feature/ABC-123-login-page is ready: http://10.0.1.23/');
     expect(textOf(message)).toContain('<http://10.0.1.23/|http://10.0.1.23/>');
-    expect(textOf(message)).toContain('<!date^1796302800^');
+    // The fixture expires in a week; tonight's 19:00 Helsinki shutdown ends it first.
+    expect(textOf(message)).toContain('|19:00 Helsinki tonight, Thu 26 Nov> (nightly shutdown)');
     expect(buttonsOf(message).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
       ['extend', DEPLOY_ID, 'Extend'],
+      ['keep_overnight', DEPLOY_ID, 'Keep overnight'],
       ['terminate', DEPLOY_ID, 'Terminate'],
     ]);
-    expect(buttonsOf(message)[1]?.confirm).toBeDefined();
+    expect(buttonsOf(message)[2]?.confirm).toBeDefined();
   });
 
   it('names the failure and gives the provisioner hints as code', () => {
@@ -103,7 +111,7 @@ describe('deployment messages', () => {
 
     // Assess
     expect(message).toMatchSnapshot();
-    expect(message.text).toBe('🛑 feature/ABC-123-login-page was terminated: its time ran out');
+    expect(message.text).toBe('🛑 feature/ABC-123-login-page was terminated: its time ran out.');
     expect(buttonsOf(message)).toEqual([]);
   });
 
@@ -118,7 +126,7 @@ describe('deployment messages', () => {
 
   it('escapes mrkdwn in values users control', () => {
     // Act
-    const message = foundMessage({ ...found, prTitle: '<!channel> & *bold*' }, FIXTURE_NOW);
+    const message = foundMessage({ ...found, prTitle: '<!channel> & *bold*' }, FIXTURE_VIEW);
 
     // Assess
     expect(textOf(message)).toContain('&lt;!channel&gt; &amp; *bold*');
@@ -186,6 +194,16 @@ describe('rejection messages', () => {
     expect(message.text).toBe('♻️ feat/x is already running: http://10.0.1.23/');
   });
 
+  it('tells how to start a second environment (regression: already running did not mention --fresh)', () => {
+    // Act
+    const existing = { deployId: DEPLOY_ID, branch: 'feat/x', status: 'READY', url: 'http://10.0.1.23/' };
+    const message = rejectedMessage(rejection({ code: 'already_running', existing }), FIXTURE_NOW);
+
+    // Assess
+    expect(textOf(message)).toContain('with `--fresh`');
+    expect(textOf(message)).toContain('`list mine` shows every environment of yours');
+  });
+
   it('says an environment of the branch is still starting when it has no URL yet', () => {
     // Act
     const existing = { deployId: DEPLOY_ID, branch: 'feat/x', status: 'REQUESTED' };
@@ -228,27 +246,37 @@ describe('rejection messages', () => {
 describe('notices', () => {
   it('warns before expiry with an Extend button for the deployment', () => {
     // Act
-    const message = expiringMessage(fixtureData(InstanceExpiring), new Date(1796301900 * 1000));
+    const message = expiringMessage(warningOf(fixtureData(InstanceExpiring)), {
+      ...FIXTURE_VIEW,
+      now: new Date(1796301900 * 1000),
+    });
 
     // Assess
     expect(message).toMatchSnapshot();
     expect(message.text).toContain('(in 15m)');
-    expect(buttonsOf(message).map((b) => [b.action_id, b.value])).toEqual([['extend', DEPLOY_ID]]);
+    expect(buttonsOf(message).map((b) => [b.action_id, b.value])).toEqual([
+      ['extend', DEPLOY_ID],
+      ['keep_overnight', DEPLOY_ID],
+    ]);
   });
 
   it('brings the ready message back with the new expiry after an extension', () => {
     // Act
-    const message = extendedMessage(fixtureData(ExpiryExtended), { ...facts, url: 'http://10.0.1.23/' });
+    const message = extendedMessage(
+      fixtureData(ExpiryExtended),
+      { ...facts, url: 'http://10.0.1.23/' },
+      FIXTURE_VIEW,
+    );
 
     // Assess
     expect(message).toMatchSnapshot();
-    expect(textOf(message)).toContain('Extended until <!date^1796310000^');
-    expect(buttonsOf(message).map((b) => b.action_id)).toEqual(['extend', 'terminate']);
+    expect(textOf(message)).toContain('Extended: it now runs until <!date^1795712400^');
+    expect(buttonsOf(message).map((b) => b.action_id)).toEqual(['extend', 'keep_overnight', 'terminate']);
   });
 
   it('confirms an extension in words when the URL is not known', () => {
     // Act
-    const message = extendedMessage({ ...fixtureData(ExpiryExtended), capped: true }, {});
+    const message = extendedMessage({ ...fixtureData(ExpiryExtended), capped: true }, {}, FIXTURE_VIEW);
 
     // Assess
     expect(message.text).toContain('capped at the maximum lifetime');

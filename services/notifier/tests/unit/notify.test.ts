@@ -37,7 +37,7 @@ const invocationFor = (event: NotifierEvent, remainingMs = 25_000): Invocation =
 });
 
 const run = (event: NotifierEvent, ports: NotifierPorts) =>
-  notify(planFor(event, new Date()), ports, invocationFor(event));
+  notify(planFor(event, { now: new Date(), nightly: ports.nightly }), ports, invocationFor(event));
 
 describe('state ordering', () => {
   it('ranks the states in the order a deployment lives them', () => {

@@ -72,26 +72,30 @@ export const createDeploymentStore = ({
       return { found, unreadable };
     },
 
-    markWarned: async (deployId, expiresAt) =>
+    markWarned: async (deployId, expiresAt, warnedFor) =>
       (await repo.updateExpiry(deployId, {
-        set: { expiryWarnedFor: expiresAt },
+        set: { expiryWarnedFor: warnedFor },
         expect: { expiresAt },
-        unless: { expiryWarnedFor: expiresAt },
+        unless: { expiryWarnedFor: warnedFor },
       })) !== undefined,
 
-    async unmarkWarned(deployId, expiresAt) {
+    async unmarkWarned(deployId, warnedFor) {
       // Even once the record is no longer live: the mark belongs to a warning that was never sent.
       await repo.updateExpiry(deployId, {
         remove: ['expiryWarnedFor'],
         from: 'any',
-        expect: { expiryWarnedFor: expiresAt },
+        expect: { expiryWarnedFor: warnedFor },
       });
     },
 
     changeExpiry: (deployId, change) =>
       repo.updateExpiry(deployId, {
-        set: { expiresAt: change.expiresAt, keepOvernight: change.keepOvernight },
-        remove: ['expiryWarnedFor'],
+        set: {
+          expiresAt: change.expiresAt,
+          keepOvernight: change.keepOvernight,
+          expiryWarnedFor: change.expiryWarnedFor,
+        },
+        remove: change.expiryWarnedFor === undefined ? ['expiryWarnedFor'] : [],
         expect: { expiresAt: change.expectedExpiresAt },
         step: change.step,
         note: change.note,

@@ -1,6 +1,6 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
-import { isTonight, nextNightlyRun } from './nightlySchedule';
+import { overnightEnd, sparesTonight } from '@branch-envs/shared/lifetime';
 import type { ReaperPolicy } from './ports';
 
 export type Extension = ExtendRequested['data']['extension'];
@@ -20,9 +20,9 @@ const seconds = (at: Date | string): number => Math.floor(new Date(at).getTime()
  * extends cannot keep an environment alive for ever (a new one is a `/deploy` away).
  *
  * - `duration`: pushes the expiry out by that much (from now, if it is already due).
- * - `overnight`: sets keepOvernight, which spares it at the next nightly run; if the expiry would
- *   end it before that run anyway, the expiry moves to the nightly run after, so it lives through
- *   the night and ends with the next evening's shutdown.
+ * - `overnight` (ADR 0012): it lives until the nightly shutdown of the next calendar day in the
+ *   schedule's zone. keepOvernight is set only when tonight's run comes before that, so the flag never
+ *   spares a run the user did not ask about; the expiry moves out to that run when it would end sooner.
  */
 export const computeExtension = (
   record: Pick<DeploymentRecord, 'createdAt' | 'expiresAt' | 'keepOvernight'>,
@@ -36,11 +36,9 @@ export const computeExtension = (
   if (extension.kind === 'duration') {
     wanted = Math.max(record.expiresAt, seconds(now)) + extension.seconds;
   } else {
-    keepOvernight = true;
-    if (isTonight(new Date(record.expiresAt * 1000), now, policy.nightly)) {
-      const following = nextNightlyRun(nextNightlyRun(now, policy.nightly), policy.nightly);
-      wanted = Math.max(record.expiresAt, seconds(following));
-    }
+    const until = overnightEnd(now, policy.nightly);
+    keepOvernight = sparesTonight(until, now, policy.nightly);
+    wanted = Math.max(record.expiresAt, seconds(until));
   }
   return {
     expiresAt: Math.max(record.expiresAt, Math.min(wanted, cap)),

@@ -3,6 +3,7 @@ import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { branchOf } from '@branch-envs/shared/deployments/table';
 import { ExpiryExtended } from '@branch-envs/shared/events/ExpiryExtended';
 import type { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
+import { realEnd } from '@branch-envs/shared/lifetime';
 import type { OutgoingEvent } from '@branch-envs/shared/publish';
 import { mayActOn } from './authorization';
 import { collect } from './concurrency';
@@ -34,10 +35,13 @@ const extendOne = async (
   for (let attempt = 0; attempt < MAX_ATTEMPTS && current && isLive(current.status); attempt += 1) {
     const now = deps.clock();
     const result = computeExtension(current, data.extension, now, deps.policy);
+    // Pressing [Extend] on a nightly warning leaves the nightly end where it was: no second warning.
+    const end = realEnd(result, now, deps.policy.nightly);
     const updated = await deps.deployments.changeExpiry(current.deployId, {
       expectedExpiresAt: current.expiresAt,
       expiresAt: result.expiresAt,
       keepOvernight: result.keepOvernight,
+      ...(current.expiryWarnedFor === end.at ? { expiryWarnedFor: end.at } : {}),
       step: EXTENDED_STEP,
       note: `request=${data.requestId} by=${data.requestedBy.userId} capped=${result.capped}`,
       at: now,

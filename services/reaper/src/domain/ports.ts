@@ -27,6 +27,8 @@ export interface ExpiryChange {
   expectedExpiresAt: number;
   expiresAt: number;
   keepOvernight: boolean;
+  /** Kept when the change leaves the end the owner was warned about where it was; otherwise cleared. */
+  expiryWarnedFor?: number;
   step: string;
   note: string;
   at: Date;
@@ -54,10 +56,13 @@ export interface DeploymentStore {
   /** Throws TransitionConflictError when the record is not in an allowed state. */
   transition(deployId: string, request: TransitionRequest): Promise<DeploymentRecord>;
   putTombstone(deployId: string, requestedBy: Owner, at: Date): Promise<boolean>;
-  /** Sets expiryWarnedFor = expiresAt unless it already is; false when another sweep won. */
-  markWarned(deployId: string, expiresAt: number): Promise<boolean>;
+  /**
+   * Sets expiryWarnedFor = `warnedFor` (the end warned about: the expiry, or the nightly run) while the
+   * expiry is still `expiresAt`, unless it already is; false when another sweep won.
+   */
+  markWarned(deployId: string, expiresAt: number, warnedFor: number): Promise<boolean>;
   /** Undoes markWarned after a failed publish, so the next sweep warns again. */
-  unmarkWarned(deployId: string, expiresAt: number): Promise<void>;
+  unmarkWarned(deployId: string, warnedFor: number): Promise<void>;
   /** Undefined when the record changed meanwhile (not live, or another expiry). */
   changeExpiry(deployId: string, change: ExpiryChange): Promise<DeploymentRecord | undefined>;
   /** Ends a keepOvernight flag once the night it was set for has passed. */

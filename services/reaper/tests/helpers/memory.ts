@@ -65,21 +65,21 @@ export const memoryStore = (initial: readonly DeploymentItem[] = []) => {
       });
       return true;
     },
-    async markWarned(id, expiresAt) {
+    async markWarned(id, expiresAt, warnedFor) {
       const current = record(id);
       if (
         !current ||
         !isLive(current.status) ||
         current.expiresAt !== expiresAt ||
-        current.expiryWarnedFor === expiresAt
+        current.expiryWarnedFor === warnedFor
       )
         return false;
-      items.set(id, { ...current, expiryWarnedFor: expiresAt });
+      items.set(id, { ...current, expiryWarnedFor: warnedFor });
       return true;
     },
-    async unmarkWarned(id, expiresAt) {
+    async unmarkWarned(id, warnedFor) {
       const current = record(id);
-      if (current?.expiryWarnedFor === expiresAt) items.set(id, { ...current, expiryWarnedFor: undefined });
+      if (current?.expiryWarnedFor === warnedFor) items.set(id, { ...current, expiryWarnedFor: undefined });
     },
     async changeExpiry(id, change) {
       const current = record(id);
@@ -90,7 +90,7 @@ export const memoryStore = (initial: readonly DeploymentItem[] = []) => {
         ...current,
         expiresAt: change.expiresAt,
         keepOvernight: change.keepOvernight,
-        expiryWarnedFor: undefined,
+        expiryWarnedFor: change.expiryWarnedFor,
         history: [...current.history, entry],
       };
       items.set(id, next);

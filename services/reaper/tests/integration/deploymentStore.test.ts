@@ -31,8 +31,8 @@ describe("the reaper's deployment store (moto)", () => {
       const record = await seeded();
 
       // Act
-      const first = await store().markWarned(record.deployId, record.expiresAt);
-      const second = await store().markWarned(record.deployId, record.expiresAt);
+      const first = await store().markWarned(record.deployId, record.expiresAt, record.expiresAt);
+      const second = await store().markWarned(record.deployId, record.expiresAt, record.expiresAt);
 
       // Assess
       expect([first, second]).toEqual([true, false]);
@@ -48,9 +48,9 @@ describe("the reaper's deployment store (moto)", () => {
 
       // Act
       const outcomes = await Promise.all([
-        store().markWarned(moved.deployId, moved.expiresAt - 60),
-        store().markWarned(ending.deployId, ending.expiresAt),
-        store().markWarned(recordFor().deployId, moved.expiresAt),
+        store().markWarned(moved.deployId, moved.expiresAt - 60, moved.expiresAt - 60),
+        store().markWarned(ending.deployId, ending.expiresAt, ending.expiresAt),
+        store().markWarned(recordFor().deployId, moved.expiresAt, moved.expiresAt),
       ]);
 
       // Assess

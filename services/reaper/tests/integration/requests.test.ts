@@ -116,7 +116,11 @@ describe('terminate and extend requests through the queue consumer (moto)', () =
     // Prepare: warned already, created an hour ago, two-day cap.
     const now = new Date();
     const deployment = await liveDeployment({ expiresAt: epoch(now) + 600 });
-    await world.rt.deps.deployments.markWarned(deployment.deployId, deployment.expiresAt);
+    await world.rt.deps.deployments.markWarned(
+      deployment.deployId,
+      deployment.expiresAt,
+      deployment.expiresAt,
+    );
     const request = extendRequested(
       { kind: 'deploy', deployId: deployment.deployId },
       { kind: 'duration', seconds: 7 * 86_400 },

@@ -58,7 +58,7 @@ describe('computeExtension', () => {
     // Act
     const result = computeExtension(base, { kind: 'overnight' }, now, policy);
 
-    // Assess: to the run after tonight's, Friday 19:00 Helsinki = 17:00 UTC.
+    // Assess: to tomorrow's run, Friday 19:00 Helsinki = 17:00 UTC.
     expect(result).toEqual({
       expiresAt: epoch(new Date('2026-11-27T17:00:00.000Z')),
       keepOvernight: true,
@@ -66,7 +66,7 @@ describe('computeExtension', () => {
     });
   });
 
-  it('leaves an expiry that is already past tonight’s run where it is when keeping overnight', () => {
+  it('moves an expiry between tonight’s and tomorrow’s runs out to tomorrow’s run when keeping overnight', () => {
     // Prepare
     const late = { ...base, expiresAt: epoch(new Date('2026-11-27T08:00:00.000Z')) };
 
@@ -74,7 +74,11 @@ describe('computeExtension', () => {
     const result = computeExtension(late, { kind: 'overnight' }, now, policy);
 
     // Assess
-    expect(result).toEqual({ expiresAt: late.expiresAt, keepOvernight: true, capped: false });
+    expect(result).toEqual({
+      expiresAt: epoch(new Date('2026-11-27T17:00:00.000Z')),
+      keepOvernight: true,
+      capped: false,
+    });
   });
 
   it('caps a keep-overnight move too', () => {

@@ -1,4 +1,6 @@
 import { formatDuration } from '@branch-envs/shared/duration';
+import type { NightlyConfig } from '@branch-envs/shared/lifetime';
+import { zoneLabel } from '@branch-envs/shared/slack';
 import { code, truncate } from './text';
 
 /**
@@ -65,21 +67,32 @@ export interface HelpOptions {
   terminateCommand: string;
   defaultTtlSeconds: number;
   maxTtlSeconds: number;
+  nightly: NightlyConfig;
 }
+
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+/** `19:00 Helsinki`: the nightly shutdown's wall time in the stage's zone. */
+const nightlyTime = ({ hour, minute, timeZone }: NightlyConfig): string =>
+  `${pad(hour)}:${pad(minute)} ${zoneLabel(timeZone)}`;
 
 const helpLines = ({
   deployCommand: d,
   terminateCommand: t,
   defaultTtlSeconds,
   maxTtlSeconds,
+  nightly,
 }: HelpOptions) => [
   `\`${d} <query> [for <duration>] [--fresh]\`: start an environment for the branch matching <query>: ` +
     'a branch fragment (`login-page`), a ticket id (`ABC-123`), a PR (`#42`) or `raw:<GitHub search qualifiers>`. ' +
-    `It lives for ${formatDuration(defaultTtlSeconds)} unless you say \`for 30m\`, \`for 2h\` or \`for 1d\` ` +
+    `It lives for ${formatDuration(defaultTtlSeconds)} (or until the nightly shutdown, if that comes first) unless you say \`for 30m\`, \`for 2h\` or \`for 1d\` ` +
     `(at most ${formatDuration(maxTtlSeconds)}). \`--fresh\` starts a new one even if the branch already runs.`,
   `\`${d} list [mine]\`: every live environment (or yours): branch, owner, URL, state, time left.`,
   `\`${d} status <id|branch>\`: one environment in detail, with its step history.`,
-  `\`${d} extend <id|branch> <duration|overnight>\`: push the expiry out (owner or admin).`,
+  `\`${d} extend <id|branch> <duration|overnight>\`: push the expiry out by a duration, or keep it ` +
+    `overnight: until the nightly shutdown of the next day (owner or admin).`,
+  `*Every day at ${nightlyTime(nightly)} the nightly shutdown ends every environment* that is not kept overnight, ` +
+    `whatever its time left; you are warned before it, with a Keep overnight button. Replies say which comes first.`,
   `\`${t} <id|branch|mine|all>\`: end environments; yours, or anyone's if you are an admin. Only admins may use \`all\`.`,
   `\`${d} help\`: this message.`,
 ];

@@ -1,6 +1,7 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { formatDuration } from '@branch-envs/shared/duration';
-import { SLACK_ACTIONS } from '@branch-envs/shared/slack';
+import { realEnd } from '@branch-envs/shared/lifetime';
+import { type Clocked, SLACK_ACTIONS, untilPhrase } from '@branch-envs/shared/slack';
 import {
   type Block,
   type Button,
@@ -25,10 +26,16 @@ const linkTo = (url: string | undefined): string => {
   return SAFE_URL.test(url) ? `<${escapeMrkdwn(url)}|${escapeMrkdwn(url)}>` : code(url);
 };
 
-export const timeLeft = (record: DeploymentRecord, now: Date): string => {
-  const seconds = record.expiresAt - Math.floor(now.getTime() / 1000);
-  const left = seconds > 0 ? `${formatDuration(seconds, { round: 'up' })} left` : 'expired';
-  return record.keepOvernight ? `${left}, kept overnight` : left;
+/**
+ * `runs until 19:00 Helsinki tonight, Tue 1 Dec (nightly shutdown), 3h left`: the real end (ADR 0012),
+ * the earlier of the expiry and the nightly shutdown, with the time left until it.
+ */
+export const timeLeft = (record: DeploymentRecord, view: Clocked): string => {
+  const end = realEnd(record, view.now, view.nightly);
+  const seconds = end.at - Math.floor(view.now.getTime() / 1000);
+  if (seconds <= 0) return 'expired';
+  const kept = record.keepOvernight ? ', kept overnight' : '';
+  return `runs ${untilPhrase(record, view)}${kept}, ${formatDuration(seconds, { round: 'up' })} left`;
 };
 
 /** The branch, or while it is still being looked for, the query the user typed. */
@@ -37,14 +44,14 @@ export const subjectOf = (record: DeploymentRecord): string =>
     ? `*${escapeMrkdwn(record.branch)}*`
     : `${code(record.query)} (finding the branch)`;
 
-const summaryLine = (record: DeploymentRecord, now: Date): string =>
+const summaryLine = (record: DeploymentRecord, now: Clocked): string =>
   `${subjectOf(record)} · ${record.status} · <@${record.owner.userId}> · ` +
   `${linkTo(record.url)} · ${timeLeft(record, now)} · deploy ${code(record.deployId)}`;
 
 /** `/deploy list`: soonest expiry first; what does not fit is counted, never silently dropped. */
 export const listMessage = (
   records: readonly DeploymentRecord[],
-  now: Date,
+  now: Clocked,
   scope: 'all' | 'mine',
 ): SlackMessage => {
   const title = scope === 'mine' ? 'Your live environments' : 'Live environments';
@@ -66,18 +73,17 @@ export const listMessage = (
   return message(`${title}: ${records.length}`, blocks);
 };
 
+const button = (text: string, actionId: string, deployId: string): Button => ({
+  type: 'button',
+  text: { type: 'plain_text', text },
+  action_id: actionId,
+  value: deployId,
+});
+
+/** [Extend] [Keep overnight] [Terminate], as the notifier's ready message has them. */
 const buttonsFor = (deployId: string): Block => {
-  const extend: Button = {
-    type: 'button',
-    text: { type: 'plain_text', text: 'Extend' },
-    action_id: ACTIONS.extend,
-    value: deployId,
-  };
   const terminate: Button = {
-    type: 'button',
-    text: { type: 'plain_text', text: 'Terminate' },
-    action_id: ACTIONS.terminate,
-    value: deployId,
+    ...button('Terminate', ACTIONS.terminate, deployId),
     style: 'danger',
     confirm: {
       title: { type: 'plain_text', text: 'Terminate this environment?' },
@@ -86,16 +92,21 @@ const buttonsFor = (deployId: string): Block => {
       deny: { type: 'plain_text', text: 'Keep it' },
     },
   };
-  return { type: 'actions', elements: [extend, terminate] };
+  const extend = button('Extend', ACTIONS.extend, deployId);
+  return {
+    type: 'actions',
+    elements: [extend, button('Keep overnight', ACTIONS.keepOvernight, deployId), terminate],
+  };
 };
+
+/** A history note in words: `READY: http://…/ (phone-home)`, never nested in parentheses. */
+const historyLine = (entry: DeploymentRecord['history'][number]): string =>
+  `• ${entry.at} ${escapeMrkdwn(entry.step)}${entry.note ? `: ${escapeMrkdwn(entry.note)}` : ''}`;
 
 const historyText = (record: DeploymentRecord): string => {
   const entries = record.history.slice(-MAX_HISTORY);
   const skipped = record.history.length - entries.length;
-  const lines = entries.map(
-    (entry) =>
-      `• ${entry.at} ${escapeMrkdwn(entry.step)}${entry.note ? ` (${escapeMrkdwn(entry.note)})` : ''}`,
-  );
+  const lines = entries.map(historyLine);
   return (
     [skipped > 0 ? `…${skipped} earlier steps` : '', ...lines].filter(Boolean).join('\n') || 'No steps yet.'
   );
@@ -104,14 +115,14 @@ const historyText = (record: DeploymentRecord): string => {
 /** `/deploy status`: one deployment with its step history; live ones carry Extend and Terminate. */
 export const statusMessage = (
   record: DeploymentRecord,
-  now: Date,
+  now: Clocked,
   options: { live: boolean; olderCount?: number },
 ): SlackMessage => {
   const fields = [
     `*State*\n${record.status}`,
     `*Owner*\n<@${record.owner.userId}>`,
     `*URL*\n${linkTo(record.url)}`,
-    `*Time left*\n${options.live ? timeLeft(record, now) : '-'}`,
+    `*Ends*\n${options.live ? timeLeft(record, now) : '-'}`,
     `*Query*\n${code(record.query)}`,
     `*Created*\n${record.createdAt}`,
   ];

@@ -11,6 +11,7 @@ import {
   type Target,
   type TerminateCommand,
 } from './grammar';
+import { replies } from './messages/replies';
 import type { Actor, Conversation, IngressPorts, IngressSettings, Outcome, RequestContext } from './ports';
 import { requestDeploy, requestExtend, requestTerminate } from './requests';
 import { code } from './text';
@@ -37,6 +38,7 @@ const helpOptions = (settings: IngressSettings) => ({
   terminateCommand: settings.terminateCommand,
   defaultTtlSeconds: settings.defaultTtlSeconds,
   maxTtlSeconds: settings.maxTtlSeconds,
+  nightly: settings.nightly,
 });
 
 export const parseSlashCommand = (
@@ -68,6 +70,7 @@ export const parseButton = ({ actionId, value }: ButtonRequest, settings: Ingres
     };
   }
   if (target.kind !== 'deploy') return { kind: 'unknown', reason: 'That button does not name a deployment.' };
+  if (actionId === ACTIONS.keepOvernight) return { kind: 'extend', target, extension: { kind: 'overnight' } };
   if (actionId === ACTIONS.extend) {
     const seconds = Math.min(settings.defaultTtlSeconds, settings.maxTtlSeconds);
     return {
@@ -81,30 +84,31 @@ export const parseButton = ({ actionId, value }: ButtonRequest, settings: Ingres
 };
 
 const showStatus = async (target: Target, ctx: RequestContext): Promise<Outcome> => {
-  const { deployments, now } = ctx.ports;
+  const { deployments } = ctx.ports;
+  const view = { now: ctx.ports.now(), nightly: ctx.settings.nightly };
   if (target.kind === 'deploy') {
     const item = await deployments.get(target.deployId);
-    if (!item) return { kind: 'answered', message: notice(`I can't find deploy ${code(target.deployId)}.`) };
+    if (!item) return { kind: 'answered', message: notice(replies.deployNotFound(target.deployId)) };
     if (item.kind === 'tombstone') {
       return {
         kind: 'answered',
-        message: notice(`Deploy ${code(item.deployId)} was terminated before it launched.`),
+        message: notice(replies.terminatedBeforeLaunch(item.deployId)),
       };
     }
-    return { kind: 'answered', message: statusMessage(item, now(), { live: isLive(item.status) }) };
+    return { kind: 'answered', message: statusMessage(item, view, { live: isLive(item.status) }) };
   }
   const [newest, ...older] = await deployments.byBranch(target.branch, 10);
-  if (!newest)
-    return { kind: 'answered', message: notice(`Branch ${code(target.branch)} has no deployments.`) };
-  const message = statusMessage(newest, now(), { live: isLive(newest.status), olderCount: older.length });
+  if (!newest) return { kind: 'answered', message: notice(replies.branchHasNoDeployments(target.branch)) };
+  const message = statusMessage(newest, view, { live: isLive(newest.status), olderCount: older.length });
   return { kind: 'answered', message };
 };
 
 const listDeployments = async (scope: 'all' | 'mine', ctx: RequestContext): Promise<Outcome> => {
-  const { deployments, now } = ctx.ports;
+  const { deployments } = ctx.ports;
+  const view = { now: ctx.ports.now(), nightly: ctx.settings.nightly };
   const records =
     scope === 'mine' ? await deployments.liveByOwner(ctx.actor.userId) : await deployments.live();
-  return { kind: 'answered', message: listMessage(records, now(), scope) };
+  return { kind: 'answered', message: listMessage(records, view, scope) };
 };
 
 type Runnable = Exclude<Command, { kind: 'help' | 'invalid' | 'unknown' }>;
@@ -140,10 +144,7 @@ export const handleCommand = async (
   }
   const role = await resolveRole(request.actor.userId, settings.policy, ports.groups);
   if (role === 'none') {
-    const text =
-      `:no_entry: You are not allowed to use branch-envs yet, so nothing was started. ` +
-      `Ask an admin to add your Slack user id ${code(request.actor.userId)}.`;
-    return { kind: 'refused', message: notice(text) };
+    return { kind: 'refused', message: notice(replies.notAllowed(request.actor.userId)) };
   }
   return run(command, { ...request, role, settings, ports });
 };

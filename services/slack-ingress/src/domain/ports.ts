@@ -1,4 +1,5 @@
 import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import type { NightlyConfig } from '@branch-envs/shared/lifetime';
 import type { Publisher } from '@branch-envs/shared/publish';
 import type { AccessPolicy, GroupDirectory, Role } from './authorization';
 import type { SlackMessage } from './blocks';
@@ -50,6 +51,8 @@ export interface IngressSettings extends GrammarConfig {
   deployCommand: string;
   terminateCommand: string;
   policy: AccessPolicy;
+  /** The reaper's nightly shutdown, so replies say when an environment really ends (ADR 0012). */
+  nightly: NightlyConfig;
 }
 
 /**

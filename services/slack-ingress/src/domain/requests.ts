@@ -1,10 +1,10 @@
-import { formatDuration } from '@branch-envs/shared/duration';
 import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested, type TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
 import type { OutgoingEventOf } from '@branch-envs/shared/publish';
 import { notice } from './blocks';
 import { cappedNote, type DeployCommand, type Extension, type Target } from './grammar';
+import { deployAck, extendAck, replies, terminateAck, terminateLabel } from './messages/replies';
 import type { Outcome, RequestContext } from './ports';
 import { replyToOf, requestedRecord } from './requestRecord';
 import { type CheckedTarget, checkTarget, isOutcome } from './targets';
@@ -52,15 +52,13 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
       cause: { correlationId: deployId },
     },
   ]);
-  const lines = [
-    `:mag: Looking for a branch matching ${code(command.query)}… (deploy ${code(deployId)})`,
-    `Once it is up it lives for ${formatDuration(command.ttlSeconds)}.`,
-    command.capped ? cappedNote(command.requestedSeconds, settings.maxTtlSeconds) : '',
-    command.fresh ? 'You asked for a fresh environment, even if this branch already runs.' : '',
-  ];
+  const ack = deployAck(
+    { ...command, deployId, maxTtlSeconds: settings.maxTtlSeconds, deployCommand: settings.deployCommand },
+    { now: ports.now(), nightly: settings.nightly },
+  );
   return {
     kind: 'published',
-    message: notice(lines.filter(Boolean).join('\n')),
+    message: notice(ack),
     detailType: DeployRequestedV2.detailType,
     correlationId: deployId,
   };
@@ -73,17 +71,21 @@ const terminateCheck = async (
 ): Promise<CheckedTarget | Outcome> => {
   if (target.kind === 'all') {
     if (ctx.role !== 'admin') {
-      return { kind: 'refused', message: notice(':no_entry: Only admins can terminate every environment.') };
+      const text = replies.onlyAdminsTerminateAll(ctx.settings.terminateCommand);
+      return { kind: 'refused', message: notice(text) };
     }
-    return { correlationId: requestId, label: 'every live environment' };
+    const live = await ctx.ports.deployments.live();
+    if (live.length === 0) return { kind: 'answered', message: notice(replies.noLiveEnvironments) };
+    return { correlationId: requestId, label: terminateLabel.all(live.length) };
   }
   if (target.kind === 'mine') {
     const mine = await ctx.ports.deployments.liveByOwner(ctx.actor.userId);
     const [only] = mine;
-    if (!only) return { kind: 'answered', message: notice('You have no live environments.') };
+    if (!only) return { kind: 'answered', message: notice(replies.noLiveEnvironmentsOfYours) };
+    const onlyLabel = `deploy ${code(only.deployId)}${only.branch !== undefined ? ` (${code(only.branch)})` : ''}`;
     return {
       correlationId: mine.length === 1 ? only.deployId : requestId,
-      label: `your ${mine.length} environment(s)`,
+      label: terminateLabel.mine(mine.length, onlyLabel),
     };
   }
   return checkTarget(target, ctx, requestId, 'terminate');
@@ -102,14 +104,11 @@ export const requestTerminate = async (target: TerminateTarget, ctx: RequestCont
   ]);
   return {
     kind: 'published',
-    message: notice(`:wastebasket: Terminating ${checked.label}… (request ${code(requestId)})`),
+    message: notice(terminateAck(checked.label, requestId)),
     detailType: TerminateRequested.detailType,
     correlationId: checked.correlationId,
   };
 };
-
-const extensionPhrase = (extension: Extension): string =>
-  extension.kind === 'overnight' ? 'through tonight’s shutdown' : `by ${formatDuration(extension.seconds)}`;
 
 export const requestExtend = async (
   target: Target,
@@ -135,9 +134,9 @@ export const requestExtend = async (
       cause: { correlationId: checked.correlationId },
     },
   ]);
-  const verb = extension.kind === 'overnight' ? 'Keeping' : 'Extending';
+  const view = { now: ctx.ports.now(), nightly: ctx.settings.nightly };
   const lines = [
-    `:hourglass_flowing_sand: ${verb} ${checked.label} ${extensionPhrase(extension)}… (request ${code(requestId)})`,
+    extendAck(checked.label, extension, requestId, view),
     extension.kind === 'duration' && extension.capped
       ? cappedNote(extension.requestedSeconds, ctx.settings.maxTtlSeconds)
       : '',

@@ -3,6 +3,7 @@ import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { mayActOn } from './authorization';
 import { notice } from './blocks';
 import type { Target } from './grammar';
+import { replies } from './messages/replies';
 import type { Outcome, RequestContext } from './ports';
 import { code } from './text';
 
@@ -20,16 +21,13 @@ const liveRecordsOf = async (target: Target, ctx: RequestContext): Promise<Deplo
   const { deployments } = ctx.ports;
   if (target.kind === 'branch') {
     const records = (await deployments.byBranch(target.branch, 25)).filter((r) => isLive(r.status));
-    return records.length > 0 ? records : answered(`Nothing is running for branch ${code(target.branch)}.`);
+    return records.length > 0 ? records : answered(replies.nothingRunningForBranch(target.branch));
   }
   const item = await deployments.get(target.deployId);
-  if (!item) return answered(`I can't find deploy ${code(target.deployId)}.`);
-  if (item.kind === 'tombstone')
-    return answered(`Deploy ${code(target.deployId)} is already being terminated.`);
+  if (!item) return answered(replies.deployNotFound(target.deployId));
+  if (item.kind === 'tombstone') return answered(replies.alreadyBeingTerminated(target.deployId));
   if (!isLive(item.status)) {
-    return answered(
-      `Deploy ${code(target.deployId)} is already ${item.status.toLowerCase()}; there is nothing to change.`,
-    );
+    return answered(replies.alreadyEnded(target.deployId, item.status));
   }
   return [item];
 };
@@ -48,14 +46,12 @@ export const checkTarget = async (
   const found = await liveRecordsOf(target, ctx);
   if (!Array.isArray(found)) return found;
   if (verb === 'extend' && found.every((r) => r.status === 'REQUESTED')) {
-    return answered(`That deploy is still looking for its branch; extend it once it has launched.`);
+    return answered(replies.stillLookingForBranch);
   }
   const allowed = found.filter((r) => mayActOn(ctx.role, ctx.actor.userId, r.owner.userId));
   if (allowed.length === 0) {
     const owners = [...new Set(found.map((r) => `<@${r.owner.userId}>`))].join(', ');
-    return refused(
-      `:no_entry: That environment belongs to ${owners}. Only its owner or an admin can ${verb} it.`,
-    );
+    return refused(replies.belongsTo(owners, verb));
   }
   const [only] = found;
   const label =

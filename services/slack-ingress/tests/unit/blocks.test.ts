@@ -8,8 +8,12 @@ import {
 import { listMessage, statusMessage } from '../../src/domain/deploymentViews';
 import { deploymentItem, OTHER_DEPLOY_ID } from '../helpers/factories';
 
-const now = new Date();
+// Thursday 2026-11-26, 10:00 Helsinki: tonight's nightly shutdown is 9 hours away.
+const now = new Date('2026-11-26T08:00:00.000Z');
+const nightly = { hour: 19, minute: 0, timeZone: 'Europe/Helsinki' };
+const view = { now, nightly };
 const help = {
+  nightly,
   deployCommand: '/napotedeploy',
   terminateCommand: '/napoteterminate',
   defaultTtlSeconds: 14_400,
@@ -67,12 +71,12 @@ describe('listMessage', () => {
     const sooner = deploymentItem({ branch: 'sooner', expiresAt: Math.floor(now.getTime() / 1000) + 1800 });
 
     // Act
-    const message = listMessage([later, sooner], now, 'all');
+    const message = listMessage([later, sooner], view, 'all');
     const [, first, second] = textsOf(message.blocks);
 
     // Assess
     expect(first).toContain(
-      '*sooner* · READY · <@U0LOCAL1> · <http://10.0.0.12/|http://10.0.0.12/> · 30m left',
+      '*sooner* · READY · <@U0LOCAL1> · <http://10.0.0.12/|http://10.0.0.12/> · runs until <!date^1795681800^{date_short_pretty} at {time}|10:30 Helsinki today, Thu 26 Nov>, 30m left',
     );
     expect(second).toContain('*later*');
     expect(second).toContain('2h left');
@@ -83,7 +87,7 @@ describe('listMessage', () => {
     const many = Array.from({ length: 120 }, (_, i) => deploymentItem({ branch: `branch-${i}` }));
 
     // Act
-    const message = listMessage(many, now, 'all');
+    const message = listMessage(many, view, 'all');
 
     // Assess
     expectWithinSlackLimits(message.blocks);
@@ -96,7 +100,7 @@ describe('listMessage', () => {
 
   it('says so when nothing runs', () => {
     // Act + Assess
-    expect(listMessage([], now, 'mine').text).toBe('You have no live environments.');
+    expect(listMessage([], view, 'mine').text).toBe('You have no live environments.');
   });
 
   it('escapes markup in values read from the table', () => {
@@ -104,7 +108,7 @@ describe('listMessage', () => {
     const record = deploymentItem({ branch: 'x<!channel>&y', url: 'javascript:alert(1)' });
 
     // Act
-    const text = textsOf(listMessage([record], now, 'all').blocks).join('\n');
+    const text = textsOf(listMessage([record], view, 'all').blocks).join('\n');
 
     // Assess
     expect(text).toContain('*x&lt;!channel&gt;&amp;y*');
@@ -116,14 +120,15 @@ describe('listMessage', () => {
 describe('statusMessage', () => {
   it('shows the step history and Extend and Terminate buttons for a live deployment', () => {
     // Act
-    const message = statusMessage(deploymentItem(), now, { live: true });
+    const message = statusMessage(deploymentItem(), view, { live: true });
 
     // Assess
-    expect(textsOf(message.blocks).join('\n')).toContain('2026-11-26T09:00:02.000Z resolved (PR #42)');
+    expect(textsOf(message.blocks).join('\n')).toContain('2026-11-26T09:00:02.000Z resolved: PR #42');
     expect(message.blocks.at(-1)).toMatchObject({
       type: 'actions',
       elements: [
         { action_id: 'extend', value: deploymentItem().deployId },
+        { action_id: 'keep_overnight', value: deploymentItem().deployId },
         { action_id: 'terminate', value: deploymentItem().deployId, style: 'danger' },
       ],
     });
@@ -131,7 +136,7 @@ describe('statusMessage', () => {
 
   it('offers no buttons for a finished deployment', () => {
     // Act
-    const message = statusMessage(deploymentItem({ status: 'TERMINATED' }), now, { live: false });
+    const message = statusMessage(deploymentItem({ status: 'TERMINATED' }), view, { live: false });
 
     // Assess
     expect(message.blocks.some((b) => b.type === 'actions')).toBe(false);
@@ -145,7 +150,7 @@ describe('statusMessage', () => {
     }));
 
     // Act
-    const message = statusMessage(deploymentItem({ history }), now, { live: true, olderCount: 3 });
+    const message = statusMessage(deploymentItem({ history }), view, { live: true, olderCount: 3 });
 
     // Assess
     expectWithinSlackLimits(message.blocks);

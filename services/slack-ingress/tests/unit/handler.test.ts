@@ -9,6 +9,7 @@ import {
   buttonEvent,
   DEPLOY_ID,
   deploymentItem,
+  OTHER_DEPLOY_ID,
   OTHER_USER,
   RESPONSE_URL,
   replyOf,
@@ -238,17 +239,37 @@ describe('slash commands', () => {
     expect(entries()).toHaveLength(1);
   });
 
-  it('publishes /terminate all from an admin, correlated to the request', async () => {
-    // Prepare
+  it('publishes /terminate all from an admin, correlated to the request, and says how many (regression: no count)', async () => {
+    // Prepare: one READY deployment; the other five live statuses have none.
+    mocks.dynamo
+      .on(QueryCommand)
+      .resolves({ Items: [] })
+      .on(QueryCommand, { ExpressionAttributeValues: { ':status': 'READY' } })
+      .resolves({ Items: [deploymentItem(), deploymentItem({ deployId: OTHER_DEPLOY_ID })] });
     const { invoke } = ingressHarness();
 
     // Act
-    await invoke(slashEvent('/terminate', 'all', { user_id: ADMIN }));
+    const result = await invoke(slashEvent('/terminate', 'all', { user_id: ADMIN }));
 
     // Assess
     const detail = TerminateRequested.detail.parse(detailOf(entries()[0]));
     expect(detail.data.target).toEqual({ kind: 'all' });
     expect(detail.metadata.correlationId).toBe(detail.data.requestId);
+    expect(replyOf(result)?.text).toContain('Terminating all 2 live environments…');
+  });
+
+  it('points a non-admin asking for /terminate all to /terminate mine', async () => {
+    // Prepare
+    const { invoke } = ingressHarness();
+
+    // Act
+    const result = await invoke(slashEvent('/terminate', 'all'));
+
+    // Assess
+    expect(replyOf(result)?.text).toBe(
+      ':no_entry: Only admins can terminate every environment. `/terminate mine` ends all of yours.',
+    );
+    expect(entries()).toHaveLength(0);
   });
 
   it('tells a user with nothing running that /terminate mine has nothing to do', async () => {

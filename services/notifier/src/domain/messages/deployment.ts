@@ -6,18 +6,10 @@ import type {
   InstanceTerminated,
   TerminationReason,
 } from '@branch-envs/shared/events';
-import {
-  ACTIONS,
-  actions,
-  type Block,
-  button,
-  context,
-  message,
-  type SlackMessage,
-  section,
-} from '../blocks';
+import { type Block, context, message, type SlackMessage, section } from '../blocks';
 import type { Facts } from '../states';
-import { bold, code, codeBlock, escapeMrkdwn, link, mention, slackDate } from '../text';
+import { bold, code, codeBlock, escapeMrkdwn, link, mention } from '../text';
+import { type Clocked, endsNightly, lifetimeButtons, overnightPhrase, untilPhrase } from './lifetime';
 
 /**
  * The deployment's own message, one builder per state. Each returns the whole message: it replaces
@@ -37,12 +29,16 @@ const prLink = (facts: { prNumber?: number | null; prUrl?: string | null }): str
 };
 
 /** 🔎 The query matched one branch whose build exists; the instance is about to launch. */
-export const foundMessage = (data: Found, now: Date): SlackMessage => {
+export const foundMessage = (data: Found, view: Clocked): SlackMessage => {
+  const { now } = view;
   const buildAge = (now.getTime() - Date.parse(data.buildLastModified)) / 1000;
+  const expiresAt = Math.floor(now.getTime() / 1000) + data.ttlSeconds;
   const headline = `🔎 Found branch ${bold(data.branch)} for ${code(data.query, 60)}`;
   const pr = data.prTitle ? `${prLink(data)}: ${escapeMrkdwn(data.prTitle)}` : prLink(data);
   return message(headline, [
-    section(`${headline}. Launching an environment for ${formatDuration(data.ttlSeconds)}…`),
+    section(
+      `${headline}. Launching an environment that runs ${untilPhrase({ expiresAt, keepOvernight: false }, view)}…`,
+    ),
     context(
       pr,
       data.author ? `by ${escapeMrkdwn(data.author)}` : '',
@@ -54,10 +50,11 @@ export const foundMessage = (data: Found, now: Date): SlackMessage => {
 };
 
 /** 🚀 RunInstances succeeded; the app is booting. */
-export const launchingMessage = (data: Launched, facts: Facts): SlackMessage => {
+export const launchingMessage = (data: Launched, facts: Facts, view: Clocked): SlackMessage => {
   const headline = `🚀 Launching ${bold(data.branch)}`;
+  const lifetime = { expiresAt: data.expiresAt, keepOvernight: facts.keepOvernight ?? false };
   return message(headline, [
-    section(`${headline}. It is usually ready in a few minutes.`),
+    section(`${headline}. It is usually ready in a few minutes and runs ${untilPhrase(lifetime, view)}.`),
     context(
       `instance ${code(data.instanceId)}`,
       code(data.instanceType),
@@ -73,36 +70,29 @@ export interface ReadyView {
   branch: string;
   url: string;
   expiresAt: number;
+  keepOvernight?: boolean;
   instanceId?: string;
   /** Shown under the URL, e.g. why the expiry moved. */
   note?: string;
 }
 
-/** The [Extend] [Terminate] pair; values are the deployId, which slack-ingress parses back. */
-export const readyButtons = (deployId: string): Block => {
-  const terminate = button('Terminate', ACTIONS.terminate, deployId, 'danger');
-  terminate.confirm = {
-    title: { type: 'plain_text', text: 'Terminate this environment?' },
-    text: { type: 'mrkdwn', text: `Deploy ${code(deployId)} will be shut down now.` },
-    confirm: { type: 'plain_text', text: 'Terminate' },
-    deny: { type: 'plain_text', text: 'Keep it' },
-  };
-  return actions(button('Extend', ACTIONS.extend, deployId, 'primary'), terminate);
-};
-
 /** ✅ The environment answers its health check: the URL, when it expires, and the two buttons. */
-export const readyMessage = (view: ReadyView, facts: Facts = {}): SlackMessage => {
+export const readyMessage = (view: ReadyView, facts: Facts, clocked: Clocked): SlackMessage => {
   const headline = `✅ ${bold(view.branch)} is ready: ${link(view.url)}`;
+  const lifetime = {
+    expiresAt: view.expiresAt,
+    keepOvernight: view.keepOvernight ?? facts.keepOvernight ?? false,
+  };
+  const keep = endsNightly(lifetime, clocked) ? ` Keep overnight keeps it ${overnightPhrase(clocked)}.` : '';
   return message(headline, [
-    section(headline),
+    section(`${headline}\nIt runs ${untilPhrase(lifetime, clocked)}.${keep}`),
     context(
-      `expires ${slackDate(view.expiresAt)}`,
       view.instanceId ? `instance ${code(view.instanceId)}` : '',
       prLink(facts),
       deployRef(view.deployId),
     ),
     ...(view.note ? [context(view.note)] : []),
-    readyButtons(view.deployId),
+    lifetimeButtons(view.deployId, { terminate: true }),
   ]);
 };
 
@@ -144,16 +134,16 @@ export const failedMessage = (data: Failed, facts: Facts): SlackMessage => {
   return message(headline, blocks);
 };
 
+/** What follows the branch: one verb, one cause, said once ("was terminated by @maija"). */
 const terminationWords = (reason: TerminationReason, by: string | undefined): string => {
-  const who = by ? ` by ${mention(by)}` : '';
   const words: Record<TerminationReason, string> = {
-    ttl: 'its time ran out',
-    nightly: 'the nightly shutdown ended it',
-    user: `it was terminated${who}`,
-    admin: `an admin terminated it${who}`,
-    orphan: 'it was an orphan instance with no deployment record',
-    failed: 'the deploy had failed',
-    instance_gone: 'its instance was already gone',
+    ttl: 'was terminated: its time ran out',
+    nightly: 'was terminated by the nightly shutdown',
+    user: by ? `was terminated by ${mention(by)}` : 'was terminated on request',
+    admin: by ? `was terminated by an admin, ${mention(by)}` : 'was terminated by an admin',
+    orphan: 'was terminated: its instance had no deployment record',
+    failed: 'was terminated: the deploy had failed',
+    instance_gone: 'has ended: its instance was already gone',
   };
   return words[reason];
 };
@@ -162,7 +152,7 @@ const terminationWords = (reason: TerminationReason, by: string | undefined): st
 export const terminatedMessage = (data: Terminated, facts: Facts): SlackMessage => {
   const branch = data.branch ?? facts.branch;
   const what = branch ? bold(branch) : `Deploy ${code(data.deployId)}`;
-  const headline = `🛑 ${what} was terminated: ${terminationWords(data.reason, data.terminatedBy)}`;
+  const headline = `🛑 ${what} ${terminationWords(data.reason, data.terminatedBy)}.`;
   const instanceId = data.instanceId ?? facts.instanceId;
   return message(headline, [
     section(headline),

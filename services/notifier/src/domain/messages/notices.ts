@@ -1,9 +1,17 @@
 import { formatDuration } from '@branch-envs/shared/duration';
-import type { ExpiryExtended, InstanceExpiring, RequestRefused } from '@branch-envs/shared/events';
-import { ACTIONS, actions, button, context, message, type SlackMessage, section } from '../blocks';
+import type {
+  ExpiryExtended,
+  ExpiryReason,
+  InstanceExpiring,
+  InstanceExpiringV2,
+  RequestRefused,
+} from '@branch-envs/shared/events';
+import { slackTime } from '@branch-envs/shared/slack';
+import { context, message, type SlackMessage, section } from '../blocks';
 import type { Facts } from '../states';
-import { bold, code, escapeMrkdwn, link, slackDate } from '../text';
+import { bold, code, escapeMrkdwn, link } from '../text';
 import { readyMessage } from './deployment';
+import { type Clocked, lifetimeButtons, overnightPhrase, untilPhrase } from './lifetime';
 
 /**
  * Messages that answer a request or warn the owner, next to the deployment's own message: the expiry
@@ -11,29 +19,48 @@ import { readyMessage } from './deployment';
  * button's acknowledgement.
  */
 
-type Expiring = InstanceExpiring['data'];
 type Extended = ExpiryExtended['data'];
 type Refused = RequestRefused['data'];
 
-/** ⏰ The environment ends soon unless someone presses [Extend]. */
-export const expiringMessage = (data: Expiring, now: Date): SlackMessage => {
-  const left = data.expiresAt - Math.floor(now.getTime() / 1000);
-  const headline = `⏰ ${bold(data.branch)} will be terminated ${slackDate(data.expiresAt)} (in ${formatDuration(left, { round: 'up' })}).`;
+/** A warning, whichever version it came in: v1 only ever warned about the expiry. */
+export interface Warning {
+  deployId: string;
+  branch: string;
+  url?: string;
+  endsAt: number;
+  reason: ExpiryReason;
+}
+
+export const warningOf = (data: InstanceExpiring['data'] | InstanceExpiringV2['data']): Warning =>
+  'reason' in data
+    ? { ...data }
+    : { deployId: data.deployId, branch: data.branch, url: data.url, endsAt: data.expiresAt, reason: 'ttl' };
+
+const HOW_TO_KEEP: Record<ExpiryReason, string> = {
+  ttl: 'Press Extend to keep it longer, or Keep overnight',
+  nightly: 'Extend moves only its own expiry; to keep it past the nightly shutdown, press Keep overnight',
+};
+
+/** ⏰ The environment ends soon, by its expiry or by the nightly shutdown, unless someone acts. */
+export const expiringMessage = (data: Warning, view: Clocked): SlackMessage => {
+  const left = data.endsAt - Math.floor(view.now.getTime() / 1000);
+  const when = `${slackTime(data.endsAt, view.now, view.nightly.timeZone)} (in ${formatDuration(left, { round: 'up' })})`;
+  const headline =
+    data.reason === 'nightly'
+      ? `⏰ ${bold(data.branch)} will be terminated by the nightly shutdown ${when}.`
+      : `⏰ ${bold(data.branch)} will be terminated ${when}: its time runs out.`;
   return message(headline, [
-    section(headline),
-    context(
-      data.url ? link(data.url) : '',
-      `deploy ${code(data.deployId)}`,
-      'Press Extend to keep it longer.',
-    ),
-    actions(button('Extend', ACTIONS.extend, data.deployId, 'primary')),
+    section(`${headline}\n${HOW_TO_KEEP[data.reason]}: it then runs ${overnightPhrase(view)}.`),
+    context(data.url ? link(data.url) : '', `deploy ${code(data.deployId)}`),
+    lifetimeButtons(data.deployId, { terminate: false }),
   ]);
 };
 
-const extensionNote = (data: Extended): string => {
-  const parts = [`Extended until ${slackDate(data.expiresAt)}`];
+const extensionNote = (data: Extended, view: Clocked, subject = ''): string => {
+  const verb = data.keepOvernight ? 'Kept overnight' : 'Extended';
+  const lead = subject ? `${subject} ${verb.toLowerCase()}` : verb;
+  const parts = [`${lead}: it now runs ${untilPhrase(data, view)}`];
   if (data.capped) parts.push('capped at the maximum lifetime');
-  if (data.keepOvernight) parts.push('kept through the nightly shutdown');
   return parts.join(', ');
 };
 
@@ -41,15 +68,17 @@ const extensionNote = (data: Extended): string => {
  * ⏰ The expiry moved. When the URL is known, the ready message comes back with the new time and its
  * buttons, because a press on [Extend] replaced that message with its acknowledgement.
  */
-export const extendedMessage = (data: Extended, facts: Facts): SlackMessage => {
-  const note = `⏰ ${extensionNote(data)}.`;
+export const extendedMessage = (data: Extended, facts: Facts, view: Clocked): SlackMessage => {
+  const note = `⏰ ${extensionNote(data, view)}.`;
   if (facts.url) {
+    const ready = { deployId: data.deployId, branch: data.branch, url: facts.url, note };
     return readyMessage(
-      { deployId: data.deployId, branch: data.branch, url: facts.url, expiresAt: data.expiresAt, note },
+      { ...ready, expiresAt: data.expiresAt, keepOvernight: data.keepOvernight },
       facts,
+      view,
     );
   }
-  const headline = `⏰ ${bold(data.branch)}: ${extensionNote(data)}.`;
+  const headline = `⏰ ${extensionNote(data, view, bold(data.branch))}.`;
   return message(headline, [section(headline), context(`deploy ${code(data.deployId)}`)]);
 };
 

@@ -64,7 +64,12 @@ const alreadyRunning = (existing: LiveDeploymentSummary): Headed => ({
     existing.status === 'READY' || existing.url
       ? `♻️ ${bold(existing.branch)} is already running${existing.url ? `: ${link(existing.url)}` : '.'}`
       : `♻️ ${bold(existing.branch)} is already starting (deploy ${code(existing.deployId)}); its status shows the link once it is up.`,
-  blocks: [context(liveLine(existing))],
+  blocks: [
+    context(liveLine(existing)),
+    section(
+      'To start a second environment of this branch, send the same deploy command with `--fresh`. `list mine` shows every environment of yours.',
+    ),
+  ],
 });
 
 const quotaExceeded = (reason: Extract<Reason, { code: 'quota_exceeded' }>): Headed => ({

@@ -1,0 +1,132 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
+import { helpMessage } from '../../src/domain/blocks';
+import {
+  deployAck,
+  extendAck,
+  replies,
+  terminateAck,
+  terminateLabel,
+} from '../../src/domain/messages/replies';
+import { buttonEvent, DEPLOY_ID, deploymentItem, slashEvent } from '../helpers/factories';
+import { awsMocks, ingressHarness } from '../helpers/harness';
+
+// Thursday 2026-11-26, 15:00 Helsinki; tonight's nightly shutdown is at 19:00 Helsinki (17:00 UTC).
+const nightly = { hour: 19, minute: 0, timeZone: 'Europe/Helsinki' };
+const view = { now: new Date('2026-11-26T13:00:00.000Z'), nightly };
+const ack = {
+  query: 'demo-ready',
+  deployId: DEPLOY_ID,
+  ttlSeconds: 2 * 86_400,
+  capped: true,
+  requestedSeconds: 99 * 86_400,
+  maxTtlSeconds: 2 * 86_400,
+  fresh: false,
+  deployCommand: '/deploy',
+};
+
+describe('every ingress reply, side by side', () => {
+  it('renders each one', () => {
+    // Act
+    const all = {
+      deployAck: deployAck(ack, view),
+      deployAckShort: deployAck({ ...ack, ttlSeconds: 3600, capped: false, fresh: true }, view),
+      terminateMine: terminateAck(terminateLabel.mine(1, 'deploy `01KB0W8J6QF3ZC9D2M4N5P7R8S`'), 'REQ'),
+      terminateMineMany: terminateAck(terminateLabel.mine(2, ''), 'REQ'),
+      terminateAll: terminateAck(terminateLabel.all(5), 'REQ'),
+      extendOvernight: extendAck('deploy `X`', { kind: 'overnight' }, 'REQ', view),
+      extendDuration: extendAck('deploy `X`', { kind: 'duration', seconds: 7200 }, 'REQ', view),
+      onlyAdmins: replies.onlyAdminsTerminateAll('/terminate'),
+      belongsTo: replies.belongsTo('<@U0LOCAL2>', 'extend'),
+      alreadyEnded: replies.alreadyEnded(DEPLOY_ID, 'TERMINATED'),
+      notAllowed: replies.notAllowed('U0STRANGER'),
+      help: helpMessage({
+        deployCommand: '/deploy',
+        terminateCommand: '/terminate',
+        defaultTtlSeconds: 4 * 3600,
+        maxTtlSeconds: 2 * 86_400,
+        nightly,
+      }).blocks,
+    };
+
+    // Assess
+    expect(all).toMatchSnapshot();
+  });
+
+  it('`/deploy demo-ready for 99d` names the nightly end (regression: "lives for 2d" with no word of it)', () => {
+    // Act
+    const text = deployAck(ack, view);
+
+    // Assess
+    expect(text).toContain(
+      'Once it is up it runs until <!date^1795712400^{date_short_pretty} at {time}|19:00 Helsinki tonight, Thu 26 Nov> (nightly shutdown).',
+    );
+    expect(text).toContain('`/deploy extend 01KB0W8J6QF3ZC9D2M4N5P7R8S overnight`');
+    expect(text).toContain('You asked for 99d; the maximum is 2d, so I capped it.');
+  });
+
+  it('extend overnight names the date and time it keeps it until (regression: "through tonight’s shutdown")', () => {
+    // Act
+    const text = extendAck('deploy `X`', { kind: 'overnight' }, 'REQ', {
+      ...view,
+      now: new Date('2026-11-26T19:00:00.000Z'),
+    });
+
+    // Assess: asked at 21:00 Helsinki, after tonight's run: until tomorrow's.
+    expect(text).toContain(
+      'Keeping deploy `X` overnight, until <!date^1795798800^{date_short_pretty} at {time}|19:00 Helsinki tomorrow, Fri 27 Nov>',
+    );
+  });
+
+  it('says /terminate mine with one environment names it (regression: "your 1 environment(s)")', () => {
+    // Act + Assess
+    expect(terminateLabel.mine(1, 'deploy `A`')).toBe('your environment deploy `A`');
+    expect(terminateLabel.mine(3, 'deploy `A`')).toBe('your 3 environments');
+  });
+
+  it('explains the nightly shutdown in help', () => {
+    // Act
+    const text = JSON.stringify(
+      helpMessage({
+        deployCommand: '/deploy',
+        terminateCommand: '/terminate',
+        defaultTtlSeconds: 14_400,
+        maxTtlSeconds: 172_800,
+        nightly,
+      }),
+    );
+
+    // Assess
+    expect(text).toContain('Every day at 19:00 Helsinki the nightly shutdown ends every environment');
+  });
+});
+
+describe('the Keep overnight button', () => {
+  const mocks = awsMocks();
+  beforeEach(() => mocks.reset());
+
+  it('publishes an overnight ExtendRequested for its deployment', async () => {
+    // Prepare
+    mocks.dynamo.on(GetCommand).resolves({ Item: deploymentItem() });
+    const { invoke } = ingressHarness();
+
+    // Act
+    await invoke(buttonEvent({ actionId: 'keep_overnight', value: DEPLOY_ID }));
+
+    // Assess
+    const entry = mocks.eventBridge.calls()[0]?.args[0].input as { Entries?: { Detail?: string }[] };
+    const detail = ExtendRequested.detail.parse(JSON.parse(entry.Entries?.[0]?.Detail ?? 'null'));
+    expect(detail.data).toMatchObject({
+      target: { kind: 'deploy', deployId: DEPLOY_ID },
+      extension: { kind: 'overnight' },
+    });
+  });
+
+  it('slash commands still answer without a nightly time configured (defaults to 19:00 Helsinki)', async () => {
+    // Act
+    const result = await ingressHarness().invoke(slashEvent('/deploy', 'help'));
+
+    // Assess
+    expect(String(result.body)).toContain('nightly shutdown');
+  });
+});
