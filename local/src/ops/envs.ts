@@ -1,6 +1,6 @@
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { LIVE_STATUSES } from '@branch-envs/shared/deployments/states';
-import { branchOf, DEPLOYMENTS_INDEXES, DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import { DEPLOYMENTS_INDEXES, DeploymentRecord } from '@branch-envs/shared/deployments/table';
 
 /** One live environment, as `ops envs` lists it. */
 export interface LiveEnvironment {
@@ -44,7 +44,8 @@ const queryStatus = async (documents: DynamoDBDocumentClient, table: string, sta
 export const toLiveEnvironment = (record: DeploymentRecord, now: Date): LiveEnvironment => ({
   deployId: record.deployId,
   owner: record.owner.userName,
-  branch: branchOf(record),
+  // A REQUESTED record has no branch until the resolver has found one.
+  branch: record.branch ?? `(resolving "${record.query}")`,
   state: record.status,
   createdAt: record.createdAt,
   ageSeconds: Math.max(0, Math.round((now.getTime() - Date.parse(record.createdAt)) / 1000)),

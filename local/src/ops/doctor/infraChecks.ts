@@ -88,7 +88,7 @@ const ruleCheck = async (clients: OpsClients, names: StageNames, queue: QueueSta
       rules.length ? `rules ${rules.join(', ')} are disabled` : `no rule on ${names.bus} targets it`,
       'redeploy the stack that owns the queue',
     );
-  return pass('events', name, rules.join(', '));
+  return pass('rules', name, rules.join(', '));
 };
 
 /** Every declared queue exists, redrives to its declared DLQ, and a bus-fed one has its rule. */
@@ -113,7 +113,7 @@ export const queueChecks = async (
     if (!queue.fedByBus) return [own];
     return [
       own,
-      ...(await guarded('events', `rule → ${queue.name}`, fix, () => ruleCheck(clients, names, found))),
+      ...(await guarded('rules', `rule → ${queue.name}`, fix, () => ruleCheck(clients, names, found))),
     ];
   });
   return (await Promise.all(checks)).flat();

@@ -10,6 +10,9 @@ import { type ServiceParameter, secretChecks } from './secretChecks';
 import { alarmChecks, dlqDepthChecks } from './stateChecks';
 import { githubCheck, slackCheck, tokenSettings } from './tokenChecks';
 
+/** The order the report reads in: what is deployed, what it needs, then how it is doing. */
+const GROUPS = ['stacks', 'events', 'rules', 'queues', 'secrets', 'ec2', 'tokens', 'dead letters', 'alarms'];
+
 export interface DoctorReport {
   ok: boolean;
   stage: string;
@@ -61,9 +64,8 @@ export const runDoctor = async (target: OpsTarget, clients: OpsClients): Promise
   ]);
   const checks = [
     ...stackChecks(target, names, stacks),
-    ...groups.slice(0, 3).flat(),
+    ...groups.flat(),
     ...dlqDepthChecks(deadLetterQueues(queues, `${names.prefix}-`)),
-    ...groups.slice(3).flat(),
-  ];
+  ].sort((a, b) => GROUPS.indexOf(a.group) - GROUPS.indexOf(b.group));
   return { ok: checks.every((c) => c.status !== 'fail'), stage: target.stage, region: target.region, checks };
 };
