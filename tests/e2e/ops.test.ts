@@ -29,7 +29,6 @@ const describeIfAll = all ? describe : describe.skip;
 
 interface Tapped {
   detailType: string;
-  replayName?: string;
   correlationId: string;
 }
 
@@ -40,6 +39,46 @@ let stateDir: string;
 let tapUrl = '';
 const tapped: Tapped[] = [];
 const names = stageNames('local');
+let deployId = '';
+
+const countByType = (events: Tapped[]): Record<string, number> => {
+  const counts: Record<string, number> = {};
+  for (const e of events) counts[e.detailType] = (counts[e.detailType] ?? 0) + 1;
+  return counts;
+};
+
+/** A TerminateRequested for a deployment that does not exist, as the reaper's rule delivers it. */
+const terminateEvent = (requestId: string, targetDeployId: string) => ({
+  version: '0',
+  id: newId(),
+  'detail-type': 'TerminateRequested',
+  source: 'branch-envs.slack-ingress',
+  account: '123456789012',
+  time: new Date().toISOString(),
+  region: 'eu-north-1',
+  resources: [],
+  detail: {
+    metadata: {
+      eventId: newId(),
+      schemaVersion: 1,
+      correlationId: requestId,
+      causationId: requestId,
+      occurredAt: new Date().toISOString(),
+      producer: 'branch-envs.slack-ingress',
+    },
+    data: {
+      requestId,
+      target: { kind: 'deploy', deployId: targetDeployId },
+      requestedBy: { userId: 'U0LOCAL1', teamId: 'T0LOCAL01', userName: 'u0local1' },
+      replyTo: {
+        userId: 'U0LOCAL1',
+        channelId: 'C0LOCAL01',
+        responseUrl: 'https://hooks.slack.com/commands/T0LOCAL01/1/redrive',
+        issuedAt: new Date().toISOString(),
+      },
+    },
+  },
+});
 
 const drainTap = async (rounds = 1): Promise<Tapped[]> => {
   for (let i = 0; i < rounds; i++) {
@@ -51,7 +90,6 @@ const drainTap = async (rounds = 1): Promise<Tapped[]> => {
       tapped.push({
         detailType: body['detail-type'],
         correlationId: body.detail?.metadata?.correlationId,
-        ...(body['replay-name'] ? { replayName: body['replay-name'] } : {}),
       });
     }
   }
@@ -73,6 +111,29 @@ const waitFor = async <T>(
 };
 
 /** The CLI as an operator runs it; asynchronously, since the stack it talks to lives in this process. */
+/** A deploy to READY; the acknowledgement is retried when a busy machine made it miss its 3 s. */
+const deployToReady = async (query: string): Promise<string> => {
+  for (let attempt = 1; ; attempt++) {
+    const result = await t.slash(`/deploy ${query}`, { timeoutMs: 60_000, follow: false });
+    const id = result.ack.deployId;
+    if (result.ack.status === 200 && id) {
+      await waitFor(
+        'READY',
+        async () => ((await deploymentStatus(t.stack.endpoints, id))?.status === 'READY' ? true : undefined),
+        60_000,
+      );
+      return id;
+    }
+    if (attempt === 3) throw new Error(`no acknowledgement for /deploy ${query}: HTTP ${result.ack.status}`);
+  }
+};
+
+const reaperDlq = async () =>
+  pickDeadLetterQueue(
+    deadLetterQueues(await stageQueues(clients.sqs, `${names.prefix}-`), `${names.prefix}-`),
+    'reaper',
+  );
+
 const cli = (...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO_ROOT, 'local', 'bin', 'branch-envs.mjs'), ...args], {
@@ -106,6 +167,8 @@ describeIfAll('branch-envs ops on the local stack', () => {
   }, 180_000);
 
   afterAll(async () => {
+    if (process.env.OPS_E2E_LOG)
+      require('node:fs').writeFileSync(process.env.OPS_E2E_LOG, t.output.join('\n'));
     clients?.destroy();
     await t?.stop();
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
@@ -153,4 +216,90 @@ describeIfAll('branch-envs ops on the local stack', () => {
       );
     }
   });
+
+  it('counts the archived events of a deploy by type with --dry-run, delivering them to no consumer', async () => {
+    // Prepare: one deploy to READY; the tap records what it published
+    const from = new Date(Date.now() - 1000);
+    deployId = await deployToReady('demo-ready');
+    await waitFor('InstanceReady on the tap', async () =>
+      (await drainTap()).some((e) => e.detailType === 'InstanceReady' && e.correlationId === deployId)
+        ? true
+        : undefined,
+    );
+    const published = countByType(tapped);
+
+    // Act
+    const count = await countArchivedEvents(clients, names, { from, to: new Date() }, { quietMs: 1500 });
+
+    // Assess: the archive holds what the bus carried, and no other rule (the tap's) got a copy
+    expect(count.byType).toEqual(published);
+    expect(count.byType).toMatchObject({ BranchResolved: 1, InstanceLaunched: 1, InstanceReady: 1 });
+    expect(countByType(await drainTap(3))).toEqual(published);
+  }, 150_000);
+
+  it('replays the window to completion with no second instance, no state change and no new Slack message', async () => {
+    // Prepare
+    const before = (await caughtMessages(t.stack.endpoints)).filter((m) => m.deployId === deployId).length;
+    const replayed = t.output.filter((l) => l.includes('Handling a replayed event')).length;
+    const window = { from: new Date(Date.now() - 10 * 60_000), to: new Date() };
+    const replayName = replayNameFor('ops', 'local', new Date());
+
+    // Act
+    await startReplay(clients.eventBridge, names, window, replayName);
+    const outcome = await waitForReplay(clients.eventBridge, replayName, window, { pollMs: 200 });
+
+    // Assess: the tap's rule is on the bus too, so it gets a second copy of each event
+    expect(outcome).toMatchObject({ replayName, state: 'COMPLETED' });
+    await waitFor('replayed events on the bus', async () =>
+      (await drainTap()).filter((e) => e.detailType === 'InstanceReady' && e.correlationId === deployId)
+        .length === 2
+        ? true
+        : undefined,
+    );
+    await waitFor('the consumers to handle the replay', async () =>
+      t.output.filter((l) => l.includes('Handling a replayed event')).length >= replayed + 4
+        ? true
+        : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 3000));
+    const instances = await t.stack.clients.ec2.send(
+      new DescribeInstancesCommand({ Filters: [{ Name: 'tag:DeployId', Values: [deployId] }] }),
+    );
+    expect(instances.Reservations?.flatMap((r) => r.Instances ?? [])).toHaveLength(1);
+    expect((await deploymentStatus(t.stack.endpoints, deployId))?.status).toBe('READY');
+    const after = (await caughtMessages(t.stack.endpoints)).filter((m) => m.deployId === deployId);
+    expect(after).toHaveLength(before);
+  }, 120_000);
+
+  it('redrives a dead-lettered TerminateRequested back to the reaper, which then handles it', async () => {
+    // Prepare: a request dead-lettered during an outage, as the reaper's rule delivered it
+    const requestId = newId();
+    const missingDeployId = newId();
+    const dlqUrl = (await reaperDlq()).dlq.url;
+    await t.stack.clients.sqs.send(
+      new SendMessageCommand({
+        QueueUrl: dlqUrl,
+        MessageBody: JSON.stringify(terminateEvent(requestId, missingDeployId)),
+      }),
+    );
+    const pair = await reaperDlq();
+    const shown = await peekMessages(clients.sqs, pair.dlq);
+
+    // Act
+    const result = await redrive(clients.sqs, pair);
+
+    // Assess: shown without being consumed, moved, then handled: a terminate for a deployment with
+    // no record leaves a tombstone (docs/architecture.md §3)
+    expect(shown).toEqual([
+      expect.objectContaining({ eventType: 'TerminateRequested', deployId: requestId }),
+    ]);
+    expect(result).toMatchObject({ method: 'receive-send-delete', moved: 1, failed: 0, status: 'COMPLETED' });
+    await waitFor('the reaper to handle the redriven request', async () =>
+      (await deploymentStatus(t.stack.endpoints, missingDeployId))?.status === 'TERMINATING'
+        ? true
+        : undefined,
+    );
+    const drained = await reaperDlq();
+    expect(drained.dlq.visible + drained.dlq.inFlight).toBe(0);
+  }, 60_000);
 });
