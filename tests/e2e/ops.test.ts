@@ -6,7 +6,7 @@ import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
 import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { newId } from '@branch-envs/shared/ids';
-import { caughtMessages, deploymentStatus } from '../../local/src/cli/localCommands';
+import { caughtMessages, deploymentStatus, listDeployments } from '../../local/src/cli/localCommands';
 import { LOCAL_SECRETS } from '../../local/src/config/localEnv';
 import { stageNames } from '../../local/src/ops/names';
 import { peekMessages } from '../../local/src/ops/peek';
@@ -111,21 +111,27 @@ const waitFor = async <T>(
 };
 
 /** The CLI as an operator runs it; asynchronously, since the stack it talks to lives in this process. */
-/** A deploy to READY; the acknowledgement is retried when a busy machine made it miss its 3 s. */
+/**
+ * A deploy to READY. On a loaded machine the ingress may answer after API Gateway's timeout (503)
+ * although its record and DeployRequested are already written, so the deployment is found by its
+ * record, as `/deploy list` would find it.
+ */
 const deployToReady = async (query: string): Promise<string> => {
-  for (let attempt = 1; ; attempt++) {
-    const result = await t.slash(`/deploy ${query}`, { timeoutMs: 60_000, follow: false });
-    const id = result.ack.deployId;
-    if (result.ack.status === 200 && id) {
-      await waitFor(
-        'READY',
-        async () => ((await deploymentStatus(t.stack.endpoints, id))?.status === 'READY' ? true : undefined),
-        60_000,
-      );
-      return id;
-    }
-    if (attempt === 3) throw new Error(`no acknowledgement for /deploy ${query}: HTTP ${result.ack.status}`);
-  }
+  const since = new Date().toISOString();
+  const result = await t.slash(`/deploy ${query}`, { timeoutMs: 60_000, follow: false });
+  const id =
+    result.ack.deployId ??
+    (await waitFor('the deployment record', async () => {
+      const rows = await listDeployments(t.stack.endpoints);
+      const row = rows.find((r) => r.query === query && String(r.createdAt) >= since);
+      return typeof row?.deployId === 'string' ? row.deployId : undefined;
+    }));
+  await waitFor(
+    'READY',
+    async () => ((await deploymentStatus(t.stack.endpoints, id))?.status === 'READY' ? true : undefined),
+    90_000,
+  );
+  return id;
 };
 
 const reaperDlq = async () =>
