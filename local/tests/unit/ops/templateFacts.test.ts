@@ -45,10 +45,10 @@ const template: CfnTemplate = {
                 {
                   Effect: 'Allow',
                   Action: ['ssm:GetParameter'],
-                  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub string, not a JS template.
                   Resource: [
                     {
                       'Fn::Sub':
+                        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's Fn::Sub syntax, not a JS template
                         'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/branch-envs/dev/slack/bot-token',
                     },
                   ],
