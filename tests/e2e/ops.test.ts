@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DeleteParameterCommand, PutParameterCommand } from '@aws-sdk/client-ssm';
 import { newId } from '@branch-envs/shared/ids';
 import { caughtMessages, deploymentStatus, listDeployments } from '../../local/src/cli/localCommands';
@@ -80,12 +80,21 @@ const terminateEvent = (requestId: string, targetDeployId: string) => ({
   },
 });
 
+/** Receives (and deletes, so nothing comes back after its visibility timeout) what the tap holds. */
 const drainTap = async (rounds = 1): Promise<Tapped[]> => {
   for (let i = 0; i < rounds; i++) {
     const out = await t.stack.clients.sqs.send(
       new ReceiveMessageCommand({ QueueUrl: tapUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
     );
-    for (const m of out.Messages ?? []) {
+    const received = out.Messages ?? [];
+    if (received.length > 0)
+      await t.stack.clients.sqs.send(
+        new DeleteMessageBatchCommand({
+          QueueUrl: tapUrl,
+          Entries: received.map((m, n) => ({ Id: String(n), ReceiptHandle: m.ReceiptHandle ?? '' })),
+        }),
+      );
+    for (const m of received) {
       const body = JSON.parse(m.Body ?? '{}');
       tapped.push({
         detailType: body['detail-type'],
