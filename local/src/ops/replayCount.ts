@@ -24,10 +24,11 @@ export interface ReplayCount {
   replayName: string;
 }
 
+/** The temporary rule and queue, filled in as they are created, so a failure part-way removes what exists. */
 interface CountingTap {
   ruleName: string;
-  ruleArn: string;
-  queueUrl: string;
+  ruleArn?: string;
+  queueUrl?: string;
 }
 
 /** A queue only this replay's rule may send to (the policy EventBridge needs for an SQS target). */
@@ -45,15 +46,28 @@ const queuePolicy = (queueArn: string, ruleArn: string) =>
     ],
   });
 
-const openTap = async (eb: EventBridgeClient, sqs: SQSClient, names: StageNames, replayName: string) => {
-  const ruleName = `${names.prefix}-${replayName}`.slice(0, 64);
+const openTap = async (
+  eb: EventBridgeClient,
+  sqs: SQSClient,
+  names: StageNames,
+  tap: CountingTap,
+  replayName: string,
+) => {
   // Only events of this replay: live traffic on the bus never reaches the counting queue.
-  const pattern = { source: [{ prefix: 'branch-envs.' }], 'replay-name': [replayName] };
+  const pattern = {
+    source: [{ prefix: 'branch-envs.' }],
+    'replay-name': [replayName],
+  };
   const rule = await eb.send(
-    new PutRuleCommand({ Name: ruleName, EventBusName: names.bus, EventPattern: JSON.stringify(pattern) }),
+    new PutRuleCommand({
+      Name: tap.ruleName,
+      EventBusName: names.bus,
+      EventPattern: JSON.stringify(pattern),
+    }),
   );
-  const ruleArn = rule.RuleArn ?? '';
-  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: ruleName }))).QueueUrl ?? '';
+  tap.ruleArn = rule.RuleArn ?? '';
+  const queueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: tap.ruleName }))).QueueUrl ?? '';
+  tap.queueUrl = queueUrl;
   const attributes = await sqs.send(
     new GetQueueAttributesCommand({ QueueUrl: queueUrl, AttributeNames: ['QueueArn'] }),
   );
@@ -61,23 +75,24 @@ const openTap = async (eb: EventBridgeClient, sqs: SQSClient, names: StageNames,
   await sqs.send(
     new SetQueueAttributesCommand({
       QueueUrl: queueUrl,
-      Attributes: { Policy: queuePolicy(queueArn, ruleArn) },
+      Attributes: { Policy: queuePolicy(queueArn, tap.ruleArn) },
     }),
   );
   await eb.send(
     new PutTargetsCommand({
-      Rule: ruleName,
+      Rule: tap.ruleName,
       EventBusName: names.bus,
       Targets: [{ Id: 'count', Arn: queueArn }],
     }),
   );
-  return { ruleName, ruleArn, queueUrl };
 };
 
 const closeTap = async (eb: EventBridgeClient, sqs: SQSClient, names: StageNames, tap: CountingTap) => {
-  await eb.send(new RemoveTargetsCommand({ Rule: tap.ruleName, EventBusName: names.bus, Ids: ['count'] }));
-  await eb.send(new DeleteRuleCommand({ Name: tap.ruleName, EventBusName: names.bus }));
-  await sqs.send(new DeleteQueueCommand({ QueueUrl: tap.queueUrl }));
+  if (tap.ruleArn) {
+    await eb.send(new RemoveTargetsCommand({ Rule: tap.ruleName, EventBusName: names.bus, Ids: ['count'] }));
+    await eb.send(new DeleteRuleCommand({ Name: tap.ruleName, EventBusName: names.bus }));
+  }
+  if (tap.queueUrl) await sqs.send(new DeleteQueueCommand({ QueueUrl: tap.queueUrl }));
 };
 
 /** Receives until the queue has stayed empty for `quietMs` (deliveries may trail the replay's end). */
@@ -119,15 +134,17 @@ export const countArchivedEvents = async (
     names.prefix.replace('branch-envs-', ''),
     options.now ?? new Date(),
   );
-  const tap = await openTap(clients.eventBridge, clients.sqs, names, replayName);
+  // branch-envs-<stage>-ops-count-<time>: within the 64 characters of a rule name for any stage.
+  const tap: CountingTap = { ruleName: `${names.prefix}-ops-count-${Date.now().toString(36)}` };
   try {
-    await startReplay(clients.eventBridge, names, window, replayName, [tap.ruleArn]);
+    await openTap(clients.eventBridge, clients.sqs, names, tap, replayName);
+    await startReplay(clients.eventBridge, names, window, replayName, [tap.ruleArn ?? '']);
     const outcome = await waitForReplay(clients.eventBridge, replayName, window, options);
     if (outcome.state !== 'COMPLETED')
       throw new Error(
         `the counting replay ${replayName} ended ${outcome.state}${outcome.reason ? `: ${outcome.reason}` : ''}`,
       );
-    const byType = await drainCounting(clients.sqs, tap.queueUrl, options.quietMs ?? 5000);
+    const byType = await drainCounting(clients.sqs, tap.queueUrl ?? '', options.quietMs ?? 5000);
     return { total: Object.values(byType).reduce((a, b) => a + b, 0), byType, replayName };
   } finally {
     await closeTap(clients.eventBridge, clients.sqs, names, tap);
