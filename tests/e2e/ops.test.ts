@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
@@ -182,8 +182,8 @@ describeIfAll('branch-envs ops on the local stack', () => {
   }, 180_000);
 
   afterAll(async () => {
-    if (process.env.OPS_E2E_LOG)
-      require('node:fs').writeFileSync(process.env.OPS_E2E_LOG, t.output.join('\n'));
+    // OPS_E2E_LOG=<file> keeps what the stack printed, for a failure on a loaded machine.
+    if (process.env.OPS_E2E_LOG) writeFileSync(process.env.OPS_E2E_LOG, t.output.join('\n'));
     clients?.destroy();
     await t?.stop();
     if (stateDir) rmSync(stateDir, { recursive: true, force: true });
