@@ -7,14 +7,25 @@ winners on a busy 2-core machine. Real DynamoDB evaluates the condition and writ
 atomically, and the provisioner's claim relies on that. So every DynamoDB backend operation that
 writes runs under one lock. Reads, and every other service, are left as moto has them.
 
+moto 5.2.1's StartReplay also replays every archived event, whatever its time, to every rule on the
+bus, with no input transformer, and fails on the archive's own rule. EventBridge replays only the
+events whose time lies between EventStartTime and EventEndTime, only to the rules in FilterArns when
+that is given, and applies each target's input transformer. `_replay_events` below does that, and
+leaves the archive's own rule out, so a replay does not grow the archive it reads (ADR 0015).
+
 Usage: python3 motoServer.py -H 127.0.0.1 -p 5000 (the same arguments as python3 -m moto.server).
 """
 
+import copy
+import datetime
 import functools
 import sys
 import threading
 
+from moto.core.utils import unix_time
 from moto.dynamodb.models import DynamoDBBackend
+from moto.events import models as events_models
+from moto.moto_api._internal import mock_random
 from moto.server import main
 
 WRITES = (
@@ -42,6 +53,43 @@ def _serialised(method):
 
 for _name in WRITES:
     setattr(DynamoDBBackend, _name, _serialised(getattr(DynamoDBBackend, _name)))
+
+def _epoch(value):
+    """An archived event's time: epoch seconds as moto stores it, or an ISO string."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        pass
+    try:
+        return datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def _replay_events(self, archive):
+    backend = events_models.events_backends[self.account_id][self.region]
+    bus = backend.describe_event_bus(self.destination["Arn"].split("/")[-1])
+    filter_arns = set(self.destination.get("FilterArns") or [])
+    archive_rules = {id(a.rule) for a in backend.archives.values() if a.rule is not None}
+    start, end = float(self.event_start_time), float(self.event_end_time)
+    for event in list(archive.events):
+        at = _epoch(event.get("time"))
+        if at is None or at < start or at > end:
+            continue
+        for rule in list(bus.rules.values()):
+            if id(rule) in archive_rules or (filter_arns and rule.arn not in filter_arns):
+                continue
+            replayed = copy.deepcopy(event)
+            replayed["id"] = str(mock_random.uuid4())
+            replayed["replay-name"] = self.name
+            rule.send_to_targets(replayed)
+    self.state = events_models.ReplayState.COMPLETED
+    self.end_time = unix_time()
+
+
+events_models.Replay.replay_events = _replay_events
 
 if __name__ == "__main__":
     main(sys.argv[1:])

@@ -1,5 +1,6 @@
 /** `branch-envs`: talk to the local stack the way Slack and an operator would. */
 import { Command, InvalidArgumentError } from 'commander';
+import { registerOps } from '../ops/opsCommand';
 import { readEndpoints } from '../stack/stateFile';
 import {
   caughtMessages,
@@ -86,6 +87,8 @@ local
     const messages = await caughtMessages(endpoints(), Number(opts.since));
     console.log(messages.length === 0 ? '(no messages yet)' : messages.map(formatMessage).join('\n'));
   });
+
+registerOps(program, () => program.opts<{ stateDir?: string }>().stateDir);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   console.error(`branch-envs: ${error.message}`);

@@ -24,17 +24,20 @@ const fireSchedule = async (runtime: LambdaRuntime, name: string): Promise<Answe
 
 /**
  * A loopback endpoint for the CLI and tests to drive the running stack: list and fire schedules,
- * list functions and what the applier did with every template resource.
+ * list functions, what the applier did with every template resource, and the stacks' exports (what
+ * CloudFormation would list as outputs; `branch-envs ops doctor --local` checks them).
  */
 export const startControlServer = (
   runtime: LambdaRuntime,
   report: ResourceReport[],
   port?: number,
+  exports: Record<string, string> = {},
 ): Promise<LocalServer> => {
   const reads: Record<string, () => unknown> = {
     '/schedules': () => ({ schedules: runtime.clock.list() }),
     '/functions': () => ({ functions: [...runtime.hosts.keys()] }),
     '/resources': () => ({ resources: report }),
+    '/exports': () => ({ exports }),
     '/health': () => ({ ok: true }),
   };
   return listen((req, res) => {

@@ -83,7 +83,7 @@ const applyAll = async (
   };
   const applied: AppliedStack[] = [];
   for (const dir of serviceDirs) applied.push(await applyStack(readPackagedStack(dir), account, clients));
-  return applied;
+  return { applied, exports: account.exports };
 };
 
 const startMotoUnlessGiven = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<string> => {
@@ -231,7 +231,7 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
   const standIns = await startStandIns(options, clients, stoppers);
   const httpPort = await freePort();
   const httpApiUrl = `http://127.0.0.1:${httpPort}`;
-  const stacks = await applyAll(serviceDirs, motoEndpoint, httpApiUrl, clients);
+  const { applied: stacks, exports } = await applyAll(serviceDirs, motoEndpoint, httpApiUrl, clients);
   log(`applied ${stacks.map((s) => s.stackName).join(', ')}`);
   const seeded = await seedLocalData(clients, loadDemoRepository(), standIns.target, LOCAL_REGION);
   log(
@@ -243,6 +243,8 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
     await startControlServer(
       runtime,
       stacks.flatMap((s) => s.report),
+      undefined,
+      Object.fromEntries(exports),
     ),
     stoppers,
   );

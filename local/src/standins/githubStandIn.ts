@@ -86,7 +86,15 @@ const ROUTES: [string, RegExp, string, Handler][] = [
     'GET',
     /^\/repos\/[^/]+\/[^/]+$/,
     'GET /repos/{owner}/{repo}',
-    (_m, { demo }) => ({ status: 200, body: repoJson(demo) }),
+    // An authenticated caller gets its own access in `permissions`, as GitHub answers; the stand-in's
+    // token may write (push), which is what creating deployments needs.
+    (_m, { demo }) => ({
+      status: 200,
+      body: {
+        ...repoJson(demo),
+        permissions: { admin: false, maintain: false, push: true, triage: true, pull: true },
+      },
+    }),
   ],
   ['GET', /^\/repos\/[^/]+\/[^/]+\/pulls$/, 'GET /repos/{owner}/{repo}/pulls', listPulls],
   [

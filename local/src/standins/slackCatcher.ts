@@ -140,6 +140,33 @@ const chatApi = (
   return { status: 200, body: { ok: true, channel, ts, message: { ...payload, ts, type: 'message' } } };
 };
 
+/** The bot token's scopes, as Slack's app settings grant them (slack-app-manifest.yml). */
+export const CATCHER_BOT_SCOPES = ['commands', 'chat:write'];
+
+/**
+ * auth.test as Slack answers it: HTTP 200 either way, `ok: false` with `not_authed` or `invalid_auth`,
+ * and the token's scopes in the `x-oauth-scopes` header (https://api.slack.com/methods/auth.test).
+ */
+const authTest = (options: SlackCatcherOptions, req: IncomingMessage): Answer => {
+  const auth = req.headers.authorization;
+  if (!auth) return slackError('not_authed');
+  if (options.botToken && auth !== `Bearer ${options.botToken}`) return slackError('invalid_auth');
+  return {
+    status: 200,
+    body: {
+      ok: true,
+      url: 'https://local.slack.com/',
+      team: 'Local',
+      user: 'branch-envs',
+      team_id: 'T0LOCAL01',
+      user_id: 'U0BOTLOCAL',
+      bot_id: 'B0BOTLOCAL',
+      is_enterprise_install: false,
+    },
+    headers: { 'x-oauth-scopes': CATCHER_BOT_SCOPES.join(',') },
+  };
+};
+
 const hook = (inbox: Inbox, path: string, payload: Record<string, unknown>): Answer => {
   if (path.startsWith('/webhook/')) {
     inbox.record('webhook', path, payload);
@@ -164,6 +191,7 @@ const route = (inbox: Inbox, options: SlackCatcherOptions, req: IncomingMessage,
     return { status: 200, body: { ok: true } };
   }
   if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
+  if (path === '/api/auth.test') return authTest(options, req);
   if (path === '/api/chat.postMessage' || path === '/api/chat.update')
     return chatApi(inbox, options, req, parsePayload(req, body));
   if (/^\/(commands|actions|webhook)\//.test(path)) return hook(inbox, path, parsePayload(req, body));
