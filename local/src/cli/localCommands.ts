@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { LIVE_STATUSES } from '@branch-envs/shared/deployments/states';
 import { formatDuration } from '@branch-envs/shared/duration';
 import { motoClientConfig } from '../aws/moto';
 import type { StackEndpoints } from '../stack/stateFile';
@@ -61,15 +62,21 @@ export const deploymentStatus = async (
   }
 };
 
-const timeLeft = (expiresAt: unknown, now: number): string => {
-  if (typeof expiresAt !== 'number') return '';
+/** Only a deployment that may still own an instance has time left; an ended one has none to show. */
+const timeLeft = (row: DeploymentRow, now: number): string => {
+  const { expiresAt, status } = row;
+  if (typeof expiresAt !== 'number' || !LIVE_STATUSES.some((s) => s === status)) return '';
   const seconds = expiresAt - now / 1000;
   return seconds > 0 ? formatDuration(seconds, { round: 'up' }) : 'expired';
 };
 
+/** The owner as Slack sent their name, with their user id when the name differs from it. */
 const ownerOf = (row: DeploymentRow): string => {
   const owner = row.owner as { userName?: string; userId?: string } | undefined;
-  return String(owner?.userName ?? owner?.userId ?? row.ownerId ?? '');
+  const id = owner?.userId ?? (typeof row.ownerId === 'string' ? row.ownerId : undefined);
+  const name = owner?.userName;
+  if (!name) return id ?? '';
+  return id && name !== id ? `${name} (${id})` : name;
 };
 
 /** The deployments as an aligned text table. */
@@ -82,7 +89,7 @@ export const formatDeployments = (rows: DeploymentRow[], now = Date.now()): stri
     String(r.branch ?? r.query ?? ''),
     ownerOf(r),
     String(r.url ?? ''),
-    timeLeft(r.expiresAt, now),
+    timeLeft(r, now),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
   return [header, ...body]

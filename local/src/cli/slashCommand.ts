@@ -43,7 +43,7 @@ export const slashCommandForm = (invocation: SlashInvocation): URLSearchParams =
     ['channel_id', invocation.channelId ?? 'C0LOCAL01'],
     ['channel_name', invocation.channelName ?? 'deploys'],
     ['user_id', invocation.userId],
-    ['user_name', invocation.userName ?? invocation.userId.toLowerCase()],
+    ['user_name', invocation.userName ?? invocation.userId],
     ['command', command],
     ['text', text],
     ['api_app_id', 'A0LOCAL01'],
