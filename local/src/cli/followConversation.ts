@@ -11,6 +11,8 @@ export interface FollowOptions {
   timeoutMs: number;
   /** Stop after this long without a new message when there is no deploy record to wait for. */
   idleMs: number;
+  /** Without a record to wait for, go quiet only after this many messages (default 0). */
+  minMessages?: number;
   pollMs?: number;
   onMessage?(message: CaughtMessage): void;
   /** The deployment's status (and URL, once READY) in the registry, when there is one to ask. */
@@ -109,7 +111,7 @@ const statusSettled = async (options: FollowOptions, state: FollowState): Promis
  */
 const quietlyOver = (options: FollowOptions, state: FollowState): boolean => {
   const quiet = Date.now() - state.lastActivity > options.idleMs;
-  if (!state.deployId) return quiet;
+  if (!state.deployId || !options.statusOf) return quiet && state.seen.length >= (options.minMessages ?? 0);
   return quiet && state.noRecord && state.seen.length > 0;
 };
 

@@ -6,6 +6,8 @@ import { formatDuration } from '@branch-envs/shared/duration';
 import { motoClientConfig } from '../aws/moto';
 import type { StackEndpoints } from '../stack/stateFile';
 import type { CaughtMessage } from '../standins/slackCatcher';
+import type { MrkdwnStyle } from '../standins/slackMrkdwn';
+import { displayOptions, renderSlackMessage } from '../standins/slackRender';
 import type { RegistryView } from './followConversation';
 
 /** The signing secret the running stack seeded into moto SSM, read the way the ingress reads it. */
@@ -57,6 +59,24 @@ export const deploymentStatus = async (
     const item = result.Item;
     if (typeof item?.status !== 'string') return undefined;
     return { status: item.status, ...(typeof item.url === 'string' ? { url: item.url } : {}) };
+  } finally {
+    client.destroy();
+  }
+};
+
+/** The `replyTo.responseUrl` a record was born with, for telling which conversation opened it. */
+export const recordReplyUrl = async (
+  endpoints: StackEndpoints,
+  deployId: string,
+): Promise<{ responseUrl?: string } | undefined> => {
+  const client = documentClient(endpoints);
+  try {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: endpoints.deploymentsTable, Key: { deployId } }),
+    );
+    if (!Item) return undefined;
+    const replyTo = Item.replyTo as { responseUrl?: unknown } | undefined;
+    return typeof replyTo?.responseUrl === 'string' ? { responseUrl: replyTo.responseUrl } : {};
   } finally {
     client.destroy();
   }
@@ -133,9 +153,9 @@ export const caughtMessages = async (endpoints: StackEndpoints, since = 0): Prom
   return ((await response.json()) as { messages: CaughtMessage[] }).messages;
 };
 
-/** A caught message as the terminal shows it. */
-export const formatMessage = (m: CaughtMessage): string =>
+/** A caught message as the terminal shows it, its mrkdwn rendered as Slack shows it. */
+export const formatMessage = (m: CaughtMessage, style: MrkdwnStyle = { ansi: false }): string =>
   [
     `── ${m.kind} ${m.channel ? `#${m.channel}` : m.path}${m.deployId ? ` · ${m.deployId}` : ''}`,
-    ...m.lines.map((l) => `   ${l}`),
+    ...renderSlackMessage(m.payload, displayOptions(style)).map((l) => `   ${l}`),
   ].join('\n');
