@@ -2,7 +2,13 @@ import type { StackEndpoints } from '../stack/stateFile';
 import type { CaughtMessage } from '../standins/slackCatcher';
 import type { MrkdwnStyle } from '../standins/slackMrkdwn';
 import { displayOptions, renderSlackMessage } from '../standins/slackRender';
-import { type ButtonNumbering, type ButtonSource, type ButtonStore, createButtonNumbering } from './buttons';
+import {
+  type ButtonNumbering,
+  type ButtonSource,
+  type ButtonStore,
+  createButtonNumbering,
+  type RememberedButton,
+} from './buttons';
 import { type FollowOutcome, followConversation } from './followConversation';
 import { deploymentStatus, recordReplyUrl } from './localCommands';
 import { classifyReply, type Followable } from './replyKind';
