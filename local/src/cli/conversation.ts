@@ -76,7 +76,7 @@ export const followableOf = (endpoints: StackEndpoints, payload: unknown, respon
 
 const WHAT_FOLLOWS: Record<Followable['kind'], string> = {
   deploy: 'following',
-  request: 'waiting for the answer to request',
+  request: 'waiting for the answer',
   none: '',
 };
 

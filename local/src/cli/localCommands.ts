@@ -100,7 +100,9 @@ const ownerOf = (row: DeploymentRow): string => {
 };
 
 /** The deployments as an aligned text table. */
-export const formatDeployments = (rows: DeploymentRow[], now = Date.now()): string => {
+export const formatDeployments = (all: DeploymentRow[], now = Date.now()): string => {
+  // Branch claims (`branch#<name>`) share the table but are not deployments (shared/deployments/branchClaims.ts).
+  const rows = all.filter((r) => !String(r.deployId ?? '').startsWith('branch#'));
   if (rows.length === 0) return '(no deployments yet)';
   const header = ['DEPLOY ID', 'STATUS', 'BRANCH', 'OWNER', 'URL', 'TIME LEFT'];
   const body = rows.map((r) => [

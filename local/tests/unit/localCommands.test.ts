@@ -64,6 +64,21 @@ describe('formatDeployments', () => {
     expect(table[2]).toMatch(/^B\s+READY\s+Alice \(U024BE7LH\)$/);
   });
 
+  it('local deployments listed a branch claim as a row: claims are left out', () => {
+    // Prepare
+    const rows = [
+      { deployId: 'branch#feature/ABC-123-login-page', holder: '01ARZ3NDEKTSV4RRFFQ69G5FAV' },
+      { deployId: '01ARZ3NDEKTSV4RRFFQ69G5FAV', status: 'READY', branch: 'feature/ABC-123-login-page' },
+    ];
+
+    // Act
+    const table = formatDeployments(rows).split('\n');
+
+    // Assess
+    expect(table).toHaveLength(2);
+    expect(table.join('\n')).not.toContain('branch#');
+  });
+
   it('says so when there are no deployments', () => {
     expect(formatDeployments([])).toBe('(no deployments yet)');
   });
