@@ -130,6 +130,8 @@ export interface FiredSchedule {
   ok: boolean;
   durationMs: number;
   error?: { errorType: string; errorMessage: string };
+  /** What the function returned (a scheduled run's summary). */
+  value?: unknown;
 }
 
 export class ControlError extends Error {

@@ -12,6 +12,7 @@ import {
   listDeployments,
 } from './localCommands';
 import { runPress } from './pressFlow';
+import { describeRun } from './runSummary';
 import { runSlash } from './slashFlow';
 
 const seconds = (value: string): number => {
@@ -110,8 +111,9 @@ local
   .argument('<schedule>')
   .action(async (name: string) => {
     for (const fired of await fireSchedule(endpoints(), name)) {
+      const did = fired.ok ? describeRun(fired.value) : '';
       const outcome = fired.ok
-        ? `ok in ${fired.durationMs} ms`
+        ? `ok in ${fired.durationMs} ms${did ? `: ${did}` : ''}`
         : `failed: ${fired.error?.errorType}: ${fired.error?.errorMessage}`;
       console.log(`fired ${fired.id} → ${fired.functionName}: ${outcome}`);
       if (!fired.ok) process.exitCode = 1;
