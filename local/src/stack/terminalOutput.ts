@@ -86,6 +86,7 @@ export const endpointBanner = (e: StackEndpoints, startupMs: number): string =>
     'Try it in a second terminal:',
     '  npx branch-envs slash "/deploy help"',
     '  npx branch-envs slash "/deploy demo-ready"        (as U0LOCAL1; --user U0ADMIN1 is the admin)',
+    '  npx branch-envs slash "/deploy login"             then: npx branch-envs press 1   (its [1: Deploy this])',
     '  npx branch-envs local deployments',
     '',
   ].join('\n');
