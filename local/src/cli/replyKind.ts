@@ -15,10 +15,8 @@ export type Followable =
   /** Answered for good: nothing more will come. */
   | { kind: 'none' };
 
-export interface RecordLookup {
-  /** The record's `replyTo.responseUrl`, `{}` for a record without one, undefined when there is no record. */
-  (id: string): Promise<{ responseUrl?: string } | undefined>;
-}
+/** The record's `replyTo.responseUrl`, `{}` for a record without one, undefined when there is no record. */
+export type RecordLookup = (id: string) => Promise<{ responseUrl?: string } | undefined>;
 
 /** ULIDs (Crockford base32, 26 characters): deploy ids and request ids alike. */
 const ULIDS = /\b[0-9A-HJKMNP-TV-Z]{26}\b/g;
