@@ -16,6 +16,22 @@ const ask = async (question: string): Promise<string> => {
   }
 };
 
+/** Presses the button a person typed, telling them (not throwing) when there is no such button. */
+const pressTyped = async (
+  endpoints: StackEndpoints,
+  store: ButtonStore,
+  options: ConversationOptions,
+  answer: string,
+): Promise<void> => {
+  if (!/^\d+$/.test(answer)) return options.print(`"${answer}" is not a button number.`);
+  try {
+    await runPress(endpoints, { ...options, n: Number(answer), buttons: store });
+  } catch (error) {
+    if (!(error instanceof PressError)) throw error;
+    options.print(error.message);
+  }
+};
+
 /**
  * After a run that printed buttons, offers them at a prompt, as a Slack user would click one: each
  * answer is a `press`, whose own buttons are offered next. An empty answer (or Ctrl-D) ends it.
@@ -31,11 +47,6 @@ export const offerButtons = async (
     const choices = board.buttons.map((b) => `${b.n} ${b.label}`).join(', ');
     const answer = await ask(`press a button (${choices}), or Enter to finish: `).catch(() => '');
     if (answer === '') return;
-    try {
-      await runPress(endpoints, { ...options, n: Number(answer), buttons: store });
-    } catch (error) {
-      if (!(error instanceof PressError)) throw error;
-      options.print(error.message);
-    }
+    await pressTyped(endpoints, store, options, answer);
   }
 };
