@@ -39,8 +39,11 @@ const TERMINAL_WORDS = /\b(ready|rejected|failed|terminated|expired)\b/i;
 export const isTerminalMessage = (message: CaughtMessage): boolean =>
   TERMINAL_WORDS.test(message.lines.join('\n'));
 
-/** How long a terminal registry status waits for its Slack message before following stops anyway. */
-const STATUS_GRACE_MS = 5000;
+/**
+ * How long a terminal registry status waits for its Slack message before following stops anyway. The
+ * notifier always announces the end, but a cold notifier on a loaded machine has taken over 5 s to.
+ */
+const STATUS_GRACE_MS = 15_000;
 
 const fetchMessages = async (catcherUrl: string, since: number): Promise<CaughtMessage[]> => {
   const response = await fetch(`${catcherUrl}/_messages?since=${since}`);
