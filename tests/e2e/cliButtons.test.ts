@@ -13,11 +13,14 @@ let t: TestStack;
 /**
  * On a loaded two-core machine ingress's first uses of DynamoDB and EventBridge can outlast its 5 s
  * timeout (a 503, which ingress's README tells users to answer by retyping). That is not what these
- * tests are about, so a command answered 503 is sent again, as a user would, up to three times.
+ * tests are about, so a command answered 503 is sent again, as a user would, up to five times.
  */
 const slashAnswered = async (line: string, options: Parameters<TestStack['slash']>[1] = {}) => {
   let result = await t.slash(line, options);
-  for (let retry = 0; retry < 2 && result.ack.status === 503; retry++) result = await t.slash(line, options);
+  for (let retry = 0; retry < 4 && result.ack.status === 503; retry++) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    result = await t.slash(line, options);
+  }
   return result;
 };
 
@@ -83,7 +86,7 @@ describeIfAll('buttons in the CLI, end to end on the local stack', () => {
     expect(record?.status).toBe('READY');
     expect(pressed.printed.join('\n')).toContain(String(record?.url));
     expect(pressed.buttons.map((b) => b.label)).toEqual(['Extend', 'Terminate']);
-  }, 120_000);
+  }, 240_000);
 
   it('pressing [Terminate] on the ready message terminates it and follows the answer', async () => {
     // Prepare
