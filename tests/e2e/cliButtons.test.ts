@@ -44,7 +44,8 @@ describeIfAll('buttons in the CLI, end to end on the local stack', () => {
     expect(result.ack.status).toBe(200);
     expect(result.followable).toEqual({ kind: 'none' });
     expect(result.follow).toBeUndefined();
-    expect(Date.now() - started).toBeLessThan(4000);
+    // What the CLI adds after ingress's answer (itself slow on a loaded machine): no quiet to wait out.
+    expect(Date.now() - started - result.ack.durationMs).toBeLessThan(3000);
   });
 
   it('a refusal is not followed either', async () => {
