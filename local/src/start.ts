@@ -5,14 +5,20 @@
  * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state).
  */
 import { DEFAULT_STATE_DIR, type LocalStack, startLocalStack } from './stack/localStack';
-import { endpointBanner, summariseResources, terminalFunctionLog } from './stack/terminalOutput';
+import {
+  endpointBanner,
+  printStamped,
+  stamped,
+  summariseResources,
+  terminalFunctionLog,
+} from './stack/terminalOutput';
 
 // The machines run Node 20 while Lambda runs 22 (ADR 0001); the SDK's reminder is noise here.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const started = Date.now();
 const elapsed = () => `${((Date.now() - started) / 1000).toFixed(1)}s`;
-const log = (line: string) => console.log(`[${elapsed()}] ${line}`);
+const log = (line: string) => printStamped(`[${elapsed()}] ${line}`);
 
 const stateDir = process.env.BRANCH_ENVS_STATE_DIR ?? DEFAULT_STATE_DIR;
 const schedulesEnabled = !process.argv.includes('--no-schedules') && process.env.LOCAL_SCHEDULES !== 'off';
@@ -31,7 +37,7 @@ let stopping = false;
 
 const shutdown = async (signal: string): Promise<void> => {
   if (stopping) {
-    console.error(`${signal} again: exiting without waiting`);
+    console.error(stamped(`${signal} again: exiting without waiting`));
     process.exit(1);
   }
   stopping = true;
@@ -56,18 +62,18 @@ const main = async (): Promise<void> => {
     prewarm,
     log,
     functionLog: terminalFunctionLog(stateDir),
-    slackPrint: (text) => console.log(text),
+    slackPrint: printStamped,
   });
   if (stopping) {
     await stack.stop();
     log('stopped; nothing left running');
     process.exit(0);
   }
-  console.log('Resources from the packaged templates:');
-  for (const line of summariseResources(stack.stacks.flatMap((s) => s.report))) console.log(line);
+  printStamped('Resources from the packaged templates:');
+  for (const line of summariseResources(stack.stacks.flatMap((s) => s.report))) printStamped(line);
   if (!schedulesEnabled)
-    console.log('Schedules are off: fire one with `npx branch-envs local fire <schedule>`.');
-  console.log(endpointBanner(stack.endpoints, Date.now() - started));
+    printStamped('Schedules are off: fire one with `npx branch-envs local fire <schedule>`.');
+  printStamped(endpointBanner(stack.endpoints, Date.now() - started));
 };
 
 main().catch((error: Error) => {
@@ -75,6 +81,6 @@ main().catch((error: Error) => {
     log('start-up interrupted; everything it had started is stopped');
     process.exit(0);
   }
-  console.error(`local stack failed to start: ${error.message}`);
+  console.error(stamped(`local stack failed to start: ${error.message}`));
   process.exit(1);
 });

@@ -150,8 +150,8 @@ describeIfAll('a deploy, end to end on the local stack', () => {
     expect(String(ready.detail.data.url)).toContain(String(launched.detail.data.instanceId));
     const text = result.printed.join('\n');
     expect(text).toContain(String(ready.detail.data.url));
-    expect(text).toContain('[Extend]');
-    expect(text).toContain('[Terminate]');
+    expect(text).toMatch(/\[\d+: Extend\]/);
+    expect(text).toMatch(/\[\d+: Terminate\]/);
 
     // Assess: GitHub Deployments on the stand-in read in_progress then success
     const deployments = (await (

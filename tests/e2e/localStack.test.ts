@@ -144,7 +144,9 @@ describe('the local stack', () => {
     // Assess
     expect(result.ack.status).toBe(200);
     expect(result.ack.lines.join('\n')).toContain('/deploy');
-    expect(result.follow?.end).toBe('idle');
+    // Help cannot have follow-ups, so nothing is waited for (issue 15: no idle wait after help).
+    expect(result.followable).toEqual({ kind: 'none' });
+    expect(result.follow).toBeUndefined();
   });
 
   (reaper ? it : it.skip)(

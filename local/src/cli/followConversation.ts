@@ -11,6 +11,8 @@ export interface FollowOptions {
   timeoutMs: number;
   /** Stop after this long without a new message when there is no deploy record to wait for. */
   idleMs: number;
+  /** Without a record to wait for, go quiet only after this many messages (default 0). */
+  minMessages?: number;
   pollMs?: number;
   onMessage?(message: CaughtMessage): void;
   /** The deployment's status (and URL, once READY) in the registry, when there is one to ask. */
@@ -37,8 +39,11 @@ const TERMINAL_WORDS = /\b(ready|rejected|failed|terminated|expired)\b/i;
 export const isTerminalMessage = (message: CaughtMessage): boolean =>
   TERMINAL_WORDS.test(message.lines.join('\n'));
 
-/** How long a terminal registry status waits for its Slack message before following stops anyway. */
-const STATUS_GRACE_MS = 5000;
+/**
+ * How long a terminal registry status waits for its Slack message before following stops anyway. The
+ * notifier always announces the end, but a cold notifier on a loaded machine has taken over 5 s to.
+ */
+const STATUS_GRACE_MS = 15_000;
 
 const fetchMessages = async (catcherUrl: string, since: number): Promise<CaughtMessage[]> => {
   const response = await fetch(`${catcherUrl}/_messages?since=${since}`);
@@ -109,7 +114,7 @@ const statusSettled = async (options: FollowOptions, state: FollowState): Promis
  */
 const quietlyOver = (options: FollowOptions, state: FollowState): boolean => {
   const quiet = Date.now() - state.lastActivity > options.idleMs;
-  if (!state.deployId) return quiet;
+  if (!state.deployId || !options.statusOf) return quiet && state.seen.length >= (options.minMessages ?? 0);
   return quiet && state.noRecord && state.seen.length > 0;
 };
 

@@ -1,10 +1,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { LIVE_STATUSES } from '@branch-envs/shared/deployments/states';
 import { formatDuration } from '@branch-envs/shared/duration';
 import { motoClientConfig } from '../aws/moto';
 import type { StackEndpoints } from '../stack/stateFile';
 import type { CaughtMessage } from '../standins/slackCatcher';
+import type { MrkdwnStyle } from '../standins/slackMrkdwn';
+import { displayOptions, renderSlackMessage } from '../standins/slackRender';
 import type { RegistryView } from './followConversation';
 
 /** The signing secret the running stack seeded into moto SSM, read the way the ingress reads it. */
@@ -61,19 +64,45 @@ export const deploymentStatus = async (
   }
 };
 
-const timeLeft = (expiresAt: unknown, now: number): string => {
-  if (typeof expiresAt !== 'number') return '';
+/** The `replyTo.responseUrl` a record was born with, for telling which conversation opened it. */
+export const recordReplyUrl = async (
+  endpoints: StackEndpoints,
+  deployId: string,
+): Promise<{ responseUrl?: string } | undefined> => {
+  const client = documentClient(endpoints);
+  try {
+    const { Item } = await client.send(
+      new GetCommand({ TableName: endpoints.deploymentsTable, Key: { deployId } }),
+    );
+    if (!Item) return undefined;
+    const replyTo = Item.replyTo as { responseUrl?: unknown } | undefined;
+    return typeof replyTo?.responseUrl === 'string' ? { responseUrl: replyTo.responseUrl } : {};
+  } finally {
+    client.destroy();
+  }
+};
+
+/** Only a deployment that may still own an instance has time left; an ended one has none to show. */
+const timeLeft = (row: DeploymentRow, now: number): string => {
+  const { expiresAt, status } = row;
+  if (typeof expiresAt !== 'number' || !LIVE_STATUSES.some((s) => s === status)) return '';
   const seconds = expiresAt - now / 1000;
   return seconds > 0 ? formatDuration(seconds, { round: 'up' }) : 'expired';
 };
 
+/** The owner as Slack sent their name, with their user id when the name differs from it. */
 const ownerOf = (row: DeploymentRow): string => {
   const owner = row.owner as { userName?: string; userId?: string } | undefined;
-  return String(owner?.userName ?? owner?.userId ?? row.ownerId ?? '');
+  const id = owner?.userId ?? (typeof row.ownerId === 'string' ? row.ownerId : undefined);
+  const name = owner?.userName;
+  if (!name) return id ?? '';
+  return id && name !== id ? `${name} (${id})` : name;
 };
 
 /** The deployments as an aligned text table. */
-export const formatDeployments = (rows: DeploymentRow[], now = Date.now()): string => {
+export const formatDeployments = (all: DeploymentRow[], now = Date.now()): string => {
+  // Branch claims (`branch#<name>`) share the table but are not deployments (shared/deployments/branchClaims.ts).
+  const rows = all.filter((r) => !String(r.deployId ?? '').startsWith('branch#'));
   if (rows.length === 0) return '(no deployments yet)';
   const header = ['DEPLOY ID', 'STATUS', 'BRANCH', 'OWNER', 'URL', 'TIME LEFT'];
   const body = rows.map((r) => [
@@ -82,7 +111,7 @@ export const formatDeployments = (rows: DeploymentRow[], now = Date.now()): stri
     String(r.branch ?? r.query ?? ''),
     ownerOf(r),
     String(r.url ?? ''),
-    timeLeft(r.expiresAt, now),
+    timeLeft(r, now),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => (row[i] ?? '').length)));
   return [header, ...body]
@@ -101,6 +130,8 @@ export interface FiredSchedule {
   ok: boolean;
   durationMs: number;
   error?: { errorType: string; errorMessage: string };
+  /** What the function returned (a scheduled run's summary). */
+  value?: unknown;
 }
 
 export class ControlError extends Error {
@@ -126,9 +157,9 @@ export const caughtMessages = async (endpoints: StackEndpoints, since = 0): Prom
   return ((await response.json()) as { messages: CaughtMessage[] }).messages;
 };
 
-/** A caught message as the terminal shows it. */
-export const formatMessage = (m: CaughtMessage): string =>
+/** A caught message as the terminal shows it, its mrkdwn rendered as Slack shows it. */
+export const formatMessage = (m: CaughtMessage, style: MrkdwnStyle = { ansi: false }): string =>
   [
     `── ${m.kind} ${m.channel ? `#${m.channel}` : m.path}${m.deployId ? ` · ${m.deployId}` : ''}`,
-    ...m.lines.map((l) => `   ${l}`),
+    ...renderSlackMessage(m.payload, displayOptions(style)).map((l) => `   ${l}`),
   ].join('\n');

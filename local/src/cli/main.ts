@@ -1,7 +1,10 @@
 /** `branch-envs`: talk to the local stack the way Slack and an operator would. */
 import { Command, InvalidArgumentError } from 'commander';
 import { registerOps } from '../ops/opsCommand';
-import { readEndpoints } from '../stack/stateFile';
+import { DEFAULT_STATE_DIR, readEndpoints } from '../stack/stateFile';
+import { fileButtonStore } from './buttons';
+import type { ConversationOptions } from './conversation';
+import { isInteractive, offerButtons } from './interactive';
 import {
   caughtMessages,
   fireSchedule,
@@ -9,6 +12,8 @@ import {
   formatMessage,
   listDeployments,
 } from './localCommands';
+import { runPress } from './pressFlow';
+import { describeRun } from './runSummary';
 import { runSlash } from './slashFlow';
 
 const seconds = (value: string): number => {
@@ -22,6 +27,36 @@ const program = new Command('branch-envs')
   .option('--state-dir <dir>', 'where the running stack wrote endpoints.json (default <repo>/.local-state)');
 
 const endpoints = () => readEndpoints(program.opts<{ stateDir?: string }>().stateDir);
+const buttonStore = () =>
+  fileButtonStore(
+    program.opts<{ stateDir?: string }>().stateDir ?? process.env.BRANCH_ENVS_STATE_DIR ?? DEFAULT_STATE_DIR,
+  );
+
+interface TalkOptions {
+  user: string;
+  channel: string;
+  timeout: number;
+  follow: boolean;
+  prompt: boolean;
+}
+
+/** What `slash` and `press` print and remember, and how long they follow. */
+const conversation = (opts: TalkOptions): ConversationOptions => ({
+  userId: opts.user,
+  channelId: opts.channel,
+  timeoutMs: opts.timeout * 1000,
+  idleMs: 3000,
+  follow: opts.follow,
+  style: { ansi: Boolean(process.stdout.isTTY) },
+  buttons: buttonStore(),
+  print: (text) => console.log(text),
+});
+
+/** Offers the buttons a run printed at a prompt, when a person is at the terminal. */
+const promptAfter = async (opts: TalkOptions, printed: number): Promise<void> => {
+  if (printed > 0 && opts.prompt && isInteractive())
+    await offerButtons(endpoints(), buttonStore(), conversation(opts));
+};
 
 program
   .command('slash')
@@ -35,26 +70,32 @@ program
   .option('--channel <id>', 'Slack channel id', 'C0LOCAL01')
   .option('--timeout <seconds>', 'stop following after this long', seconds, 120)
   .option('--no-follow', 'print the acknowledgement only')
+  .option('--no-prompt', 'do not offer the printed buttons at a prompt (stdin a terminal)')
   .option('--url <url>', 'post somewhere other than the stack’s /slack/commands')
-  .action(
-    async (
-      line: string,
-      opts: { user: string; channel: string; timeout: number; follow: boolean; url?: string },
-    ) => {
-      const result = await runSlash(endpoints(), {
-        line,
-        userId: opts.user,
-        channelId: opts.channel,
-        url: opts.url,
-        timeoutMs: opts.timeout * 1000,
-        idleMs: 5000,
-        follow: opts.follow,
-        print: (text) => console.log(text),
-        onMessage: (message) => console.log(formatMessage(message)),
-      });
-      if (result.ack.status !== 200 || result.follow?.end === 'timeout') process.exitCode = 1;
-    },
-  );
+  .action(async (line: string, opts: TalkOptions & { url?: string }) => {
+    const result = await runSlash(endpoints(), { ...conversation(opts), line, url: opts.url });
+    if (result.ack.status !== 200 || result.follow?.end === 'timeout') process.exitCode = 1;
+    else await promptAfter(opts, result.buttons.length);
+  });
+
+program
+  .command('press')
+  .description('press button <n> of the last printed message, as Slack would, and follow the replies')
+  .argument('<n>', 'the number the button was printed with, e.g. 1 for [1: Deploy this]', (v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a button number, 1 or more');
+    return n;
+  })
+  .option('--user <id>', 'Slack user id pressing it', 'U0LOCAL1')
+  .option('--channel <id>', 'Slack channel id', 'C0LOCAL01')
+  .option('--timeout <seconds>', 'stop following after this long', seconds, 120)
+  .option('--no-follow', 'print ingress’s answer only')
+  .option('--no-prompt', 'do not offer the printed buttons at a prompt (stdin a terminal)')
+  .action(async (n: number, opts: TalkOptions) => {
+    const result = await runPress(endpoints(), { ...conversation(opts), n, buttons: buttonStore() });
+    if (result.press.status !== 200 || result.follow?.end === 'timeout') process.exitCode = 1;
+    else await promptAfter(opts, result.buttons.length);
+  });
 
 const local = program.command('local').description('inspect and drive the running local stack');
 
@@ -71,8 +112,9 @@ local
   .argument('<schedule>')
   .action(async (name: string) => {
     for (const fired of await fireSchedule(endpoints(), name)) {
+      const did = fired.ok ? describeRun(fired.value) : '';
       const outcome = fired.ok
-        ? `ok in ${fired.durationMs} ms`
+        ? `ok in ${fired.durationMs} ms${did ? `: ${did}` : ''}`
         : `failed: ${fired.error?.errorType}: ${fired.error?.errorMessage}`;
       console.log(`fired ${fired.id} → ${fired.functionName}: ${outcome}`);
       if (!fired.ok) process.exitCode = 1;
@@ -85,7 +127,11 @@ local
   .option('--since <seq>', 'only messages after this sequence number', '0')
   .action(async (opts: { since: string }) => {
     const messages = await caughtMessages(endpoints(), Number(opts.since));
-    console.log(messages.length === 0 ? '(no messages yet)' : messages.map(formatMessage).join('\n'));
+    console.log(
+      messages.length === 0
+        ? '(no messages yet)'
+        : messages.map((m) => formatMessage(m, { ansi: Boolean(process.stdout.isTTY) })).join('\n'),
+    );
   });
 
 registerOps(program, () => program.opts<{ stateDir?: string }>().stateDir);

@@ -43,7 +43,7 @@ export const slashCommandForm = (invocation: SlashInvocation): URLSearchParams =
     ['channel_id', invocation.channelId ?? 'C0LOCAL01'],
     ['channel_name', invocation.channelName ?? 'deploys'],
     ['user_id', invocation.userId],
-    ['user_name', invocation.userName ?? invocation.userId.toLowerCase()],
+    ['user_name', invocation.userName ?? invocation.userId],
     ['command', command],
     ['text', text],
     ['api_app_id', 'A0LOCAL01'],
@@ -62,6 +62,8 @@ export interface SlashResult {
   /** The acknowledgement as Slack would show it. */
   lines: string[];
   body: string;
+  /** The acknowledgement as parsed: a Slack message. */
+  payload: unknown;
   deployId?: string;
   /** The path part of the response_url, what the catcher records follow-ups under. */
   responsePath: string;
@@ -101,6 +103,7 @@ export const sendSlashCommand = async (
     durationMs: Date.now() - started,
     lines: renderSlackMessage(ack),
     body: text,
+    payload: ack,
     deployId: findDeployId(ack),
     responsePath: new URL(form.get('response_url') ?? 'https://hooks.slack.com/').pathname,
   };

@@ -12,6 +12,8 @@ const fireSchedule = async (runtime: LambdaRuntime, name: string): Promise<Answe
       ok: result.ok,
       durationMs: result.durationMs,
       error: result.ok ? undefined : result.error,
+      // What the handler returned: the reaper's runs return their counts, which `local fire` prints.
+      value: result.ok ? result.value : undefined,
     }));
     return { status: 200, body: { fired } };
   } catch (error) {

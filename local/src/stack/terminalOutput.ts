@@ -12,7 +12,9 @@ export const compactLogLine = (line: string): string => {
   try {
     const parsed: unknown = JSON.parse(line);
     if (isRecord(parsed) && typeof parsed.message === 'string') {
-      const keys = ['deployId', 'correlationId'].map((k) => parsed[k]).find((v) => typeof v === 'string');
+      const id = ['deployId', 'correlationId'].map((k) => parsed[k]).find((v) => typeof v === 'string');
+      const instance = typeof parsed.instanceId === 'string' ? parsed.instanceId : undefined;
+      const keys = [id, instance].filter(Boolean).join(' · ');
       const error =
         isRecord(parsed.error) && typeof parsed.error.message === 'string'
           ? ` — ${parsed.error.message}`
@@ -25,6 +27,22 @@ export const compactLogLine = (line: string): string => {
   return line;
 };
 
+const two = (n: number): string => String(n).padStart(2, '0');
+
+/** The wall-clock time of day, local time, to the millisecond: what each line of the stack's output starts with. */
+export const timeOfDay = (at: Date): string =>
+  `${two(at.getHours())}:${two(at.getMinutes())}:${two(at.getSeconds())}.${String(at.getMilliseconds()).padStart(3, '0')}`;
+
+/** Every line of `text` prefixed with the time, so a multi-line Slack message is stamped throughout. */
+export const stamped = (text: string, at = new Date()): string =>
+  text
+    .split('\n')
+    .map((line) => `${timeOfDay(at)} ${line}`)
+    .join('\n');
+
+/** console.log with every line stamped with the time it was printed. */
+export const printStamped = (text: string): void => console.log(stamped(text));
+
 /** Prints function output compactly and keeps every raw line of this run in `<stateDir>/logs/<function>.log`. */
 export const terminalFunctionLog = (stateDir: string): FunctionLog => {
   const dir = join(stateDir, 'logs');
@@ -33,7 +51,7 @@ export const terminalFunctionLog = (stateDir: string): FunctionLog => {
   return (functionName, line, stream) => {
     appendFileSync(join(dir, `${functionName}.log`), `${line}\n`);
     const text = stream === 'stdout' ? compactLogLine(line) : line;
-    console.log(`  [${shortName(functionName)}] ${text}`);
+    printStamped(`  [${shortName(functionName)}] ${text}`);
   };
 };
 
@@ -68,6 +86,7 @@ export const endpointBanner = (e: StackEndpoints, startupMs: number): string =>
     'Try it in a second terminal:',
     '  npx branch-envs slash "/deploy help"',
     '  npx branch-envs slash "/deploy demo-ready"        (as U0LOCAL1; --user U0ADMIN1 is the admin)',
+    '  npx branch-envs slash "/deploy login"             then: npx branch-envs press 1   (its [1: Deploy this])',
     '  npx branch-envs local deployments',
     '',
   ].join('\n');

@@ -9,7 +9,7 @@ import {
   readBody,
   send,
 } from './httpServer';
-import { findDeployId, renderSlackMessage } from './slackRender';
+import { displayOptions, findDeployId, renderSlackMessage } from './slackRender';
 
 export type CaughtKind = 'response_url' | 'chat.postMessage' | 'chat.update' | 'webhook';
 
@@ -69,7 +69,8 @@ const formatForTerminal = (m: CaughtMessage): string => {
     .filter(Boolean)
     .join(', ');
   const head = `── Slack ▸ ${m.kind}${flags ? ` (${flags})` : ''} ${where}${m.deployId ? ` · ${m.deployId}` : ''}`;
-  return [head, ...m.lines.map((line) => `   ${line}`)].join('\n');
+  const lines = renderSlackMessage(m.payload, displayOptions({ ansi: false }));
+  return [head, ...lines.map((line) => `   ${line}`)].join('\n');
 };
 
 const slackError = (error: string): Answer => ({ status: 200, body: { ok: false, error } });

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { CONFIG_DIR, loadStageConfig } from '@branch-envs/shared/stageConfig/load';
-import { templatePathOf } from './cfnTypes';
+import { isRecord, templatePathOf } from './cfnTypes';
 
 export const REPO_ROOT = join(__dirname, '..', '..', '..');
 const SERVICES_DIR = join(REPO_ROOT, 'services');
@@ -34,20 +34,43 @@ const newestMtime = (path: string): number => {
   return newest;
 };
 
+/** The stage a service was last packaged for, from osls's `.serverless/serverless-state.json`. */
+export const packagedStageOf = (serviceDir: string): string | undefined => {
+  const file = join(dirname(templatePathOf(serviceDir)), 'serverless-state.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const state: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    const stage =
+      isRecord(state) && isRecord(state.service) && isRecord(state.service.provider)
+        ? state.service.provider.stage
+        : undefined;
+    return typeof stage === 'string' ? stage : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
- * A template is stale when missing, or older than its serverless.yml, anything under src/, or the
- * stage config and its schema.
+ * Why a service's packaged template cannot be applied as the `stage` stack, or undefined when it can:
+ * missing, packaged for another stage (an operator's `osls package --stage ci` leaves templates naming
+ * `/branch-envs/ci/...`), or older than its serverless.yml, anything under src/, or the stage config and its schema.
  */
-export const isStale = (serviceDir: string): boolean => {
+export const staleReason = (serviceDir: string, stage = 'local'): string | undefined => {
   const template = templatePathOf(serviceDir);
-  if (!existsSync(template)) return true;
+  if (!existsSync(template)) return 'not packaged yet';
+  const packagedStage = packagedStageOf(serviceDir);
+  if (packagedStage === undefined) return 'its packaged stage is unknown';
+  if (packagedStage !== stage) return `its template is of stage ${packagedStage}, not ${stage}`;
   const inputs = Math.max(
     newestMtime(join(serviceDir, 'serverless.yml')),
     newestMtime(join(serviceDir, 'src')),
     ...STAGE_CONFIG_INPUTS.map(newestMtime),
   );
-  return statSync(template).mtimeMs < inputs;
+  return statSync(template).mtimeMs < inputs ? 'its sources changed since' : undefined;
 };
+
+export const isStale = (serviceDir: string, stage = 'local'): boolean =>
+  staleReason(serviceDir, stage) !== undefined;
 
 export class PackagingError extends Error {
   public constructor(message: string) {
@@ -81,31 +104,33 @@ const run = (
  */
 export const packageStale = async (
   serviceDirs: string[],
-  options: { concurrency?: number; log?: (line: string) => void } = {},
+  options: { concurrency?: number; log?: (line: string) => void; stage?: string } = {},
 ): Promise<string[]> => {
+  const stage = options.stage ?? 'local';
   // Checked even when nothing is stale: `npm start` must not run on a config that would not package.
-  loadStageConfig('local');
-  const stale = serviceDirs.filter(isStale);
+  loadStageConfig(stage);
+  const stale = serviceDirs.flatMap((dir) => {
+    const reason = staleReason(dir, stage);
+    return reason === undefined ? [] : [{ dir, name: basename(dir), reason }];
+  });
   if (stale.length === 0) return [];
   const groups: string[][] = Array.from(
     { length: Math.min(options.concurrency ?? 2, stale.length) },
     () => [],
   );
-  for (const [index, dir] of stale.entries()) groups[index % groups.length]?.push(dir);
-  options.log?.(`packaging ${stale.map((d) => d.split('/').pop()).join(', ')} (osls package --stage local)`);
+  for (const [index, { name }] of stale.entries()) groups[index % groups.length]?.push(name);
+  const why = stale.map(({ name, reason }) => `${name} (${reason})`).join(', ');
+  options.log?.(`packaging ${why} with osls package --stage ${stage}`);
+  // STAGE from the user's shell must not leak in: this stack applies only the `stage` templates.
+  const env = { ...process.env, STAGE: stage };
   const results = await Promise.all(
     groups.map((group) =>
-      run(
-        process.execPath,
-        [join(REPO_ROOT, 'scripts', 'package.mjs'), ...group.map((d) => d.split('/').pop() ?? d)],
-        REPO_ROOT,
-        process.env,
-      ),
+      run(process.execPath, [join(REPO_ROOT, 'scripts', 'package.mjs'), ...group], REPO_ROOT, env),
     ),
   );
   const failed = results.find((r) => r.code !== 0);
   if (failed) throw new PackagingError(`npm run package failed:\n${failed.output.trim()}`);
-  return stale;
+  return stale.map(({ dir }) => dir);
 };
 
 const OSLS_BIN = join(dirname(require.resolve('osls/package.json')), 'bin', 'serverless.js');

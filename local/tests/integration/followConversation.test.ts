@@ -23,6 +23,48 @@ const post = (path: string, text: string) =>
   });
 
 describe('followConversation', () => {
+  it('follows a published request past a quiet start until its answer has come', async () => {
+    // Prepare: the reaper answers a terminate only after longer than the quiet period
+    setTimeout(() => void post(responsePath, `demo-ready was terminated (deploy ${deployId})`), 900);
+    const started = Date.now();
+
+    // Act
+    const outcome = await followConversation({
+      catcherUrl: catcher.url,
+      responsePath,
+      timeoutMs: 10_000,
+      idleMs: 400,
+      minMessages: 1,
+      pollMs: 100,
+    });
+
+    // Assess: ended by the "terminated" answer itself, well before the timeout
+    expect(outcome.end).toBe('terminal');
+    expect(outcome.messages.map((m) => m.lines[0])).toEqual([
+      `demo-ready was terminated (deploy ${deployId})`,
+    ]);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a request whose answer ends on no final word stops once it has been quiet after the answer', async () => {
+    // Prepare
+    setTimeout(() => void post(responsePath, 'Extended by 4h'), 700);
+
+    // Act
+    const outcome = await followConversation({
+      catcherUrl: catcher.url,
+      responsePath,
+      timeoutMs: 10_000,
+      idleMs: 400,
+      minMessages: 1,
+      pollMs: 100,
+    });
+
+    // Assess
+    expect(outcome.end).toBe('idle');
+    expect(outcome.messages.map((m) => m.lines[0])).toEqual(['Extended by 4h']);
+  });
+
   it('does not stop at a branch name containing "ready" while the registry says the deploy is still running', async () => {
     // Prepare
     let status = 'RUNNING';

@@ -6,6 +6,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ButtonStore, memoryButtonStore } from '../../../local/src/cli/buttons';
+import { type PressFlowResult, runPress } from '../../../local/src/cli/pressFlow';
 import { runSlash, type SlashFlowResult } from '../../../local/src/cli/slashFlow';
 import {
   type LocalStack,
@@ -19,10 +21,11 @@ export interface TestStack {
   /** Everything the stack, the functions and the Slack catcher printed, for failure messages. */
   output: string[];
   /** `branch-envs slash "<line>" --user <user>`, returning what the CLI would print. */
-  slash(
-    line: string,
-    options?: { user?: string; timeoutMs?: number; idleMs?: number; follow?: boolean },
-  ): Promise<SlashFlowResult & { printed: string[] }>;
+  slash(line: string, options?: TalkOptions): Promise<SlashFlowResult & { printed: string[] }>;
+  /** `branch-envs press <n>`: the button numbered `n` by the last slash or press that printed buttons. */
+  press(n: number, options?: TalkOptions): Promise<PressFlowResult & { printed: string[] }>;
+  /** The buttons remembered between slash and press, as buttons.json holds them for the CLI. */
+  buttons: ButtonStore;
   stop(): Promise<void>;
 }
 
@@ -32,6 +35,13 @@ export const serviceExists = (name: string): boolean =>
 
 /** The local users the slack-ingress stage `local` allows (see services/slack-ingress/serverless.yml). */
 export const LOCAL_USER = 'U0LOCAL1';
+
+export interface TalkOptions {
+  user?: string;
+  timeoutMs?: number;
+  idleMs?: number;
+  follow?: boolean;
+}
 
 export const startTestStack = async (options: Partial<LocalStackOptions> = {}): Promise<TestStack> => {
   const output: string[] = [];
@@ -47,20 +57,27 @@ export const startTestStack = async (options: Partial<LocalStackOptions> = {}): 
     slackPrint: (text) => output.push(text),
     ...options,
   });
+  const buttons = memoryButtonStore();
+  const talk = (printed: string[], options: TalkOptions) => ({
+    userId: options.user ?? LOCAL_USER,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    idleMs: options.idleMs ?? 1500,
+    follow: options.follow ?? true,
+    buttons,
+    print: (text: string) => printed.push(text),
+  });
   return {
     stack,
     output,
+    buttons,
     slash: async (line, slashOptions = {}) => {
       const printed: string[] = [];
-      const result = await runSlash(stack.endpoints, {
-        line,
-        userId: slashOptions.user ?? LOCAL_USER,
-        timeoutMs: slashOptions.timeoutMs ?? 30_000,
-        idleMs: slashOptions.idleMs ?? 1500,
-        follow: slashOptions.follow ?? true,
-        print: (text) => printed.push(text),
-        onMessage: (message) => printed.push(...message.lines),
-      });
+      const result = await runSlash(stack.endpoints, { ...talk(printed, slashOptions), line });
+      return { ...result, printed };
+    },
+    press: async (n, pressOptions = {}) => {
+      const printed: string[] = [];
+      const result = await runPress(stack.endpoints, { ...talk(printed, pressOptions), n, buttons });
       return { ...result, printed };
     },
     stop: () => stack.stop(),

@@ -119,6 +119,11 @@ const own = async (job: Job, instance: LaunchedInstance, deps: ProvisionDeps): P
     if (!(error instanceof TransitionConflictError)) throw error;
     return killLaunched(job, instance, deps);
   }
+  job.log.info('Instance launched', {
+    deployId: job.detail.data.deployId,
+    instanceId: instance.instanceId,
+    instanceType: instance.instanceType,
+  });
   return announceLaunch(ports, settings.readiness, job.detail, record, instance);
 };
 

@@ -94,7 +94,7 @@ const settle = async (
     );
   }
   const check = await checkApp(target.instanceId, await ports.instances.describe(target.instanceId), deps);
-  if (check.ready) return markReady(target, check.url, 'phone_home', deps);
+  if (check.ready) return markReady(target, check.url, 'phone_home', deps, log);
   log.warn('The instance reports ready, but the health check does not agree yet; the probes go on', {
     last: check.last,
   });

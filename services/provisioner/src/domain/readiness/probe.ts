@@ -86,7 +86,7 @@ const probe = async (
     return stopped(message, record, observation.state, deps);
   }
   const check = await checkApp(message.instanceId, observation, deps);
-  if (check.ready) return markReady(message, check.url, 'probe', deps);
+  if (check.ready) return markReady(message, check.url, 'probe', deps, log);
   if (ports.now().getTime() >= Date.parse(message.deadline)) {
     const kept = settings.keepFailedInstances;
     const context = { instanceId: message.instanceId, region: settings.region, kept };

@@ -3,7 +3,7 @@ import { TransitionConflictError } from '@branch-envs/shared/errors';
 import type { Cause } from '@branch-envs/shared/publish';
 import type { Failure } from '../failures';
 import { failedStep, STEPS } from '../history';
-import type { DetectedBy, InstanceObservation, ProberPorts, ReadinessSettings } from '../ports';
+import type { DetectedBy, InstanceObservation, Log, ProberPorts, ReadinessSettings } from '../ports';
 import { buildAppUrl, healthUrl } from './appUrl';
 
 /** The deployment and instance a readiness step is about, and the event its outcome is caused by. */
@@ -65,6 +65,7 @@ export const markReady = async (
   url: string,
   detectedBy: DetectedBy,
   { ports }: ReadinessDeps,
+  log: Log,
 ): Promise<ReadinessOutcome> => {
   let record: DeploymentRecord;
   try {
@@ -81,6 +82,7 @@ export const markReady = async (
     return afterConflict(target, ports);
   }
   await ports.events.ready(target.cause, record, target.instanceId, url, detectedBy);
+  log.info('Deployment ready', { deployId: target.deployId, instanceId: target.instanceId, url, detectedBy });
   return 'ready';
 };
 

@@ -5,6 +5,7 @@ import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
 import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
 import { InstanceTerminated } from '@branch-envs/shared/events/InstanceTerminated';
 import { newId } from '@branch-envs/shared/ids';
+import type { Log, LogFields } from '@branch-envs/shared/log';
 import { newRecord, STEP_BY_STATUS } from '../../../src/domain/provision/provisioner';
 import type { ProvisionSettings } from '../../../src/domain/settings';
 import { LaunchError } from '../../../src/errors';
@@ -18,6 +19,29 @@ const log = new Logger({ serviceName: 'provisioner-test', logLevel: 'SILENT' });
 const setup = (settings?: ProvisionSettings) => provisionerWorld(NOW, settings);
 
 describe('provisioning a resolved branch', () => {
+  it('the provisioner logged no launched line: it logs one naming the deploy and the instance', async () => {
+    // Prepare
+    const { instances, handle } = setup();
+    const detail = resolvedDetail();
+    const lines: { message: string; fields?: LogFields }[] = [];
+    const keep = (message: string, fields?: LogFields) => {
+      lines.push({ message, fields });
+    };
+    const recorder: Log = { debug: () => undefined, info: keep, warn: keep, error: keep };
+
+    // Act
+    await handle({ detail, log: recorder });
+
+    // Assess
+    expect(lines).toContainEqual({
+      message: 'Instance launched',
+      fields: expect.objectContaining({
+        deployId: detail.data.deployId,
+        instanceId: instances.launched[0]?.instanceId,
+      }),
+    });
+  });
+
   it('creates the record, launches one instance, records it and starts the readiness probes', async () => {
     // Prepare
     const { repository, publisher, instances, probes, handle } = setup();

@@ -4,6 +4,7 @@ import { DeployFailed } from '@branch-envs/shared/events/DeployFailed';
 import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
 import { InstanceReady } from '@branch-envs/shared/events/InstanceReady';
 import { derivedId } from '@branch-envs/shared/ids';
+import type { Log, LogFields } from '@branch-envs/shared/log';
 import { buildEvent } from '@branch-envs/shared/publish';
 import { createProvisionerEvents } from '../../../src/adapters/provisionerEvents';
 import type { ReadinessSettings } from '../../../src/domain/ports';
@@ -76,11 +77,37 @@ const setup = async (
     advance: (seconds: number) => {
       now = new Date(now.getTime() + seconds * 1000);
     },
-    probe: (m: ProbeMessage = message, redelivered = false) => prober.handle(m, { redelivered, log }),
+    probe: (m: ProbeMessage = message, redelivered = false, withLog: Log = log) =>
+      prober.handle(m, { redelivered, log: withLog }),
   };
 };
 
+/** A Log that keeps its info lines, to assert what an operator would read. */
+const recordingLog = () => {
+  const lines: { message: string; fields?: LogFields }[] = [];
+  const keep = (message: string, fields?: LogFields) => {
+    lines.push({ message, fields });
+  };
+  const recorder: Log = { debug: () => undefined, info: keep, warn: keep, error: keep };
+  return { recorder, lines };
+};
+
 describe('a readiness probe', () => {
+  it('the provisioner logged no ready line: it logs one naming the deploy and the instance', async () => {
+    // Prepare
+    const { probe, deployId } = await setup({ health: scriptedHealth({ healthy: true, status: 200 }) });
+    const { recorder, lines } = recordingLog();
+
+    // Act
+    await probe(undefined, false, recorder);
+
+    // Assess
+    expect(lines).toContainEqual({
+      message: 'Deployment ready',
+      fields: expect.objectContaining({ deployId, instanceId: INSTANCE, detectedBy: 'probe' }),
+    });
+  });
+
   it('sends the next probe one interval later while the app is not healthy yet', async () => {
     // Prepare
     const { probe, probes, health, publisher } = await setup();
