@@ -55,6 +55,8 @@ export class ExecutionEnvironment {
   private readonly child: ChildProcess;
   private pending: Pending | undefined;
   private dead = false;
+  /** Set once init has failed: every invocation handed this environment gets that error. */
+  public initFailed = false;
 
   public constructor(private readonly options: EnvironmentOptions) {
     const { fn, env, log } = options;
@@ -98,6 +100,7 @@ export class ExecutionEnvironment {
       ready(undefined);
     } else if (message.type === 'initError') {
       log(fn.name, `INIT failed: ${message.error.errorType}: ${message.error.errorMessage}`, 'runner');
+      this.initFailed = true;
       ready(message.error);
       void this.stop();
     } else if (this.pending?.id === message.id) {

@@ -19,13 +19,17 @@ export interface FunctionHostOptions extends EnvironmentOptions {
 /**
  * Plays Lambda for one function: up to `maxConcurrency` execution environments, each its own worker
  * process running one invocation at a time. A warm idle environment is reused (newest first, as
- * Lambda tends to); otherwise a new one is started (a cold start) while under the limit; beyond it,
- * invocations wait their turn in order, as throttled synchronous calls would be retried.
+ * Lambda tends to). When none is idle, the invocation waits for the first environment to free up or
+ * finish starting, and one more is started while under the limit. Unlike Lambda, cold starts happen
+ * one at a time per function: locally each costs seconds of CPU (tsx compiles the sources), and
+ * several at once would slow the warm environments too (ADR 0013).
  */
 export class FunctionHost {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly busy = new Set<ExecutionEnvironment>();
   private readonly waiting: (() => void)[] = [];
+  /** Environments whose worker is still starting (at most one). */
+  private readonly booting = new Set<ExecutionEnvironment>();
   private stopped = false;
 
   public constructor(private readonly options: FunctionHostOptions) {}
@@ -38,9 +42,9 @@ export class FunctionHost {
     return Math.max(1, this.options.maxConcurrency ?? DEFAULT_CONCURRENCY);
   }
 
-  /** Environments alive now, idle or busy: the function's current concurrency footprint. */
+  /** Environments alive or starting: the function's current concurrency footprint. */
   public get environments(): number {
-    return this.idle.length + this.busy.size;
+    return this.idle.length + this.busy.size + this.booting.size;
   }
 
   /** Starts one environment now rather than on the first invocation; resolves with the init error, if any. */
@@ -64,8 +68,9 @@ export class FunctionHost {
   public async stop(): Promise<void> {
     this.stopped = true;
     for (const wake of this.waiting.splice(0)) wake();
-    const all = [...this.idle.splice(0), ...this.busy];
+    const all = [...this.idle.splice(0), ...this.busy, ...this.booting];
     this.busy.clear();
+    this.booting.clear();
     await Promise.all(all.map((e) => e.stop()));
   }
 
@@ -73,19 +78,33 @@ export class FunctionHost {
     return new ExecutionEnvironment(this.options);
   }
 
-  /** A usable idle environment, a new one under the limit, or (at the limit) the next to free up. */
+  /** A usable idle environment, else the first to free up or finish starting. */
   private async acquire(): Promise<ExecutionEnvironment | undefined> {
     while (!this.stopped) {
       this.dropDead();
-      const environment =
-        this.idle.pop() ?? (this.environments < this.maxConcurrency ? this.start() : undefined);
+      const environment = this.idle.pop();
       if (environment) {
         this.busy.add(environment);
         return environment;
       }
+      this.startAnotherIfNeeded();
       await new Promise<void>((wake) => this.waiting.push(wake));
     }
     return undefined;
+  }
+
+  /** One cold start at a time, and only while invocations wait and the limit allows. */
+  private startAnotherIfNeeded(): void {
+    if (this.booting.size > 0 || this.environments >= this.maxConcurrency) return;
+    const environment = this.start();
+    this.booting.add(environment);
+    void environment.ready.then(() => {
+      this.booting.delete(environment);
+      // An environment whose init failed is handed out once, so a waiting invocation gets the error.
+      if (!this.stopped && (environment.usable || environment.initFailed)) this.idle.push(environment);
+      this.waiting.shift()?.();
+      if (this.waiting.length > 0) this.startAnotherIfNeeded();
+    });
   }
 
   private release(environment: ExecutionEnvironment): void {
@@ -95,6 +114,9 @@ export class FunctionHost {
   }
 
   private dropDead(): void {
-    for (let i = this.idle.length - 1; i >= 0; i--) if (!this.idle[i]?.usable) this.idle.splice(i, 1);
+    for (let i = this.idle.length - 1; i >= 0; i--) {
+      const environment = this.idle[i];
+      if (environment && !environment.usable && !environment.initFailed) this.idle.splice(i, 1);
+    }
   }
 }

@@ -105,7 +105,7 @@ describe('FunctionHost', () => {
     const host = hostFor(fn, { PATH: process.env.PATH ?? '' }, 3);
 
     // Act
-    const results = await Promise.all(Array.from({ length: 7 }, (_, i) => host.invoke({ i, sleepMs: 400 })));
+    const results = await Promise.all(Array.from({ length: 7 }, (_, i) => host.invoke({ i, sleepMs: 1500 })));
 
     // Assess
     const runs = results.map(
