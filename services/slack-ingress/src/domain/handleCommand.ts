@@ -2,7 +2,6 @@ import { isLive } from '@branch-envs/shared/deployments/states';
 import { parseDeployQuery } from '@branch-envs/shared/deployQuery';
 import { resolveRole } from './authorization';
 import { helpMessage, notice } from './blocks';
-import { ACTIONS, listMessage, statusMessage } from './deploymentViews';
 import {
   type DeployCommand,
   parseDeployCommand,
@@ -11,6 +10,7 @@ import {
   type Target,
   type TerminateCommand,
 } from './grammar';
+import { ACTIONS, listMessage, statusMessage } from './messages/deploymentViews';
 import { replies } from './messages/replies';
 import type { Actor, Conversation, IngressPorts, IngressSettings, Outcome, RequestContext } from './ports';
 import { requestDeploy, requestExtend, requestTerminate } from './requests';

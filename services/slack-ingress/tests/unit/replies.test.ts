@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { helpMessage } from '../../src/domain/blocks';
+import { listMessage, statusMessage } from '../../src/domain/messages/deploymentViews';
 import {
   deployAck,
   extendAck,
@@ -8,7 +9,14 @@ import {
   terminateAck,
   terminateLabel,
 } from '../../src/domain/messages/replies';
-import { buttonEvent, DEPLOY_ID, deploymentItem, slashEvent } from '../helpers/factories';
+import {
+  buttonEvent,
+  DEPLOY_ID,
+  deploymentItem,
+  OTHER_DEPLOY_ID,
+  OTHER_USER,
+  slashEvent,
+} from '../helpers/factories';
 import { awsMocks, ingressHarness } from '../helpers/harness';
 
 // Thursday 2026-11-26, 15:00 Helsinki; tonight's nightly shutdown is at 19:00 Helsinki (17:00 UTC).
@@ -98,6 +106,47 @@ describe('every ingress reply, side by side', () => {
 
     // Assess
     expect(text).toContain('Every day at 19:00 Helsinki the nightly shutdown ends every environment');
+  });
+});
+
+describe('the list and status views, side by side', () => {
+  const nowSeconds = Math.floor(view.now.getTime() / 1000);
+  const ready = deploymentItem({ expiresAt: nowSeconds + 3 * 3600 });
+  const overnight = deploymentItem({
+    deployId: OTHER_DEPLOY_ID,
+    branch: 'main',
+    owner: { userId: OTHER_USER, teamId: 'T0TEAM001', userName: 'pekka' },
+    ownerId: OTHER_USER,
+    expiresAt: nowSeconds + 30 * 3600,
+    keepOvernight: true,
+  });
+  const {
+    branch: _none,
+    url: _noUrl,
+    ...searching
+  } = deploymentItem({
+    deployId: '01KB0W8J6QF3ZC9D2M4N5P7RAB',
+    status: 'REQUESTED',
+    query: 'ABC-9',
+    expiresAt: nowSeconds + 4 * 3600,
+    history: [{ step: 'requested', at: '2026-11-26T12:59:00.000Z' }],
+  });
+
+  it('renders each one with representative deployments', () => {
+    // Act
+    const all = {
+      listAll: listMessage([overnight, ready, searching], view, 'all'),
+      listMine: listMessage([ready], view, 'mine'),
+      listNoneOfYours: listMessage([], view, 'mine'),
+      listNone: listMessage([], view, 'all'),
+      statusLive: statusMessage(ready, view, { live: true, olderCount: 2 }),
+      statusOvernight: statusMessage(overnight, view, { live: true }),
+      statusEnded: statusMessage({ ...ready, status: 'TERMINATED' }, view, { live: false }),
+      statusSearching: statusMessage(searching, view, { live: true }),
+    };
+
+    // Assess
+    expect(all).toMatchSnapshot();
   });
 });
 

@@ -5,7 +5,7 @@ import { code } from '../text';
 
 /**
  * Every sentence ingress answers a request with, in one place so they can be read side by side
- * (tests/unit/replies.test.ts renders each one). Whatever states when an environment ends says the
+ * (tests/unit/replies.test.ts renders each one; the list and status views are in ./deploymentViews.ts). Whatever states when an environment ends says the
  * real end: the earlier of its expiry and the nightly shutdown (ADR 0012).
  */
 
