@@ -1,6 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { helpMessage } from '../../src/domain/blocks';
+import { parseDeployCommand, parseTerminateCommand } from '../../src/domain/grammar';
 import { listMessage, statusMessage } from '../../src/domain/messages/deploymentViews';
 import {
   deployAck,
@@ -143,6 +144,49 @@ describe('the list and status views, side by side', () => {
       statusOvernight: statusMessage(overnight, view, { live: true }),
       statusEnded: statusMessage({ ...ready, status: 'TERMINATED' }, view, { live: false }),
       statusSearching: statusMessage(searching, view, { live: true }),
+    };
+
+    // Assess
+    expect(all).toMatchSnapshot();
+  });
+});
+
+describe('every answer to a command ingress cannot read, side by side', () => {
+  const grammar = { defaultTtlSeconds: 4 * 3600, maxTtlSeconds: 2 * 86_400 };
+  type Parsed = { kind: string; reason?: string };
+  const reasonOf = (command: Parsed): string =>
+    command.kind === 'invalid' ? (command.reason ?? '') : `(parsed as ${command.kind})`;
+
+  it('renders each one', () => {
+    // Prepare: one input per refusal the grammar has (grammar.ts), in the order it checks them.
+    const deployInputs = {
+      hiddenCharacter: 'login\u202Epage',
+      textTooLong: 'x'.repeat(400),
+      unknownOption: 'login --force',
+      unreadableDuration: 'login for 3weeks',
+      emptyQuery: '--fresh',
+      queryTooLong: 'x'.repeat(300),
+      rawWithoutQualifiers: 'raw:',
+      rawCharacter: 'raw:label:a;b',
+      pullNumber: '#4x2',
+      severalWords: 'login page',
+      doubleDot: 'a..b',
+      fragmentCharacter: 'login$',
+      listArgument: 'list everything',
+      statusWithoutTarget: 'status',
+      statusBadTarget: 'status bad$name',
+      extendWithoutTarget: 'extend',
+      extendWithoutDuration: 'extend login',
+      extendUnreadableDuration: 'extend login 3weeks',
+    };
+    const terminateInputs = { severalWords: 'login page', badTarget: 'bad$name' };
+    const reasons = (inputs: Record<string, string>, parse: (text: string) => Parsed) =>
+      Object.fromEntries(Object.entries(inputs).map(([name, text]) => [name, reasonOf(parse(text))]));
+
+    // Act
+    const all = {
+      deploy: reasons(deployInputs, (text) => parseDeployCommand(text, grammar)),
+      terminate: reasons(terminateInputs, parseTerminateCommand),
     };
 
     // Assess
