@@ -1,7 +1,8 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
-import { helpMessage } from '../../src/domain/blocks';
+import { helpMessage, somethingWentWrong } from '../../src/domain/blocks';
 import { parseDeployCommand, parseTerminateCommand } from '../../src/domain/grammar';
+import { parseButton, parseSlashCommand } from '../../src/domain/handleCommand';
 import { listMessage, statusMessage } from '../../src/domain/messages/deploymentViews';
 import {
   deployAck,
@@ -12,11 +13,15 @@ import {
 } from '../../src/domain/messages/replies';
 import {
   buttonEvent,
+  CHANNEL,
   DEPLOY_ID,
   deploymentItem,
   OTHER_DEPLOY_ID,
   OTHER_USER,
   slashEvent,
+  TEAM,
+  testConfig,
+  USER,
 } from '../helpers/factories';
 import { awsMocks, ingressHarness } from '../helpers/harness';
 
@@ -187,6 +192,32 @@ describe('every answer to a command ingress cannot read, side by side', () => {
     const all = {
       deploy: reasons(deployInputs, (text) => parseDeployCommand(text, grammar)),
       terminate: reasons(terminateInputs, parseTerminateCommand),
+    };
+
+    // Assess
+    expect(all).toMatchSnapshot();
+  });
+});
+
+describe('every answer to what ingress does not act on, side by side', () => {
+  const { settings } = testConfig();
+  const from = {
+    actor: { userId: USER, teamId: TEAM, userName: 'maija' },
+    conversation: { channelId: CHANNEL, issuedAt: '2026-11-26T13:00:00.000Z' },
+  };
+  const press = (actionId: string, value: string) => parseButton({ actionId, value, ...from }, settings);
+  const reasonOf = (command: { kind: string; reason?: string }): string =>
+    command.kind === 'unknown' ? (command.reason ?? '') : `(parsed as ${command.kind})`;
+
+  it('renders each one', () => {
+    // Act
+    const all = {
+      unknownCommand: reasonOf(parseSlashCommand({ command: '/other', text: 'x', ...from }, settings)),
+      buttonWithoutBranch: reasonOf(press('deploy_candidate', DEPLOY_ID)),
+      buttonWithoutDeployment: reasonOf(press('terminate', 'main')),
+      unknownButton: reasonOf(press('launch_rockets', DEPLOY_ID)),
+      slackRetry: replies.slackRetry,
+      somethingWentWrong: somethingWentWrong('01KB0W8J6QF3ZC9D2M4N5P7R8S').text,
     };
 
     // Assess
