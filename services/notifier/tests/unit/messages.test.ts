@@ -38,6 +38,9 @@ const buttonsOf = (message: SlackMessage): Button[] =>
 
 const textOf = (message: SlackMessage): string => JSON.stringify(message.blocks);
 
+/** Another deployment of the same branch, the one the rejected deploy found running. */
+const EXISTING_ID = '01KB0W8J6QF3ZC9D2M4N5P7R9T';
+
 const rejection = (reason: unknown) =>
   ({ ...fixtureData(DeployRejected), reason }) as ReturnType<typeof fixtureData<typeof DeployRejected>>;
 
@@ -191,7 +194,7 @@ describe('rejection messages', () => {
     const message = rejectedMessage(rejection({ code: 'already_running', existing }), FIXTURE_NOW);
 
     // Assess
-    expect(message.text).toBe('♻️ feat/x is already running: http://10.0.1.23/');
+    expect(message.text).toBe('♻️ feat/x already has an environment: http://10.0.1.23/');
   });
 
   it('tells how to start a second environment (regression: already running did not mention --fresh)', () => {
@@ -201,7 +204,27 @@ describe('rejection messages', () => {
 
     // Assess
     expect(textOf(message)).toContain('with `--fresh`');
-    expect(textOf(message)).toContain('`list mine` shows every environment of yours');
+    expect(textOf(message)).toContain('send the deploy command with `list mine`');
+  });
+
+  it('names the one environment of the branch and points to list mine for the rest (regression: it listed 1 of the user’s 2 environments)', () => {
+    // Act
+    const existing = {
+      deployId: EXISTING_ID,
+      branch: 'feat/x',
+      status: 'READY',
+      url: 'http://10.0.1.23/',
+      expiresAt: Math.floor(FIXTURE_NOW.getTime() / 1000) + 3600,
+    };
+    const text = textOf(rejectedMessage(rejection({ code: 'already_running', existing }), FIXTURE_NOW));
+
+    // Assess
+    expect(text).toContain('*feat/x* already has an environment: <http://10.0.1.23/|http://10.0.1.23/>');
+    expect(text).toContain(`READY · expires <!date^`);
+    expect(text).toContain(`its deploy \`${EXISTING_ID}\``);
+    expect(text).not.toContain('"• ');
+    expect(text).not.toContain('is already running');
+    expect(text).toContain('To see every environment of yours, send the deploy command with `list mine`.');
   });
 
   it('says an environment of the branch is still starting when it has no URL yet', () => {
@@ -211,7 +234,7 @@ describe('rejection messages', () => {
 
     // Assess
     expect(message.text).toBe(
-      `♻️ feat/x is already starting (deploy ${DEPLOY_ID}); its status shows the link once it is up.`,
+      `♻️ feat/x already has an environment starting (deploy ${DEPLOY_ID}); its status shows the link once it is up.`,
     );
   });
 

@@ -8,8 +8,9 @@ import type { OutgoingEvent } from '@branch-envs/shared/publish';
 import { mayActOn } from './authorization';
 import { collect } from './concurrency';
 import { computeExtension } from './expiry';
+import { describeTarget, type Refusal, refusals } from './messages/refusals';
 import type { ReaperDeps } from './ports';
-import { describeTarget, type Refusal, type RequestContext, refusals, refuse } from './refusals';
+import { type RequestContext, refuse } from './refuse';
 import { EXTENDED_STEP, entryOf, noteField } from './terminationNote';
 
 type Data = ExtendRequested['data'];

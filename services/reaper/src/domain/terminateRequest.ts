@@ -3,8 +3,9 @@ import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
 import { isAdmin, mayActOn, terminationReasonFor } from './authorization';
 import { collect } from './concurrency';
+import { describeTarget, type Refusal, refusals } from './messages/refusals';
 import type { ReaperDeps } from './ports';
-import { describeTarget, type Refusal, type RequestContext, refusals, refuse } from './refusals';
+import { type RequestContext, refuse } from './refuse';
 import { handledBy, TERMINATING_STEP } from './terminationNote';
 import { assertComplete, type TerminationReport, terminateDeployments } from './terminations';
 

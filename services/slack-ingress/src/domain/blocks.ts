@@ -1,7 +1,8 @@
 import { formatDuration } from '@branch-envs/shared/duration';
 import type { NightlyConfig } from '@branch-envs/shared/lifetime';
 import { zoneLabel } from '@branch-envs/shared/slack';
-import { code, truncate } from './text';
+import { replies } from './messages/replies';
+import { truncate } from './text';
 
 /**
  * The few Block Kit shapes ingress sends, and the messages built from them. Every builder keeps to
@@ -117,5 +118,4 @@ export const helpMessage = (options: HelpOptions, problem?: string): SlackMessag
 };
 
 /** The only thing a user sees when something broke on our side; `ref` finds it in the logs. */
-export const somethingWentWrong = (ref: string): SlackMessage =>
-  notice(`:x: Something went wrong on our side. Please try again in a moment (ref ${code(ref, 60)}).`);
+export const somethingWentWrong = (ref: string): SlackMessage => notice(replies.somethingWentWrong(ref));

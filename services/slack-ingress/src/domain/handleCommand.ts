@@ -2,7 +2,6 @@ import { isLive } from '@branch-envs/shared/deployments/states';
 import { parseDeployQuery } from '@branch-envs/shared/deployQuery';
 import { resolveRole } from './authorization';
 import { helpMessage, notice } from './blocks';
-import { ACTIONS, listMessage, statusMessage } from './deploymentViews';
 import {
   type DeployCommand,
   parseDeployCommand,
@@ -11,10 +10,10 @@ import {
   type Target,
   type TerminateCommand,
 } from './grammar';
+import { ACTIONS, listMessage, statusMessage } from './messages/deploymentViews';
 import { replies } from './messages/replies';
 import type { Actor, Conversation, IngressPorts, IngressSettings, Outcome, RequestContext } from './ports';
 import { requestDeploy, requestExtend, requestTerminate } from './requests';
-import { code } from './text';
 
 /** A parsed request, whichever way it arrived (slash command or button). */
 export type Command = DeployCommand | TerminateCommand | { kind: 'unknown'; reason: string };
@@ -47,7 +46,7 @@ export const parseSlashCommand = (
 ): Command => {
   if (command === settings.deployCommand) return parseDeployCommand(text, settings);
   if (command === settings.terminateCommand) return parseTerminateCommand(text);
-  return { kind: 'unknown', reason: `This app does not handle ${code(command, 40)}.` };
+  return { kind: 'unknown', reason: replies.unknownCommand(command) };
 };
 
 /** Buttons carry ids we put there ourselves, but they are still parsed like typed input. */
@@ -56,7 +55,7 @@ export const parseButton = ({ actionId, value }: ButtonRequest, settings: Ingres
   if (actionId === ACTIONS.deployCandidate) {
     const parsed = target.kind === 'branch' ? parseDeployQuery(target.branch) : undefined;
     if (target.kind !== 'branch' || !parsed?.ok) {
-      return { kind: 'unknown', reason: 'That button does not name a branch.' };
+      return { kind: 'unknown', reason: replies.buttonWithoutBranch };
     }
     const ttl = settings.defaultTtlSeconds;
     return {
@@ -69,7 +68,7 @@ export const parseButton = ({ actionId, value }: ButtonRequest, settings: Ingres
       fresh: false,
     };
   }
-  if (target.kind !== 'deploy') return { kind: 'unknown', reason: 'That button does not name a deployment.' };
+  if (target.kind !== 'deploy') return { kind: 'unknown', reason: replies.buttonWithoutDeployment };
   if (actionId === ACTIONS.keepOvernight) return { kind: 'extend', target, extension: { kind: 'overnight' } };
   if (actionId === ACTIONS.extend) {
     const seconds = Math.min(settings.defaultTtlSeconds, settings.maxTtlSeconds);
@@ -80,7 +79,7 @@ export const parseButton = ({ actionId, value }: ButtonRequest, settings: Ingres
     };
   }
   if (actionId === ACTIONS.terminate) return { kind: 'terminate', target };
-  return { kind: 'unknown', reason: 'I don’t know that button.' };
+  return { kind: 'unknown', reason: replies.unknownButton };
 };
 
 const showStatus = async (target: Target, ctx: RequestContext): Promise<Outcome> => {

@@ -3,6 +3,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import type { ResponsePoster } from '../adapters/responseUrl';
 import { notice, somethingWentWrong } from '../domain/blocks';
 import { type Command, handleCommand, parseButton, parseSlashCommand } from '../domain/handleCommand';
+import { replies } from '../domain/messages/replies';
 import type { IngressPorts, IngressSettings, Outcome } from '../domain/ports';
 import { checkSlackSignature } from '../domain/signature';
 import { SlackTransportError } from '../errors';
@@ -35,10 +36,7 @@ export type IngressHandler = (
  * dedupe store would need a write on the request path. The cost: if the first delivery died before
  * publishing, the user retypes the command. See the README.
  */
-const RETRY_NOTICE = notice(
-  'Slack sent this request again after a slow answer. I act on the first delivery only, so nothing was done twice; ' +
-    'if no other reply follows, run the command again.',
-);
+const RETRY_NOTICE = notice(replies.slackRetry);
 
 const logOutcome = (logger: Logger, command: Command, outcome: Outcome, userId: string): void => {
   logger.info('request handled', {

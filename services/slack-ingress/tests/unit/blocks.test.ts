@@ -5,7 +5,7 @@ import {
   MAX_SECTION_TEXT,
   somethingWentWrong,
 } from '../../src/domain/blocks';
-import { listMessage, statusMessage } from '../../src/domain/deploymentViews';
+import { listMessage, statusMessage } from '../../src/domain/messages/deploymentViews';
 import { deploymentItem, OTHER_DEPLOY_ID } from '../helpers/factories';
 
 // Thursday 2026-11-26, 10:00 Helsinki: tonight's nightly shutdown is 9 hours away.

@@ -1,6 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
-import { helpMessage } from '../../src/domain/blocks';
+import { helpMessage, somethingWentWrong } from '../../src/domain/blocks';
+import { parseDeployCommand, parseTerminateCommand } from '../../src/domain/grammar';
+import { parseButton, parseSlashCommand } from '../../src/domain/handleCommand';
+import { listMessage, statusMessage } from '../../src/domain/messages/deploymentViews';
 import {
   deployAck,
   extendAck,
@@ -8,7 +11,18 @@ import {
   terminateAck,
   terminateLabel,
 } from '../../src/domain/messages/replies';
-import { buttonEvent, DEPLOY_ID, deploymentItem, slashEvent } from '../helpers/factories';
+import {
+  buttonEvent,
+  CHANNEL,
+  DEPLOY_ID,
+  deploymentItem,
+  OTHER_DEPLOY_ID,
+  OTHER_USER,
+  slashEvent,
+  TEAM,
+  testConfig,
+  USER,
+} from '../helpers/factories';
 import { awsMocks, ingressHarness } from '../helpers/harness';
 
 // Thursday 2026-11-26, 15:00 Helsinki; tonight's nightly shutdown is at 19:00 Helsinki (17:00 UTC).
@@ -98,6 +112,116 @@ describe('every ingress reply, side by side', () => {
 
     // Assess
     expect(text).toContain('Every day at 19:00 Helsinki the nightly shutdown ends every environment');
+  });
+});
+
+describe('the list and status views, side by side', () => {
+  const nowSeconds = Math.floor(view.now.getTime() / 1000);
+  const ready = deploymentItem({ expiresAt: nowSeconds + 3 * 3600 });
+  const overnight = deploymentItem({
+    deployId: OTHER_DEPLOY_ID,
+    branch: 'main',
+    owner: { userId: OTHER_USER, teamId: 'T0TEAM001', userName: 'pekka' },
+    ownerId: OTHER_USER,
+    expiresAt: nowSeconds + 30 * 3600,
+    keepOvernight: true,
+  });
+  const {
+    branch: _none,
+    url: _noUrl,
+    ...searching
+  } = deploymentItem({
+    deployId: '01KB0W8J6QF3ZC9D2M4N5P7RAB',
+    status: 'REQUESTED',
+    query: 'ABC-9',
+    expiresAt: nowSeconds + 4 * 3600,
+    history: [{ step: 'requested', at: '2026-11-26T12:59:00.000Z' }],
+  });
+
+  it('renders each one with representative deployments', () => {
+    // Act
+    const all = {
+      listAll: listMessage([overnight, ready, searching], view, 'all'),
+      listMine: listMessage([ready], view, 'mine'),
+      listNoneOfYours: listMessage([], view, 'mine'),
+      listNone: listMessage([], view, 'all'),
+      statusLive: statusMessage(ready, view, { live: true, olderCount: 2 }),
+      statusOvernight: statusMessage(overnight, view, { live: true }),
+      statusEnded: statusMessage({ ...ready, status: 'TERMINATED' }, view, { live: false }),
+      statusSearching: statusMessage(searching, view, { live: true }),
+    };
+
+    // Assess
+    expect(all).toMatchSnapshot();
+  });
+});
+
+describe('every answer to a command ingress cannot read, side by side', () => {
+  const grammar = { defaultTtlSeconds: 4 * 3600, maxTtlSeconds: 2 * 86_400 };
+  type Parsed = { kind: string; reason?: string };
+  const reasonOf = (command: Parsed): string =>
+    command.kind === 'invalid' ? (command.reason ?? '') : `(parsed as ${command.kind})`;
+
+  it('renders each one', () => {
+    // Prepare: one input per refusal the grammar has (grammar.ts), in the order it checks them.
+    const deployInputs = {
+      hiddenCharacter: 'login\u202Epage',
+      textTooLong: 'x'.repeat(400),
+      unknownOption: 'login --force',
+      unreadableDuration: 'login for 3weeks',
+      emptyQuery: '--fresh',
+      queryTooLong: 'x'.repeat(300),
+      rawWithoutQualifiers: 'raw:',
+      rawCharacter: 'raw:label:a;b',
+      pullNumber: '#4x2',
+      severalWords: 'login page',
+      doubleDot: 'a..b',
+      fragmentCharacter: 'login$',
+      listArgument: 'list everything',
+      statusWithoutTarget: 'status',
+      statusBadTarget: 'status bad$name',
+      extendWithoutTarget: 'extend',
+      extendWithoutDuration: 'extend login',
+      extendUnreadableDuration: 'extend login 3weeks',
+    };
+    const terminateInputs = { severalWords: 'login page', badTarget: 'bad$name' };
+    const reasons = (inputs: Record<string, string>, parse: (text: string) => Parsed) =>
+      Object.fromEntries(Object.entries(inputs).map(([name, text]) => [name, reasonOf(parse(text))]));
+
+    // Act
+    const all = {
+      deploy: reasons(deployInputs, (text) => parseDeployCommand(text, grammar)),
+      terminate: reasons(terminateInputs, parseTerminateCommand),
+    };
+
+    // Assess
+    expect(all).toMatchSnapshot();
+  });
+});
+
+describe('every answer to what ingress does not act on, side by side', () => {
+  const { settings } = testConfig();
+  const from = {
+    actor: { userId: USER, teamId: TEAM, userName: 'maija' },
+    conversation: { channelId: CHANNEL, issuedAt: '2026-11-26T13:00:00.000Z' },
+  };
+  const press = (actionId: string, value: string) => parseButton({ actionId, value, ...from }, settings);
+  const reasonOf = (command: { kind: string; reason?: string }): string =>
+    command.kind === 'unknown' ? (command.reason ?? '') : `(parsed as ${command.kind})`;
+
+  it('renders each one', () => {
+    // Act
+    const all = {
+      unknownCommand: reasonOf(parseSlashCommand({ command: '/other', text: 'x', ...from }, settings)),
+      buttonWithoutBranch: reasonOf(press('deploy_candidate', DEPLOY_ID)),
+      buttonWithoutDeployment: reasonOf(press('terminate', 'main')),
+      unknownButton: reasonOf(press('launch_rockets', DEPLOY_ID)),
+      slackRetry: replies.slackRetry,
+      somethingWentWrong: somethingWentWrong('01KB0W8J6QF3ZC9D2M4N5P7R8S').text,
+    };
+
+    // Assess
+    expect(all).toMatchSnapshot();
   });
 });
 

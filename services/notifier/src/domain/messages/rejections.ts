@@ -58,16 +58,31 @@ const UPSTREAM: Record<'github' | 's3' | 'aws', string> = { github: 'GitHub', s3
 
 type Headed = { headline: string; blocks: Block[] };
 
-/** Running with a URL, or still on its way: a user told "running" would look for a link that is not there. */
+/** `READY · expires … · its deploy `01KB…``: the one deployment's facts, not a bullet that reads like a list. */
+const existingDetails = (d: LiveDeploymentSummary): string =>
+  [
+    escapeMrkdwn(d.status),
+    d.expiresAt ? `expires ${slackDate(d.expiresAt)}` : '',
+    `its deploy ${code(d.deployId)}`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+
+/**
+ * The branch's one live deployment (branch-resolver's claim names exactly one, whoever owns it), with a URL
+ * or still on its way: a user told "running" would look for a link that is not there. It lists none of
+ * the user's other environments, so it says where to find them.
+ */
 const alreadyRunning = (existing: LiveDeploymentSummary): Headed => ({
   headline:
     existing.status === 'READY' || existing.url
-      ? `♻️ ${bold(existing.branch)} is already running${existing.url ? `: ${link(existing.url)}` : '.'}`
-      : `♻️ ${bold(existing.branch)} is already starting (deploy ${code(existing.deployId)}); its status shows the link once it is up.`,
+      ? `♻️ ${bold(existing.branch)} already has an environment${existing.url ? `: ${link(existing.url)}` : '.'}`
+      : `♻️ ${bold(existing.branch)} already has an environment starting (deploy ${code(existing.deployId)}); its status shows the link once it is up.`,
   blocks: [
-    context(liveLine(existing)),
+    context(existingDetails(existing)),
     section(
-      'To start a second environment of this branch, send the same deploy command with `--fresh`. `list mine` shows every environment of yours.',
+      'To start a second environment of this branch, send the same deploy command with `--fresh`. ' +
+        'To see every environment of yours, send the deploy command with `list mine`.',
     ),
   ],
 });

@@ -5,7 +5,7 @@ import { code } from '../text';
 
 /**
  * Every sentence ingress answers a request with, in one place so they can be read side by side
- * (tests/unit/replies.test.ts renders each one). Whatever states when an environment ends says the
+ * (tests/unit/replies.test.ts renders each one; the list and status views are in ./deploymentViews.ts). Whatever states when an environment ends says the
  * real end: the earlier of its expiry and the nightly shutdown (ADR 0012).
  */
 
@@ -80,4 +80,14 @@ export const replies = {
   notAllowed: (userId: string): string =>
     `:no_entry: You are not allowed to use branch-envs yet, so nothing was started. ` +
     `Ask an admin to add your Slack user id ${code(userId)}.`,
+  unknownCommand: (command: string): string => `This app does not handle ${code(command, 40)}.`,
+  buttonWithoutBranch: 'That button does not name a branch.',
+  buttonWithoutDeployment: 'That button does not name a deployment.',
+  unknownButton: 'I don’t know that button.',
+  /** The answer to Slack's re-send of a slow request (createIngressHandler acts on the first delivery only). */
+  slackRetry:
+    'Slack sent this request again after a slow answer. I act on the first delivery only, so nothing was done twice; ' +
+    'if no other reply follows, run the command again.',
+  somethingWentWrong: (ref: string): string =>
+    `:x: Something went wrong on our side. Please try again in a moment (ref ${code(ref, 60)}).`,
 };

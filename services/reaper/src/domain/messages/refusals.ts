@@ -1,7 +1,8 @@
-import type { EventMetadata } from '@branch-envs/shared/envelope';
-import type { ReplyTo } from '@branch-envs/shared/events/common';
-import { RequestRefused } from '@branch-envs/shared/events/RequestRefused';
-import type { ReaperDeps } from './ports';
+/**
+ * Every sentence the reaper tells a user, in one place so they can be read side by side
+ * (tests/unit/refusals.test.ts renders each one). The reaper never talks to Slack itself: each text
+ * travels as RequestRefused `message`, which the notifier shows after `🚫 Could not terminate:` (or extend).
+ */
 
 export type RefusalCode = 'not_owner' | 'admin_only' | 'not_found' | 'not_live';
 
@@ -11,41 +12,9 @@ export interface Refusal {
   deployId?: string;
 }
 
-export interface RequestContext {
-  request: 'terminate' | 'extend';
-  requestId: string;
-  actor: string;
-  replyTo: ReplyTo;
-  cause: EventMetadata;
-}
-
-/** A refusal is never silent: it becomes RequestRefused, which the notifier turns into a reply. */
-export const refuse = async (refusal: Refusal, ctx: RequestContext, deps: ReaperDeps): Promise<void> => {
-  deps.telemetry.count(`Refused_${refusal.code}`);
-  deps.log.info('Refusing a request', {
-    request: ctx.request,
-    code: refusal.code,
-    deployId: refusal.deployId,
-  });
-  await deps.publisher.publish([
-    {
-      contract: RequestRefused,
-      data: {
-        requestId: ctx.requestId,
-        request: ctx.request,
-        code: refusal.code,
-        message: refusal.message.slice(0, 500),
-        ...(refusal.deployId ? { deployId: refusal.deployId } : {}),
-        replyTo: ctx.replyTo,
-      },
-      cause: ctx.cause,
-      key: refusal.deployId ?? ctx.requestId,
-    },
-  ]);
-};
-
 const quote = (text: string): string => `\`${text.replace(/`/g, "'")}\``;
 
+/** `deployment `01KB…``, `branch `main``: how a refusal names what was asked for. */
 export const describeTarget = (
   target: { kind: 'deploy'; deployId: string } | { kind: 'branch'; branch: string },
 ) => (target.kind === 'deploy' ? `deployment ${quote(target.deployId)}` : `branch ${quote(target.branch)}`);

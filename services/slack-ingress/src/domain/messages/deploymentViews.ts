@@ -11,8 +11,14 @@ import {
   message,
   type SlackMessage,
   section,
-} from './blocks';
-import { code, escapeMrkdwn } from './text';
+} from '../blocks';
+import { code, escapeMrkdwn } from '../text';
+import { replies } from './replies';
+
+/**
+ * The list and status views, kept beside the replies (./replies.ts) so every text ingress shows a user is
+ * in `src/domain/messages/`; tests/unit/replies.test.ts snapshots representative renderings of both.
+ */
 
 /** Action ids of the buttons ingress handles (and puts on its own status replies); shared with the notifier. */
 export const ACTIONS = SLACK_ACTIONS;
@@ -56,7 +62,7 @@ export const listMessage = (
 ): SlackMessage => {
   const title = scope === 'mine' ? 'Your live environments' : 'Live environments';
   if (records.length === 0) {
-    const none = scope === 'mine' ? 'You have no live environments.' : 'No environments are running.';
+    const none = scope === 'mine' ? replies.noLiveEnvironmentsOfYours : replies.noLiveEnvironments;
     return message(none, [section(none)]);
   }
   const sorted = [...records].sort((a, b) => a.expiresAt - b.expiresAt);
