@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole system on this machine, in the foreground, until Ctrl-C.
  * Options: --no-schedules (or LOCAL_SCHEDULES=off), SIM_BOOT_DELAY_MS=<ms>, SIM_PHONE_HOME=off,
- * LOCAL_PREWARM=all|http|none, LOCAL_CONCURRENCY=<n> (concurrent invocations per function, default 10),
+ * LOCAL_PREWARM=all|http|none, LOCAL_CONCURRENCY=<n> (concurrent invocations per function, default 1),
  * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state).
  */
 import { DEFAULT_STATE_DIR, type LocalStack, startLocalStack } from './stack/localStack';

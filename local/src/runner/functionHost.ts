@@ -8,8 +8,13 @@ import type { LambdaError } from './workerProtocol';
 
 export type { FunctionLog, InvokeResult } from './executionEnvironment';
 
-/** Lambda's default burst for one function is far higher; ten keeps a laptop responsive. */
-export const DEFAULT_CONCURRENCY = 10;
+/**
+ * One environment per function unless `LOCAL_CONCURRENCY` asks for more (ADR 0013): a local cold
+ * start costs seconds (tsx compiles the sources), and under a burst a fresh environment's first
+ * invocation outlived the ingress's 5 s timeout, so concurrency stays opt-in until workers start
+ * from bundles.
+ */
+export const DEFAULT_CONCURRENCY = 1;
 
 export interface FunctionHostOptions extends EnvironmentOptions {
   /** At most this many invocations at once, each in its own execution environment. */
