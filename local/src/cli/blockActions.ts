@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RememberedButton } from './buttons';
-import { signedHeaders } from './slackSigning';
+import { postSignedForm } from './slackSigning';
 
 export interface Presser {
   userId: string;
@@ -81,15 +81,7 @@ export const sendButtonPress = async (
 ): Promise<PressResult> => {
   const body = new URLSearchParams([['payload', JSON.stringify(payload)]]).toString();
   const started = Date.now();
-  const response = await fetch(interactionsUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      ...signedHeaders(signingSecret, body, now),
-    },
-    body,
-  });
+  const response = await postSignedForm(interactionsUrl, signingSecret, body, now);
   return {
     status: response.status,
     durationMs: Date.now() - started,

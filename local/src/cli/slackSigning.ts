@@ -19,3 +19,15 @@ export const signedHeaders = (
     'x-slack-signature': slackSignature(signingSecret, timestamp, body),
   };
 };
+
+/** Posts a form body to the app as Slack does: form-encoded, Slack's user agent, signed. */
+export const postSignedForm = (url: string, signingSecret: string, body: string, now = Date.now()) =>
+  fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
+      ...signedHeaders(signingSecret, body, now),
+    },
+    body,
+  });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { findDeployId, renderSlackMessage } from '../standins/slackRender';
-import { signedHeaders } from './slackSigning';
+import { postSignedForm } from './slackSigning';
 
 export interface SlashInvocation {
   /** e.g. `/deploy login`; the first word is the command, the rest its text. */
@@ -87,15 +87,7 @@ export const sendSlashCommand = async (
 ): Promise<SlashResult> => {
   const body = form.toString();
   const started = Date.now();
-  const response = await fetch(ingressUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'user-agent': 'Slackbot 1.0 (+https://api.slack.com/robots)',
-      ...signedHeaders(signingSecret, body, now),
-    },
-    body,
-  });
+  const response = await postSignedForm(ingressUrl, signingSecret, body, now);
   const text = await response.text();
   const ack = parseAck(text);
   return {
