@@ -83,6 +83,7 @@ const reaperParams = (config: StageConfig): StackParams => {
     terminatingGrace: reaper.terminatingGrace,
     reconcileGrace: reaper.reconcileGrace,
     terminateBatchSize: reaper.terminateBatchSize,
+    terminateOnPrClose: bool(reaper.terminateOnPrClose),
   };
 };
 
