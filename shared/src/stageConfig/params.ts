@@ -64,6 +64,12 @@ const branchResolverParams = (config: StageConfig, stage: string): StackParams =
   maxReceiveCount: config.resolver.maxReceiveCount,
 });
 
+/** The repository whose pull requests' webhooks are accepted. */
+const githubIngressParams = (config: StageConfig): StackParams => ({
+  githubOwner: config.github.owner,
+  githubRepo: config.github.repo,
+});
+
 const notifierParams = (config: StageConfig): StackParams => ({
   messageVisibility: config.slack.messageVisibility,
   githubApiUrl: config.github.apiUrl,
@@ -127,6 +133,7 @@ const provisionerParams = (config: StageConfig, stage: string): StackParams => {
 export const STACKS = [
   'platform',
   'slackIngress',
+  'githubIngress',
   'branchResolver',
   'provisioner',
   'notifier',
@@ -138,6 +145,7 @@ export type StackKey = (typeof STACKS)[number];
 export const paramsOf = (config: StageConfig, stage: string): Record<StackKey, StackParams> => ({
   platform: platformParams(config, stage),
   slackIngress: slackIngressParams(config),
+  githubIngress: githubIngressParams(config),
   branchResolver: branchResolverParams(config, stage),
   provisioner: provisionerParams(config, stage),
   notifier: notifierParams(config),
