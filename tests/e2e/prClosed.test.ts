@@ -25,6 +25,9 @@ interface Tapped {
   data: Record<string, unknown>;
 }
 
+/** SQS delivers at least once and the tap deletes nothing: each event (or replayed copy) counts once. */
+const seen = new Set<string>();
+
 let t: TestStack;
 let tapUrl = '';
 const tapped: Tapped[] = [];
@@ -37,6 +40,9 @@ const drainTap = async (): Promise<Tapped[]> => {
   );
   for (const m of out.Messages ?? []) {
     const body = JSON.parse(m.Body ?? '{}');
+    const key = `${body.detail?.metadata?.eventId}|${body['replay-name'] ?? ''}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     tapped.push({
       detailType: body['detail-type'],
       correlationId: body.detail?.metadata?.correlationId,
@@ -119,7 +125,7 @@ describeIfAll('a pull request closing ends its environment, end to end on the lo
     expect(sent.status).toBe(202);
     expect(JSON.parse(sent.body)).toEqual({ result: 'published' });
     const terminated = await waitFor('InstanceTerminated', async () =>
-      (await drainTap()).find((e) => e.detailType === 'InstanceTerminated' && e.correlationId === deployId),
+      (await drainTap()).find((e) => e.detailType === 'InstanceTerminated' && e.data.deployId === deployId),
     );
     expect(terminated.data).toMatchObject({ reason: 'pr_merged', prNumber: 45, branch: BRANCH });
     await waitFor('TERMINATED', async () =>

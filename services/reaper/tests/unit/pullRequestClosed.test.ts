@@ -67,7 +67,13 @@ describe('PullRequestClosed', () => {
       'TERMINATED',
     ]);
     expect(terminated.sort()).toEqual([instanceId, 'i-0def4567890abc123'].sort());
-    expect(published.map((p) => [p.detailType, p.detail.metadata.schemaVersion, p.detail.data])).toEqual([
+    expect(
+      published.map((p) => [
+        p.detailType,
+        (p.detail.metadata as { schemaVersion?: number }).schemaVersion,
+        p.detail.data,
+      ]),
+    ).toEqual([
       [
         'InstanceTerminated',
         2,

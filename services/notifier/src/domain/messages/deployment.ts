@@ -152,8 +152,10 @@ const terminationWords = (reason: TerminationReasonV2, by: string | undefined): 
 };
 
 /** "PR #42 was merged, so its environment ended (*branch*)": the pull request first, as it is the cause. */
+const prEnded = (data: Terminated): boolean => data.reason === 'pr_merged' || data.reason === 'pr_closed';
+
 const prEndWords = (data: Terminated, what: string): string | undefined => {
-  if (data.reason !== 'pr_merged' && data.reason !== 'pr_closed') return undefined;
+  if (!prEnded(data)) return undefined;
   if (!('prNumber' in data) || data.prNumber === undefined) return undefined;
   const verb = data.reason === 'pr_merged' ? 'merged' : 'closed';
   return `PR #${data.prNumber} was ${verb}, so its environment ended (${what})`;
@@ -171,7 +173,8 @@ export const terminatedMessage = (data: Terminated, facts: Facts): SlackMessage 
       instanceId ? `instance ${code(instanceId)}` : '',
       prLink(facts),
       deployRef(data.deployId),
-      'Run the deploy command again for a fresh environment.',
+      // A merged or closed pull request's branch is not deployed again (allowClosedPrs).
+      prEnded(data) ? '' : 'Run the deploy command again for a fresh environment.',
     ),
   ]);
 };
