@@ -212,14 +212,16 @@ const control = (state: StandInState, method: string, path: string, body: unknow
     return { status: 200, body: { ok: true } };
   }
   if (method === 'POST' && path === '/_permissions') return setPermissions(state, body);
-  if (method === 'POST' && path === '/_faults' && isRecord(body)) {
-    const kind = String(body.kind ?? '500');
-    if (!isFaultKind(kind))
-      return { status: 422, body: { message: `kind must be one of ${FAULT_KINDS.join(', ')}` } };
-    const pending = state.ledger.addFaults(Number(body.count ?? 1), kind, Number(body.delayMs ?? 10_000));
-    return { status: 200, body: { ok: true, pending } };
-  }
+  if (method === 'POST' && path === '/_faults' && isRecord(body)) return addFaults(state, body);
   return undefined;
+};
+
+const addFaults = (state: StandInState, body: Record<string, unknown>): Answer => {
+  const kind = String(body.kind ?? '500');
+  if (!isFaultKind(kind))
+    return { status: 422, body: { message: `kind must be one of ${FAULT_KINDS.join(', ')}` } };
+  const pending = state.ledger.addFaults(Number(body.count ?? 1), kind, Number(body.delayMs ?? 10_000));
+  return { status: 200, body: { ok: true, pending } };
 };
 
 const isFaultKind = (kind: string): kind is FaultKind => (FAULT_KINDS as readonly string[]).includes(kind);
@@ -304,7 +306,7 @@ const api = (
     return;
   }
   const answer = routeAnswer(state, route, url, body);
-  const etag = etagOf(JSON.stringify(answer.body));
+  const etag = etagOf(JSON.stringify(answer.body) ?? '');
   if (method === 'GET' && answer.status === 200 && matchesEtag(req, etag)) {
     res.writeHead(304, { etag, ...state.ledger.rateHeaders(resource) });
     res.end();

@@ -37,7 +37,7 @@ describe('the message of an environment its pull request ended', () => {
     expect(message.text).toBe('🛑 feature/ABC-123-login-page has ended: its pull request was merged.');
   });
 
-  it('marks the GitHub deployment inactive, naming the reason', () => {
+  it('marks the GitHub deployment inactive, naming the reason, and retires its environment', () => {
     // Act
     const plan = planFor(
       {
@@ -51,7 +51,12 @@ describe('the message of an environment its pull request ended', () => {
     expect(plan).toMatchObject({
       kind: 'state',
       state: 'terminated',
-      github: { kind: 'status', state: 'inactive', description: 'Terminated: pr_merged' },
+      github: {
+        kind: 'status',
+        state: 'inactive',
+        description: 'Terminated: pr_merged',
+        retireEnvironment: 'preview/feature/ABC-123-login-page',
+      },
     });
   });
 });
