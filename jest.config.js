@@ -23,6 +23,10 @@ const project = (displayName, testMatch, extra = {}) => ({
   transform: { '^.+\\.(t|j|mj)s$': swc },
   transformIgnorePatterns,
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  // ESM only and without a `require` or plain `default` export, so jest cannot resolve it alone.
+  moduleNameMapper: {
+    '^@octokit/webhooks-methods$': '<rootDir>/node_modules/@octokit/webhooks-methods/dist-node/index.js',
+  },
   testEnvironment: 'node',
   setupFiles: ['<rootDir>/tests/helpers/setupEnv.ts'],
   ...extra,

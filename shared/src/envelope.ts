@@ -29,6 +29,7 @@ export type EventDetail<TData> = { metadata: EventMetadata; data: TData };
  */
 export const SERVICE_NAMES = [
   'slack-ingress',
+  'github-ingress',
   'branch-resolver',
   'provisioner',
   'reaper',

@@ -193,6 +193,7 @@ describeIfAll('no secret in any log, event or outgoing request', () => {
       'slack signing secret': LOCAL_SECRETS.signingSecret.value,
       'slack bot token': LOCAL_SECRETS.botToken.value,
       'github token': LOCAL_SECRETS.githubToken.value,
+      'github webhook secret': LOCAL_SECRETS.githubWebhookSecret.value,
       'app secret DEMO_API_KEY': LOCAL_APP_SECRET.value,
       'phone-home token': token,
       'presented wrong token': WRONG_TOKEN,

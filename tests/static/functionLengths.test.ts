@@ -35,6 +35,7 @@ describe('function lengths in shared/src and services/*/src', () => {
     );
     expect([...roots].sort()).toEqual([
       'services/branch-resolver',
+      'services/github-ingress',
       'services/notifier',
       'services/provisioner',
       'services/reaper',

@@ -16,6 +16,7 @@ import { MATRIX_ACCOUNT_ID as A, MATRIX_REGION as R } from '../helpers/packagedR
 /** Matrix names for the packaged roles (`<service>/<logicalId>`). Every packaged role needs one. */
 export const ROLES = {
   ingress: 'slack-ingress/IamRoleLambdaExecution',
+  githubIngress: 'github-ingress/IamRoleLambdaExecution',
   resolver: 'branch-resolver/IamRoleLambdaExecution',
   provisioner: 'provisioner/IamRoleLambdaExecution',
   reaper: 'reaper/IamRoleLambdaExecution',
@@ -35,7 +36,14 @@ export const ATTACHED_LATER = {
   },
 } as const;
 export type RoleName = keyof typeof ROLES | keyof typeof ATTACHED_LATER;
-export const LAMBDA_ROLES: RoleName[] = ['ingress', 'resolver', 'provisioner', 'reaper', 'notifier'];
+export const LAMBDA_ROLES: RoleName[] = [
+  'ingress',
+  'githubIngress',
+  'resolver',
+  'provisioner',
+  'reaper',
+  'notifier',
+];
 
 export type Row = [
   why: string,
@@ -200,6 +208,18 @@ export const INGRESS_ROWS: Row[] = [
 ];
 
 // biome-ignore format: one row per line keeps the matrix a table
+export const GITHUB_INGRESS_ROWS: Row[] = [
+  ['publishes PullRequestClosed to its own bus', 'githubIngress', 'events:PutEvents', bus(), 'allow'],
+  ["cannot publish to another stage's bus", 'githubIngress', 'events:PutEvents', bus('branch-envs-prod-bus'), 'deny'],
+  ['reads the webhook secret', 'githubIngress', 'ssm:GetParameter', param('github/webhook-secret'), 'allow'],
+  ["cannot read another stage's webhook secret", 'githubIngress', 'ssm:GetParameter', param('github/webhook-secret', 'prod'), 'deny'],
+  ['records a delivery id', 'githubIngress', 'dynamodb:PutItem', table('idempotency'), 'allow'],
+  ['cannot read the deployments table', 'githubIngress', 'dynamodb:GetItem', table('deployments'), 'deny'],
+  ['cannot write the deployments table', 'githubIngress', 'dynamodb:PutItem', table('deployments'), 'deny'],
+  ['cannot terminate instances', 'githubIngress', 'ec2:TerminateInstances', INSTANCE, 'deny', managed],
+];
+
+// biome-ignore format: one row per line keeps the matrix a table
 export const RESOLVER_AND_NOTIFIER_ROWS: Row[] = [
   ['reads the GitHub token', 'resolver', 'ssm:GetParameter', param('github/token'), 'allow'],
   ['claims a branch', 'resolver', 'dynamodb:PutItem', table('deployments'), 'allow', { 'dynamodb:LeadingKeys': ['branch#feature-login'] }],
@@ -215,6 +235,7 @@ export const RESOLVER_AND_NOTIFIER_ROWS: Row[] = [
 /** Which secrets each Lambda reads; every other service's secret is denied to it (rows below). */
 export const SECRETS_OF: Record<RoleName, string[]> = {
   ingress: ['slack/signing-secret', 'slack/bot-token'],
+  githubIngress: ['github/webhook-secret'],
   resolver: ['github/token'],
   notifier: ['slack/bot-token', 'slack/webhook-url', 'github/token'],
   provisioner: [],
@@ -224,7 +245,13 @@ export const SECRETS_OF: Record<RoleName, string[]> = {
   instanceWithSsmCore: [],
   ciUpload: [],
 };
-const SYSTEM_SECRETS = ['slack/signing-secret', 'slack/bot-token', 'slack/webhook-url', 'github/token'];
+const SYSTEM_SECRETS = [
+  'slack/signing-secret',
+  'slack/bot-token',
+  'slack/webhook-url',
+  'github/token',
+  'github/webhook-secret',
+];
 
 const everyLambda = (
   why: string,
@@ -311,6 +338,7 @@ export const MATRIX: Row[] = [
   ...PROVISIONER_ROWS,
   ...REAPER_ROWS,
   ...INGRESS_ROWS,
+  ...GITHUB_INGRESS_ROWS,
   ...RESOLVER_AND_NOTIFIER_ROWS,
   ...EVERY_ROLE_ROWS,
   ...PASS_ROLE_ROWS,

@@ -15,6 +15,7 @@ import {
 import { runPress } from './pressFlow';
 import { describeRun } from './runSummary';
 import { runSlash } from './slashFlow';
+import { runWebhook, type WebhookOptions } from './webhookCommand';
 
 const seconds = (value: string): number => {
   const parsed = Number(value);
@@ -132,6 +133,21 @@ local
         ? '(no messages yet)'
         : messages.map((m) => formatMessage(m, { ansi: Boolean(process.stdout.isTTY) })).join('\n'),
     );
+  });
+
+program
+  .command('webhook')
+  .description('send GitHub a signed webhook as GitHub would, e.g. `webhook pr-closed <branch> --merged`')
+  .argument('<kind>', 'pr-closed')
+  .argument('<branch>', 'the head branch of the pull request')
+  .option('--merged', 'the pull request was merged (default: closed without merging)', false)
+  .option('--number <n>', 'the pull request number (default: the demo repository’s for the branch)')
+  .option('--fork <owner/name>', 'the head branch lives in this fork (its close must end nothing)')
+  .option('--delivery <id>', 'X-GitHub-Delivery (repeat one to redeliver it)')
+  .action(async (kind: string, branch: string, opts: WebhookOptions) => {
+    const sent = await runWebhook(endpoints(), kind, branch, opts);
+    console.log(`POST /github/webhook (delivery ${sent.deliveryId}) → ${sent.status} ${sent.body}`);
+    if (sent.status >= 300) process.exitCode = 1;
   });
 
 registerOps(program, () => program.opts<{ stateDir?: string }>().stateDir);

@@ -19,6 +19,11 @@ export const LOCAL_SECRETS = {
   },
   botToken: { name: '/branch-envs/local/slack/bot-token', value: 'xoxb-local' },
   githubToken: { name: '/branch-envs/local/github/token', value: 'local-github-token-not-for-production' },
+  /** What GitHub signs webhooks with (`branch-envs webhook` signs with it too). */
+  githubWebhookSecret: {
+    name: '/branch-envs/local/github/webhook-secret',
+    value: 'local-github-webhook-secret-not-for-production',
+  },
 } as const;
 
 /**

@@ -53,7 +53,7 @@ const seedArtifacts = async (clients: AwsClients, demo: DemoRepository, region: 
 };
 
 /**
- * Seeds what the services expect to find: the Slack and GitHub secrets as SecureString parameters
+ * Seeds what the services expect to find: the Slack and GitHub secrets (and the webhook secret) as SecureString parameters
  * (the real GitHub token when the user configured one), the demo app's secret that instances read
  * at boot, and the demo build artifacts in S3, every
  * demo branch complete except those listed under `artifacts.missingPgdump` in the demo file.
@@ -68,6 +68,7 @@ export const seedLocalData = async (
     [LOCAL_SECRETS.signingSecret.name, LOCAL_SECRETS.signingSecret.value],
     [LOCAL_SECRETS.botToken.name, LOCAL_SECRETS.botToken.value],
     [LOCAL_SECRETS.githubToken.name, github.token ?? LOCAL_SECRETS.githubToken.value],
+    [LOCAL_SECRETS.githubWebhookSecret.name, LOCAL_SECRETS.githubWebhookSecret.value],
     [LOCAL_APP_SECRET.name, LOCAL_APP_SECRET.value],
   ];
   await Promise.all(secrets.map(([name, value]) => putSecret(clients, name, value)));

@@ -77,6 +77,7 @@ export const endpointBanner = (e: StackEndpoints, startupMs: number): string =>
     '',
     `branch-envs local stack is up (${(startupMs / 1000).toFixed(1)} s). Ctrl-C stops everything.`,
     `  Slack slash commands  ${e.ingressUrl}   (HTTP API: ${e.httpApiUrl})`,
+    `  GitHub webhooks       ${e.httpApiUrl}/github/webhook   (npx branch-envs webhook pr-closed <branch>)`,
     `  Slack catcher         ${e.slackCatcherUrl}   (GET /_messages)`,
     `  GitHub                ${e.githubUrl}${e.githubReal ? '   (the real API: GITHUB_TOKEN is set)' : '   (stand-in, demo repo acme/shop)'}`,
     `  Instance simulator    ${e.simulatorUrl}/<instanceId>/health`,

@@ -80,6 +80,10 @@ const text = (body: Record<string, unknown>, key: string): string =>
 export class DeploymentStore {
   private readonly deployments: Deployment[] = [];
   private readonly statuses = new Map<number, DeploymentStatus[]>();
+  /** Environments exist once a deployment names them, as on GitHub, until they are deleted. */
+  private readonly environments = new Set<string>();
+  /** false: the token lacks Administration: write, and DELETE environments answers GitHub's 403. */
+  public environmentAdmin = true;
   private nextId = 1000;
   private readonly base: string;
 
@@ -95,6 +99,7 @@ export class DeploymentStore {
     if (!sha) return invalid(`No ref found for: ${ref}`);
     const deployment = newDeployment(this.nextId++, sha, { ...body, ref });
     this.deployments.unshift(deployment);
+    this.environments.add(deployment.environment);
     return { status: 201, body: this.deploymentJson(deployment) };
   }
 
@@ -136,6 +141,36 @@ export class DeploymentStore {
   public listStatuses(id: number): ApiAnswer {
     if (!this.deployments.some((d) => d.id === id)) return notFound;
     return { status: 200, body: (this.statuses.get(id) ?? []).map((s) => this.statusJson(id, s)) };
+  }
+
+  public getEnvironment(name: string): ApiAnswer {
+    if (!this.environments.has(name)) return notFound;
+    return {
+      status: 200,
+      body: {
+        id: 1,
+        node_id: 'EN_local',
+        name,
+        url: `${this.base.replace(/deployments$/, 'environments')}/${encodeURIComponent(name)}`,
+      },
+    };
+  }
+
+  /** DELETE /repos/{owner}/{repo}/environments/{name}: 204, or GitHub's 403 without Administration: write. */
+  public deleteEnvironment(name: string): ApiAnswer {
+    if (!this.environmentAdmin) {
+      return {
+        status: 403,
+        body: {
+          message: 'Resource not accessible by personal access token',
+          documentation_url: 'https://docs.github.com/rest/deployments/environments#delete-an-environment',
+          status: '403',
+        },
+        headers: { 'x-accepted-github-permissions': 'administration=write' },
+      };
+    }
+    if (!this.environments.delete(name)) return notFound;
+    return { status: 204, body: undefined };
   }
 
   private deploymentJson(d: Deployment) {

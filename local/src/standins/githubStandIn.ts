@@ -153,6 +153,18 @@ const ROUTES: [string, RegExp, string, Handler][] = [
   ],
   [
     'GET',
+    /^\/repos\/[^/]+\/[^/]+\/environments\/([^/]+)$/,
+    'GET /repos/{owner}/{repo}/environments/{environment_name}',
+    ([name = ''], c) => c.deployments.getEnvironment(decodeURIComponent(name)),
+  ],
+  [
+    'DELETE',
+    /^\/repos\/[^/]+\/[^/]+\/environments\/([^/]+)$/,
+    'DELETE /repos/{owner}/{repo}/environments/{environment_name}',
+    ([name = ''], c) => c.deployments.deleteEnvironment(decodeURIComponent(name)),
+  ],
+  [
+    'GET',
     /^\/search\/issues$/,
     'GET /search/issues',
     (_m, { demo, params }) => ({ status: 200, body: searchIssues(demo, params).body }),
@@ -186,6 +198,12 @@ interface StandInState {
   deployments: DeploymentStore;
 }
 
+/** Whether the token has Administration: write (DELETE environments); GitHub answers 403 without. */
+const setPermissions = (state: StandInState, body: unknown): Answer => {
+  state.deployments.environmentAdmin = isRecord(body) && body.administration === 'write';
+  return { status: 200, body: { ok: true } };
+};
+
 const control = (state: StandInState, method: string, path: string, body: unknown): Answer | undefined => {
   if (method === 'GET' && path === '/_calls') return { status: 200, body: state.ledger.snapshot() };
   if (method === 'POST' && path === '/_reset') {
@@ -193,14 +211,17 @@ const control = (state: StandInState, method: string, path: string, body: unknow
     state.deployments = new DeploymentStore(state.demo);
     return { status: 200, body: { ok: true } };
   }
-  if (method === 'POST' && path === '/_faults' && isRecord(body)) {
-    const kind = String(body.kind ?? '500');
-    if (!isFaultKind(kind))
-      return { status: 422, body: { message: `kind must be one of ${FAULT_KINDS.join(', ')}` } };
-    const pending = state.ledger.addFaults(Number(body.count ?? 1), kind, Number(body.delayMs ?? 10_000));
-    return { status: 200, body: { ok: true, pending } };
-  }
+  if (method === 'POST' && path === '/_permissions') return setPermissions(state, body);
+  if (method === 'POST' && path === '/_faults' && isRecord(body)) return addFaults(state, body);
   return undefined;
+};
+
+const addFaults = (state: StandInState, body: Record<string, unknown>): Answer => {
+  const kind = String(body.kind ?? '500');
+  if (!isFaultKind(kind))
+    return { status: 422, body: { message: `kind must be one of ${FAULT_KINDS.join(', ')}` } };
+  const pending = state.ledger.addFaults(Number(body.count ?? 1), kind, Number(body.delayMs ?? 10_000));
+  return { status: 200, body: { ok: true, pending } };
 };
 
 const isFaultKind = (kind: string): kind is FaultKind => (FAULT_KINDS as readonly string[]).includes(kind);
@@ -285,7 +306,7 @@ const api = (
     return;
   }
   const answer = routeAnswer(state, route, url, body);
-  const etag = etagOf(JSON.stringify(answer.body));
+  const etag = etagOf(JSON.stringify(answer.body) ?? '');
   if (method === 'GET' && answer.status === 200 && matchesEtag(req, etag)) {
     res.writeHead(304, { etag, ...state.ledger.rateHeaders(resource) });
     res.end();
@@ -305,7 +326,8 @@ const api = (
 /**
  * Stands in for api.github.com with the demo repository: the REST and GraphQL calls the resolver and
  * the notifier make, with GitHub's response shapes, ETags honoured with 304s that cost no rate limit,
- * rate-limit headers, per-endpoint call counts (`GET /_calls`, `POST /_reset`) and injectable
+ * rate-limit headers, per-endpoint call counts (`GET /_calls`, `POST /_reset`), the token's
+ * Administration permission (`POST /_permissions {administration: write|none}`) and injectable
  * failures (`POST /_faults {count, kind: 500|rate-limited|429|secondary-rate-limited|timeout, delayMs}`).
  */
 export const startGithubStandIn = async (options: GithubStandInOptions = {}): Promise<GithubStandIn> => {

@@ -100,7 +100,10 @@ export interface Answer {
 }
 
 export const send = (res: ServerResponse, answer: Answer): void => {
-  if (answer.text) {
+  if (answer.status === 204) {
+    res.writeHead(204, answer.headers ?? {});
+    res.end();
+  } else if (answer.text) {
     res.writeHead(answer.status, { 'content-type': 'text/plain; charset=utf-8', ...answer.headers });
     res.end(String(answer.body));
   } else {

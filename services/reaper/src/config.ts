@@ -28,6 +28,8 @@ const ReaperEnv = z.object({
   TERMINATING_GRACE: duration('10m'),
   RECONCILE_GRACE: duration('10m'),
   TERMINATE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** 'false' leaves environments running when their pull request closes (issue 18). */
+  TERMINATE_ON_PR_CLOSE: z.enum(['true', 'false']).default('true'),
   /** Optional: reconcile only instances whose tag of this name equals STAGE (several stages, one account). */
   RECONCILE_STAGE_TAG: z
     .string()
@@ -64,6 +66,7 @@ export const loadReaperConfig = (env: Record<string, string | undefined> = proce
       nightlyMaxLatenessSeconds: c.NIGHTLY_MAX_LATENESS,
       terminatingGraceSeconds: c.TERMINATING_GRACE,
       reconcileGraceSeconds: c.RECONCILE_GRACE,
+      terminateOnPrClose: c.TERMINATE_ON_PR_CLOSE === 'true',
     },
   };
 };

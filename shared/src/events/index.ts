@@ -11,6 +11,8 @@ import { InstanceExpiringV2 } from './InstanceExpiring.v2';
 import { InstanceLaunched } from './InstanceLaunched';
 import { InstanceReady } from './InstanceReady';
 import { InstanceTerminated } from './InstanceTerminated';
+import { InstanceTerminatedV2 } from './InstanceTerminated.v2';
+import { PullRequestClosed } from './PullRequestClosed';
 import { RequestRefused } from './RequestRefused';
 import { TerminateRequested } from './TerminateRequested';
 
@@ -20,6 +22,7 @@ export { FailureReason } from './DeployFailed';
 export { BranchCandidate, RejectionReason } from './DeployRejected';
 export { ExpiryReason } from './InstanceExpiring.v2';
 export { TerminationReason } from './InstanceTerminated';
+export { TerminationReasonV2 } from './InstanceTerminated.v2';
 export { TerminateTarget } from './TerminateRequested';
 export {
   BranchResolved,
@@ -33,6 +36,8 @@ export {
   InstanceLaunched,
   InstanceReady,
   InstanceTerminated,
+  InstanceTerminatedV2,
+  PullRequestClosed,
   RequestRefused,
   TerminateRequested,
 };
@@ -51,8 +56,10 @@ export const allContracts = [
   InstanceExpiring,
   InstanceExpiringV2,
   InstanceTerminated,
+  InstanceTerminatedV2,
   ExpiryExtended,
   RequestRefused,
+  PullRequestClosed,
 ] as const;
 
 export type AnyContract = (typeof allContracts)[number];

@@ -22,6 +22,7 @@ export const DEAD_LETTER_QUEUES = [
 /** Every function, as osls names it: `branch-envs-<service>-<stage>-<function>`. */
 export const FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
   'slack-ingress': ['ingress'],
+  'github-ingress': ['webhook'],
   'branch-resolver': ['consume'],
   provisioner: ['provision', 'probe', 'phoneHome'],
   notifier: ['notify'],

@@ -64,6 +64,12 @@ const branchResolverParams = (config: StageConfig, stage: string): StackParams =
   maxReceiveCount: config.resolver.maxReceiveCount,
 });
 
+/** The repository whose pull requests' webhooks are accepted. */
+const githubIngressParams = (config: StageConfig): StackParams => ({
+  githubOwner: config.github.owner,
+  githubRepo: config.github.repo,
+});
+
 const notifierParams = (config: StageConfig): StackParams => ({
   messageVisibility: config.slack.messageVisibility,
   githubApiUrl: config.github.apiUrl,
@@ -83,6 +89,7 @@ const reaperParams = (config: StageConfig): StackParams => {
     terminatingGrace: reaper.terminatingGrace,
     reconcileGrace: reaper.reconcileGrace,
     terminateBatchSize: reaper.terminateBatchSize,
+    terminateOnPrClose: bool(reaper.terminateOnPrClose),
   };
 };
 
@@ -126,6 +133,7 @@ const provisionerParams = (config: StageConfig, stage: string): StackParams => {
 export const STACKS = [
   'platform',
   'slackIngress',
+  'githubIngress',
   'branchResolver',
   'provisioner',
   'notifier',
@@ -137,6 +145,7 @@ export type StackKey = (typeof STACKS)[number];
 export const paramsOf = (config: StageConfig, stage: string): Record<StackKey, StackParams> => ({
   platform: platformParams(config, stage),
   slackIngress: slackIngressParams(config),
+  githubIngress: githubIngressParams(config),
   branchResolver: branchResolverParams(config, stage),
   provisioner: provisionerParams(config, stage),
   notifier: notifierParams(config),

@@ -133,6 +133,7 @@ const Reaper = z.strictObject({
   terminatingGrace: duration,
   reconcileGrace: duration,
   terminateBatchSize: int(1, 1000),
+  terminateOnPrClose: flag,
 });
 const Platform = z.strictObject({ archiveRetentionDays: int(0, 3650) });
 const Alarms = z.strictObject({

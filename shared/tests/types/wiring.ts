@@ -29,7 +29,7 @@ declare const provisionerPort: (publisher: Publisher<'provisioner'>) => void;
 // A consumer's contracts are a tuple: its events narrow to exactly the declared detail types.
 export const reaperConsumes: Equal<
   ConsumedEvent<ContractsConsumedBy<'reaper'>>['detailType'],
-  'TerminateRequested' | 'ExtendRequested'
+  'TerminateRequested' | 'ExtendRequested' | 'PullRequestClosed'
 > = true;
 export const ingressConsumesNothing: Equal<ConsumedEvent<ContractsConsumedBy<'slack-ingress'>>, never> = true;
 

@@ -26,7 +26,11 @@ beforeEach(() => eventBridge.reset());
 describe('contractsConsumedBy', () => {
   it('lists the contracts that name the service among their consumers, in allContracts order', () => {
     // Act + Assess
-    expect(names(contractsConsumedBy('reaper'))).toEqual(['TerminateRequested', 'ExtendRequested']);
+    expect(names(contractsConsumedBy('reaper'))).toEqual([
+      'TerminateRequested',
+      'ExtendRequested',
+      'PullRequestClosed',
+    ]);
     expect(names(contractsConsumedBy('provisioner'))).toEqual(['BranchResolved']);
     expect(names(contractsConsumedBy('notifier'))).toEqual([
       'BranchResolved',
@@ -36,6 +40,7 @@ describe('contractsConsumedBy', () => {
       'DeployFailed',
       'InstanceExpiring',
       'InstanceExpiring',
+      'InstanceTerminated',
       'InstanceTerminated',
       'ExpiryExtended',
       'RequestRefused',
@@ -54,9 +59,11 @@ describe('contractsProducedBy', () => {
     expect(names(contractsProducedBy('reaper'))).toEqual([
       'InstanceExpiring',
       'InstanceTerminated',
+      'InstanceTerminated',
       'ExpiryExtended',
       'RequestRefused',
     ]);
+    expect(names(contractsProducedBy('github-ingress'))).toEqual(['PullRequestClosed']);
     expect(names(contractsProducedBy('notifier'))).toEqual([]);
   });
 });

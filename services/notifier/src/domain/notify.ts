@@ -1,5 +1,6 @@
 import { MessageBusyError, NoRouteError } from '../errors';
 import { type Delivery, deliver } from './deliver';
+import { retireEnvironment } from './environments';
 import type { GithubState, GithubStep, NoticePlan, Plan, StatePlan } from './plan';
 import type { Acquired, Invocation, NotifierPorts, StoredMessage } from './ports';
 import { candidateRoutes } from './routing';
@@ -55,6 +56,8 @@ const syncGithub = async (
     if (step.kind === 'create') return existingId ?? (await ports.github.createDeployment(step));
     if (existingId === undefined) return undefined;
     await ports.github.createStatus(existingId, step);
+    if (step.retireEnvironment)
+      await retireEnvironment(step.retireEnvironment, existingId, ports.github, inv.logger);
     return existingId;
   } catch (error) {
     inv.logger.warn('GitHub Deployments call failed; the Slack message went out regardless', { error });

@@ -22,7 +22,14 @@ export type GithubState = 'in_progress' | 'success' | 'failure' | 'error' | 'ina
 
 export type GithubStep =
   | { kind: 'create'; ref: string; environment: string; description: string; deployId: string }
-  | { kind: 'status'; state: GithubState; description: string; environmentUrl?: string };
+  | {
+      kind: 'status';
+      state: GithubState;
+      description: string;
+      environmentUrl?: string;
+      /** After an `inactive` status: delete this environment if no other deployment in it is active. */
+      retireEnvironment?: string;
+    };
 
 /** A new state of the deployment's own message, edited in place and ordered by rank. */
 export interface StatePlan {
@@ -126,7 +133,12 @@ const planners: Planners = {
     state(d.deployId, 'terminated', d.replyTo, {
       facts: { branch: d.branch ?? undefined },
       render: (known) => terminatedMessage(d, known),
-      github: { kind: 'status', state: 'inactive', description: `Terminated: ${d.reason}` },
+      github: {
+        kind: 'status',
+        state: 'inactive',
+        description: `Terminated: ${d.reason}`,
+        ...(d.branch ? { retireEnvironment: `preview/${d.branch}` } : {}),
+      },
     }),
   InstanceExpiring: ({ detail: { data: d } }, view) => {
     const warning = warningOf(d);

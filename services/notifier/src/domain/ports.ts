@@ -88,6 +88,11 @@ export interface GithubGateway {
     deployId: string;
   }): Promise<number>;
   createStatus(deploymentId: number, status: GithubStatus): Promise<void>;
+  /** Ids of the deployments of one environment (GitHub's first 100, newest first). */
+  deploymentsIn(environment: string): Promise<number[]>;
+  /** The state of a deployment's newest status; undefined when it has none yet. */
+  latestState(deploymentId: number): Promise<string | undefined>;
+  deleteEnvironment(environment: string): Promise<'deleted' | 'gone' | 'not_permitted'>;
 }
 
 export interface Telemetry {

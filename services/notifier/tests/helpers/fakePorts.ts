@@ -113,8 +113,11 @@ export const recordingSlack = (options: { bot?: boolean; webhook?: boolean } = {
   return { slack, calls, failNextWith: (error: Error) => failures.push(error) };
 };
 
-export const recordingGithub = (options: { enabled?: boolean; failWith?: Error } = {}) => {
+export const recordingGithub = (
+  options: { enabled?: boolean; failWith?: Error; environmentAdmin?: boolean } = {},
+) => {
   const created: { ref: string; environment: string }[] = [];
+  const deleted: string[] = [];
   const statuses: { id: number; status: GithubStatus }[] = [];
   const github: GithubGateway = {
     async enabled() {
@@ -129,8 +132,19 @@ export const recordingGithub = (options: { enabled?: boolean; failWith?: Error }
       if (options.failWith) throw options.failWith;
       statuses.push({ id, status });
     },
+    async deploymentsIn(environment) {
+      return created.flatMap((c, i) => (c.environment === environment ? [1001 + i] : []));
+    },
+    async latestState(id) {
+      return statuses.filter((s) => s.id === id).at(-1)?.status.state;
+    },
+    async deleteEnvironment(environment) {
+      if (options.environmentAdmin === false) return 'not_permitted';
+      deleted.push(environment);
+      return 'deleted';
+    },
   };
-  return { github, created, statuses };
+  return { github, created, statuses, deleted };
 };
 
 export const countingTelemetry = () => {

@@ -20,6 +20,8 @@ export interface ReaperPolicy {
   terminatingGraceSeconds: number;
   /** How long after its last step a record is exempt from "its instance is gone". */
   reconcileGraceSeconds: number;
+  /** End a branch's environments when its pull request is merged or closed (PullRequestClosed). */
+  terminateOnPrClose: boolean;
 }
 
 /** A change of expiry, applied only while the record is live and still has `expectedExpiresAt`. */

@@ -1,5 +1,5 @@
 import type { HistoryEntry } from '@branch-envs/shared/deployments/table';
-import { TerminationReason } from '@branch-envs/shared/events/InstanceTerminated';
+import { TerminationReasonV2 as TerminationReason } from '@branch-envs/shared/events/InstanceTerminated.v2';
 import type { z } from 'zod';
 
 type Entry = z.infer<typeof HistoryEntry>;

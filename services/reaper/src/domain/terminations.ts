@@ -2,7 +2,11 @@ import { LIVE_STATUSES, PRE_LAUNCH_STATUSES } from '@branch-envs/shared/deployme
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { TransitionConflictError } from '@branch-envs/shared/errors';
 import type { ReplyTo } from '@branch-envs/shared/events/common';
-import { InstanceTerminated, type TerminationReason } from '@branch-envs/shared/events/InstanceTerminated';
+import { InstanceTerminated } from '@branch-envs/shared/events/InstanceTerminated';
+import {
+  InstanceTerminatedV2,
+  type TerminationReasonV2,
+} from '@branch-envs/shared/events/InstanceTerminated.v2';
 import type { Cause, OutgoingEvent } from '@branch-envs/shared/publish';
 import { ReaperIncompleteError } from '../errors';
 import { chunk, settleWithLimit } from './concurrency';
@@ -16,7 +20,9 @@ const EVENTS_PER_CHUNK = 10;
 
 export interface TerminationOrder {
   record: DeploymentRecord;
-  reason: TerminationReason;
+  reason: TerminationReasonV2;
+  /** The pull request whose end ends it (`pr_merged`, `pr_closed`). */
+  prNumber?: number;
   /** Who asked, for `user` and `admin`. */
   by?: string;
   requestId?: string;
@@ -90,20 +96,28 @@ const claim = async (order: TerminationOrder, deps: ReaperDeps) => {
   }
 };
 
-const terminatedEvent = (order: TerminationOrder): OutgoingEvent<typeof InstanceTerminated> => ({
-  contract: InstanceTerminated,
-  data: {
-    deployId: order.record.deployId,
-    branch: order.record.branch ?? null,
-    instanceId: order.record.instanceId ?? null,
-    reason: order.reason,
-    ...(order.by ? { terminatedBy: order.by } : {}),
-    owner: order.record.owner,
-    replyTo: order.replyTo,
-  },
-  cause: order.cause,
-  key: order.record.deployId,
+const terminatedData = (order: TerminationOrder) => ({
+  deployId: order.record.deployId,
+  branch: order.record.branch ?? null,
+  instanceId: order.record.instanceId ?? null,
+  ...(order.by ? { terminatedBy: order.by } : {}),
+  owner: order.record.owner,
+  replyTo: order.replyTo,
 });
+
+/** v1 for every reason it knows; v2 only for a pull request's end, which v1 cannot say. */
+const terminatedEvent = (
+  order: TerminationOrder,
+): OutgoingEvent<typeof InstanceTerminated> | OutgoingEvent<typeof InstanceTerminatedV2> => {
+  const { reason } = order;
+  const envelope = { cause: order.cause, key: order.record.deployId };
+  if (reason === 'pr_merged' || reason === 'pr_closed') {
+    const prNumber = order.prNumber ?? order.record.prNumber;
+    const data = { ...terminatedData(order), reason, ...(prNumber ? { prNumber } : {}) };
+    return { contract: InstanceTerminatedV2, data, ...envelope };
+  }
+  return { contract: InstanceTerminated, data: { ...terminatedData(order), reason }, ...envelope };
+};
 
 const close = async (orders: readonly TerminationOrder[], deps: ReaperDeps) => {
   let closed = 0;

@@ -1,16 +1,18 @@
 import { createEventConsumer } from '@branch-envs/shared/consumer';
 import { contractsConsumedBy } from '@branch-envs/shared/events';
+import { PullRequestClosed } from '@branch-envs/shared/events/PullRequestClosed';
 import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { handleExtendRequested } from '../domain/extendRequest';
 import type { ReaperDeps } from '../domain/ports';
+import { handlePullRequestClosed } from '../domain/pullRequestClosed';
 import { handleTerminateRequested } from '../domain/terminateRequest';
 import type { Runtime } from '../wiring';
 import { flushing } from './flushing';
 
 /**
- * TerminateRequested and ExtendRequested from the reaper's queue: idempotent on
+ * TerminateRequested, ExtendRequested and PullRequestClosed from the reaper's queue: idempotent on
  * `metadata.eventId`, partial batch responses, and the per-event logger for the domain.
  */
 export const createRequestsHandler = (
@@ -25,7 +27,9 @@ export const createRequestsHandler = (
       const outcome =
         event.detailType === TerminateRequested.detailType
           ? await handleTerminateRequested(event.detail, deps)
-          : await handleExtendRequested(event.detail, deps);
+          : event.detailType === PullRequestClosed.detailType
+            ? await handlePullRequestClosed(event.detail, deps)
+            : await handleExtendRequested(event.detail, deps);
       logger.info(`Handled ${event.detailType}`, { outcome: outcome.kind });
     },
   });

@@ -28,6 +28,7 @@ export const testPolicy = (overrides: Partial<ReaperPolicy> = {}): ReaperPolicy 
   nightlyMaxLatenessSeconds: 2 * 3600,
   terminatingGraceSeconds: 10 * 60,
   reconcileGraceSeconds: 10 * 60,
+  terminateOnPrClose: true,
   ...overrides,
 });
 

@@ -4,7 +4,8 @@ import type {
   DeployFailed,
   InstanceLaunched,
   InstanceTerminated,
-  TerminationReason,
+  InstanceTerminatedV2,
+  TerminationReasonV2,
 } from '@branch-envs/shared/events';
 import { type Block, context, message, type SlackMessage, section } from '../blocks';
 import type { Facts } from '../states';
@@ -19,7 +20,7 @@ import { type Clocked, endsNightly, lifetimeButtons, overnightPhrase, untilPhras
 type Found = BranchResolved['data'];
 type Launched = InstanceLaunched['data'];
 type Failed = DeployFailed['data'];
-type Terminated = InstanceTerminated['data'];
+type Terminated = InstanceTerminated['data'] | InstanceTerminatedV2['data'];
 
 const deployRef = (deployId: string): string => `deploy ${code(deployId)}`;
 
@@ -135,8 +136,8 @@ export const failedMessage = (data: Failed, facts: Facts): SlackMessage => {
 };
 
 /** What follows the branch: one verb, one cause, said once ("was terminated by @maija"). */
-const terminationWords = (reason: TerminationReason, by: string | undefined): string => {
-  const words: Record<TerminationReason, string> = {
+const terminationWords = (reason: TerminationReasonV2, by: string | undefined): string => {
+  const words: Record<TerminationReasonV2, string> = {
     ttl: 'was terminated: its time ran out',
     nightly: 'was terminated by the nightly shutdown',
     user: by ? `was terminated by ${mention(by)}` : 'was terminated on request',
@@ -144,15 +145,27 @@ const terminationWords = (reason: TerminationReason, by: string | undefined): st
     orphan: 'was terminated: its instance had no deployment record',
     failed: 'was terminated: the deploy had failed',
     instance_gone: 'has ended: its instance was already gone',
+    pr_merged: 'has ended: its pull request was merged',
+    pr_closed: 'has ended: its pull request was closed',
   };
   return words[reason];
+};
+
+/** "PR #42 was merged, so its environment ended (*branch*)": the pull request first, as it is the cause. */
+const prEnded = (data: Terminated): boolean => data.reason === 'pr_merged' || data.reason === 'pr_closed';
+
+const prEndWords = (data: Terminated, what: string): string | undefined => {
+  if (!prEnded(data)) return undefined;
+  if (!('prNumber' in data) || data.prNumber === undefined) return undefined;
+  const verb = data.reason === 'pr_merged' ? 'merged' : 'closed';
+  return `PR #${data.prNumber} was ${verb}, so its environment ended (${what})`;
 };
 
 /** 🛑 The environment is gone; the message keeps the branch and id so the reader knows which. */
 export const terminatedMessage = (data: Terminated, facts: Facts): SlackMessage => {
   const branch = data.branch ?? facts.branch;
   const what = branch ? bold(branch) : `Deploy ${code(data.deployId)}`;
-  const headline = `🛑 ${what} ${terminationWords(data.reason, data.terminatedBy)}.`;
+  const headline = `🛑 ${prEndWords(data, what) ?? `${what} ${terminationWords(data.reason, data.terminatedBy)}`}.`;
   const instanceId = data.instanceId ?? facts.instanceId;
   return message(headline, [
     section(headline),
@@ -160,7 +173,8 @@ export const terminatedMessage = (data: Terminated, facts: Facts): SlackMessage 
       instanceId ? `instance ${code(instanceId)}` : '',
       prLink(facts),
       deployRef(data.deployId),
-      'Run the deploy command again for a fresh environment.',
+      // A merged or closed pull request's branch is not deployed again (allowClosedPrs).
+      prEnded(data) ? '' : 'Run the deploy command again for a fresh environment.',
     ),
   ]);
 };
