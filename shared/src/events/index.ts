@@ -6,6 +6,7 @@ import { DeployRequested } from './DeployRequested';
 import { DeployRequestedV2 } from './DeployRequested.v2';
 import { ExpiryExtended } from './ExpiryExtended';
 import { ExtendRequested } from './ExtendRequested';
+import { HomeRequested } from './HomeRequested';
 import { InstanceExpiring } from './InstanceExpiring';
 import { InstanceExpiringV2 } from './InstanceExpiring.v2';
 import { InstanceLaunched } from './InstanceLaunched';
@@ -28,6 +29,7 @@ export {
   DeployRequested,
   ExpiryExtended,
   ExtendRequested,
+  HomeRequested,
   InstanceExpiring,
   InstanceExpiringV2,
   InstanceLaunched,
@@ -53,6 +55,7 @@ export const allContracts = [
   InstanceTerminated,
   ExpiryExtended,
   RequestRefused,
+  HomeRequested,
 ] as const;
 
 export type AnyContract = (typeof allContracts)[number];
