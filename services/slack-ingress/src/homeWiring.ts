@@ -30,7 +30,10 @@ export const buildHomeHandler = (
   const token = ingress.botTokenParam
     ? secrets.required(ingress.botTokenParam)
     : () => Promise.reject(new SecretUnavailableError('BOT_TOKEN_PARAM (not configured)'));
-  const repository = createDeploymentRepository({ client: clients.documents, tableName: ingress.deploymentsTable });
+  const repository = createDeploymentRepository({
+    client: clients.documents,
+    tableName: ingress.deploymentsTable,
+  });
   return createHomeHandler({
     settings: config.settings,
     ports: {

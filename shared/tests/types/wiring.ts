@@ -33,7 +33,10 @@ export const reaperConsumes: Equal<
 > = true;
 // Ingress's `home` function consumes what changes a Home tab (ADR 0023), and no requests.
 export const ingressConsumesHomeEvents: Equal<
-  Extract<ConsumedEvent<ContractsConsumedBy<'slack-ingress'>>['detailType'], 'DeployRequested' | 'TerminateRequested'>,
+  Extract<
+    ConsumedEvent<ContractsConsumedBy<'slack-ingress'>>['detailType'],
+    'DeployRequested' | 'TerminateRequested'
+  >,
   never
 > = true;
 

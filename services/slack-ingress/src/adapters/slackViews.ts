@@ -68,7 +68,8 @@ export const createSlackViews = ({
 
   const check = async (response: Response): Promise<void> => {
     const parsed = ViewsResponse.safeParse(await response.json().catch(() => undefined));
-    if (!parsed.success) throw new SlackApiError('views.publish', `unreadable response (HTTP ${response.status})`);
+    if (!parsed.success)
+      throw new SlackApiError('views.publish', `unreadable response (HTTP ${response.status})`);
     if (!parsed.data.ok) {
       const error = parsed.data.error ?? `HTTP ${response.status}`;
       throw new SlackApiError('views.publish', error, { scopes: slackScopesOf(parsed.data) });

@@ -94,7 +94,8 @@ const handleButton = async (form: URLSearchParams, deps: IngressDependencies, re
 };
 
 const handleVerified = (request: SlackHttpRequest, deps: IngressDependencies, ref: string) => {
-  if (request.route === 'events') return handleSlackEvent(request, { publisher: deps.ports.publisher, logger: deps.logger });
+  if (request.route === 'events')
+    return handleSlackEvent(request, { publisher: deps.ports.publisher, logger: deps.logger });
   assertFormBody(request.headers);
   const form = new URLSearchParams(request.rawBody.toString('utf8'));
   if (request.headers['x-slack-retry-num'] !== undefined) {

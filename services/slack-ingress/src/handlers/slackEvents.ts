@@ -114,7 +114,10 @@ export const handleSlackEvent = async (
   if (!SUBSCRIBED.has(envelope.event.type)) throw new SlackTransportError(400, 'unsubscribed event type');
   const retry = request.headers['x-slack-retry-num'];
   if (retry !== undefined) {
-    deps.logger.info('slack event retry', { retryNum: retry, reason: request.headers['x-slack-retry-reason'] });
+    deps.logger.info('slack event retry', {
+      retryNum: retry,
+      reason: request.headers['x-slack-retry-reason'],
+    });
   }
   await publishHome(envelope, deps);
   return acknowledged();

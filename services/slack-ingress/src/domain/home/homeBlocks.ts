@@ -14,7 +14,9 @@ export const MAX_HOME_BLOCKS = 100;
 /** The action id of [Deploy a branch]; the Deploy form that answers it is opened by its own handler. */
 export const OPEN_DEPLOY_FORM = 'open_deploy_form';
 
-export type HomeBlock = Block | { type: 'section'; text: { type: 'mrkdwn'; text: string }; accessory: Button };
+export type HomeBlock =
+  | Block
+  | { type: 'section'; text: { type: 'mrkdwn'; text: string }; accessory: Button };
 
 export interface HomeView {
   type: 'home';

@@ -88,9 +88,7 @@ const quotaSection = (live: readonly DeploymentRecord[], quotas: Quotas): HomeBl
   const rest = hidden > 0 ? [`…and ${hidden} more users`] : [];
   return [
     header('Quota use'),
-    section(
-      [`*Stage:* ${live.length} of ${quotas.total} live environments`, ...lines, ...rest].join('\n'),
-    ),
+    section([`*Stage:* ${live.length} of ${quotas.total} live environments`, ...lines, ...rest].join('\n')),
   ];
 };
 

@@ -13,7 +13,11 @@ export interface HomeViewer {
  * a view that says so and nothing is read; the role is the ingress's own rule, so the buttons shown
  * are the ones the same user's presses are allowed.
  */
-export const refreshHome = async (viewer: HomeViewer, settings: HomeSettings, ports: HomePorts): Promise<void> => {
+export const refreshHome = async (
+  viewer: HomeViewer,
+  settings: HomeSettings,
+  ports: HomePorts,
+): Promise<void> => {
   const role = await resolveRole(viewer.userId, settings.policy, ports.groups);
   if (role === 'none') {
     await ports.views.publish(viewer.userId, notAllowedView());
@@ -36,7 +40,10 @@ export const refreshHome = async (viewer: HomeViewer, settings: HomeSettings, po
  * record (an orphan's InstanceTerminated) changes nobody's. Replies to presses on the refreshed view
  * go where that deployment's conversation already is.
  */
-export const viewerOfDeployment = async (deployId: string, ports: HomePorts): Promise<HomeViewer | undefined> => {
+export const viewerOfDeployment = async (
+  deployId: string,
+  ports: HomePorts,
+): Promise<HomeViewer | undefined> => {
   const item = await ports.deployments.get(deployId);
   if (!item || item.kind !== 'deployment') return undefined;
   return { userId: item.owner.userId, channelId: item.channelId };
