@@ -14,13 +14,20 @@ export interface HomeDependencies {
 
 type HomeEvent = ConsumedEvent<ContractsConsumedBy<'slack-ingress'>>;
 
-/** `HomeRequested` names its viewer; every other event is about a deployment, whose owner it is. */
-const viewerOf = (event: HomeEvent, ports: HomePorts): Promise<HomeViewer | undefined> => {
+/**
+ * `HomeRequested` names its viewer. Every other event is about a deployment: its owner's tab shows it,
+ * and so does the tab of whoever asked for the change (an admin's [Terminate] on someone else's).
+ */
+const viewersOf = async (event: HomeEvent, ports: HomePorts): Promise<HomeViewer[]> => {
   if (event.detailType === 'HomeRequested') {
     const { userId, channelId } = event.detail.data;
-    return Promise.resolve({ userId, channelId });
+    return [{ userId, channelId }];
   }
-  return viewerOfDeployment(event.detail.data.deployId, ports);
+  const owner = await viewerOfDeployment(event.detail.data.deployId, ports);
+  const replyTo = event.detail.data.replyTo;
+  const requester = replyTo ? [{ userId: replyTo.userId, channelId: replyTo.channelId }] : [];
+  const viewers = owner ? [owner, ...requester] : requester;
+  return viewers.filter((v, i) => viewers.findIndex((w) => w.userId === v.userId) === i);
 };
 
 /**
@@ -35,12 +42,12 @@ export const createHomeHandler = ({ settings, ports, persistenceStore, logger }:
     persistenceStore,
     ...(logger ? { logger } : {}),
     handler: async (event, context) => {
-      const viewer = await viewerOf(event, ports);
-      if (!viewer) {
+      const viewers = await viewersOf(event, ports);
+      if (viewers.length === 0)
         context.logger.info('no home tab to refresh', { detailType: event.detailType });
-        return;
+      for (const viewer of viewers) {
+        await refreshHome(viewer, settings, ports);
+        context.logger.info('home tab published', { detailType: event.detailType, userId: viewer.userId });
       }
-      await refreshHome(viewer, settings, ports);
-      context.logger.info('home tab published', { detailType: event.detailType, userId: viewer.userId });
     },
   });

@@ -60,6 +60,12 @@ const harness = (records: DeploymentRecord[] = [deploymentItem()], failPublish =
   };
 };
 
+/** InstanceTerminated as the sweep or an orphan reconcile sends it: nobody asked, so no replyTo. */
+const unrequestedTermination = () => {
+  const { replyTo: _replyTo, terminatedBy: _by, ...data } = fixtureDetail(InstanceTerminated).data;
+  return { ...fixtureDetail(InstanceTerminated), data };
+};
+
 const homeRequested = (userId = USER) => {
   const detail = fixtureDetail(HomeRequested);
   return { ...detail, data: { ...detail.data, userId } };
@@ -113,12 +119,30 @@ describe('the home function', () => {
     expect(published[0]?.view.private_metadata).toBe(record.channelId);
   });
 
+  it("also refreshes the tab of the admin who terminated someone else's environment", async () => {
+    // Prepare
+    const base = fixtureDetail(InstanceTerminated);
+    const record = deploymentItem({ deployId: base.data.deployId });
+    const replyTo = { userId: ADMIN, channelId: 'D0ADMIN01', issuedAt: '2026-11-26T09:00:00.000Z' };
+    const terminated = { ...base, data: { ...base.data, terminatedBy: ADMIN, replyTo } };
+    const { published, run } = harness([record]);
+
+    // Act
+    await run(['InstanceTerminated', terminated]);
+
+    // Assess
+    expect(published.map((p) => [p.userId, p.view.private_metadata])).toEqual([
+      [USER, record.channelId],
+      [ADMIN, 'D0ADMIN01'],
+    ]);
+  });
+
   it('refreshes nobody for an event about a deployment without a record (an orphan)', async () => {
     // Prepare
     const { published, run } = harness([]);
 
     // Act
-    const result = await run(['InstanceTerminated', fixtureDetail(InstanceTerminated)]);
+    const result = await run(['InstanceTerminated', unrequestedTermination()]);
 
     // Assess
     expect(result.batchItemFailures).toEqual([]);

@@ -30,7 +30,7 @@ const arn = (service: string, resource: string) => ({
 });
 
 describe('the IAM statements of slack-ingress', () => {
-  it('grant exactly PutEvents, GetItem, the request-record writes, Query, the home consumer\'s idempotency records and GetParameter, each on its own resource', () => {
+  it("grant exactly PutEvents, GetItem, the request-record writes, Query, the home consumer's idempotency records and GetParameter, each on its own resource", () => {
     // Assess
     expect(statements).toEqual([
       {

@@ -54,7 +54,7 @@ describe('slack-app-manifest.yml', () => {
     expect(manifest.features.slash_commands.every((c) => c.should_escape === false)).toBe(true);
   });
 
-  it('turns the Home tab on, and the Messages tab on read-only for the bot\'s answers (ADR 0023)', () => {
+  it("turns the Home tab on, and the Messages tab on read-only for the bot's answers (ADR 0023)", () => {
     // Assess
     expect(manifest.features.app_home).toEqual({
       home_tab_enabled: true,
