@@ -104,7 +104,7 @@ describe('the home function', () => {
 
   it("refreshes the owner's Home tab when one of their environments ends", async () => {
     // Prepare
-    const terminated = fixtureDetail(InstanceTerminated);
+    const terminated = unrequestedTermination();
     const record = deploymentItem({
       deployId: terminated.data.deployId,
       owner: { userId: OTHER_USER, teamId: 'T0TEAM001', userName: 'o' },
