@@ -203,11 +203,28 @@ const route = (
     return { status: 200, body: { ok: true } };
   }
   if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
+  return post(inbox, options, views, req, path, body);
+};
+
+const VIEWS_METHODS: Readonly<Record<string, ViewsMethod>> = {
+  '/api/views.publish': 'views.publish',
+  '/api/views.open': 'views.open',
+};
+
+/** The Web API methods and hooks the catcher answers. */
+const post = (
+  inbox: Inbox,
+  options: SlackCatcherOptions,
+  views: ViewsApi,
+  req: IncomingMessage,
+  path: string,
+  body: Buffer,
+): Answer => {
   if (path === '/api/auth.test') return authTest(options, req);
   if (path === '/api/chat.postMessage' || path === '/api/chat.update')
     return chatApi(inbox, options, req, parsePayload(req, body));
-  if (path === '/api/views.publish' || path === '/api/views.open')
-    return views(path === '/api/views.open' ? 'views.open' : 'views.publish', req, parsePayload(req, body));
+  const viewsMethod = VIEWS_METHODS[path];
+  if (viewsMethod) return views(viewsMethod, req, parsePayload(req, body));
   if (/^\/(commands|actions|webhook)\//.test(path)) return hook(inbox, path, parsePayload(req, body));
   return { status: 404, body: { ok: false, error: 'unknown_method' } };
 };
