@@ -125,6 +125,29 @@ export const printHomeView = (
   return rememberButtons(endpoints, options, printer);
 };
 
+/** Slack re-sends an event the app did not answer with a 2xx, up to three times, with the same body. */
+const SLACK_EVENT_RETRIES = 3;
+
+/**
+ * Delivers an event as Slack does: on a 5xx (or no answer) it is sent again, re-signed, with
+ * `X-Slack-Retry-Num` and `X-Slack-Retry-Reason` (Slack waits up to minutes between tries; the CLI
+ * does not). The app must not act twice on one `event_id`.
+ */
+const deliverEvent = async (url: string, secret: string, body: string, options: HomeFlowOptions) => {
+  let status = 0;
+  let durationMs = 0;
+  for (let retry = 0; retry <= SLACK_EVENT_RETRIES; retry++) {
+    const headers: Record<string, string> =
+      retry === 0 ? {} : { 'x-slack-retry-num': String(retry), 'x-slack-retry-reason': 'http_error' };
+    const started = Date.now();
+    status = (await postSignedJson(url, secret, body, headers)).status;
+    durationMs = Date.now() - started;
+    options.print(`← HTTP ${status} in ${durationMs} ms${retry > 0 ? ` (Slack's retry ${retry})` : ''}`);
+    if (status < 500) break;
+  }
+  return { status, durationMs };
+};
+
 export const runHome = async (
   endpoints: StackEndpoints,
   options: HomeFlowOptions,
@@ -135,17 +158,37 @@ export const runHome = async (
   options.print(
     `→ app_home_opened (tab home) for ${options.userId}, signed with ${endpoints.signingSecretParameter}`,
   );
-  const started = Date.now();
-  const response = await postSignedJson(`${endpoints.httpApiUrl}/slack/events`, secret, body);
-  const durationMs = Date.now() - started;
-  options.print(`← HTTP ${response.status} in ${durationMs} ms`);
-  if (response.status !== 200) return { status: response.status, durationMs, buttons: [] };
+  const url = `${endpoints.httpApiUrl}/slack/events`;
+  const { status, durationMs } = await deliverEvent(url, secret, body, options);
+  if (status !== 200) return { status, durationMs, buttons: [] };
   const view = await waitForHomeView(endpoints, options.userId, since, options.timeoutMs);
   if (!view) {
     options.print(`⏱ no views.publish for ${options.userId} within ${options.timeoutMs / 1000} s`);
-    return { status: response.status, durationMs, buttons: [] };
+    return { status, durationMs, buttons: [] };
   }
-  return { status: response.status, durationMs, view, buttons: printHomeView(endpoints, options, view) };
+  return { status, durationMs, view, buttons: printHomeView(endpoints, options, view) };
+};
+
+/**
+ * The last Home view published for `userId` after `since`, once the tab has been quiet for `idleMs`:
+ * a change can republish the tab more than once (each lifecycle event refreshes it), and what the
+ * user sees in the end is the last one.
+ */
+export const settledHomeView = async (
+  endpoints: StackEndpoints,
+  userId: string,
+  since: number,
+  timing: { timeoutMs: number; idleMs: number },
+): Promise<CaughtMessage | undefined> => {
+  const deadline = Date.now() + timing.timeoutMs;
+  let latest = await waitForHomeView(endpoints, userId, since, timing.timeoutMs);
+  while (latest && Date.now() < deadline) {
+    const quietUntil = Math.min(deadline, Date.now() + timing.idleMs);
+    const next = await waitForHomeView(endpoints, userId, latest.seq, quietUntil - Date.now());
+    if (!next) return latest;
+    latest = next;
+  }
+  return latest;
 };
 
 /**
@@ -160,7 +203,7 @@ export const followHomePress = async (
   options.print(
     `… waiting for ${options.userId}'s Home tab to be republished (timeout ${options.timeoutMs / 1000} s)`,
   );
-  const view = await waitForHomeView(endpoints, options.userId, since, options.timeoutMs);
+  const view = await settledHomeView(endpoints, options.userId, since, options);
   if (!view) {
     options.print(`⏱ no views.publish for ${options.userId} within ${options.timeoutMs / 1000} s`);
     return { buttons: [] };
