@@ -55,24 +55,29 @@ const textsOf = (blocks: readonly HomeBlock[]): string[] =>
     return [];
   });
 
-/** Every limit Slack documents for what the view uses; an empty list means Slack accepts it. */
-const limitViolations = (view: HomeView): string[] => {
-  const problems: string[] = [];
-  if (view.blocks.length > 100) problems.push(`${view.blocks.length} blocks`);
-  if (view.private_metadata.length > 3000) problems.push('private_metadata too long');
-  for (const b of view.blocks) {
-    if (b.type === 'header' && b.text.text.length > 150) problems.push('header over 150');
-    if (b.type === 'section' && b.text.text.length > 3000) problems.push('section over 3000');
-    if (b.type === 'actions' && b.elements.length > 25) problems.push('actions over 25 elements');
-    if (b.type === 'context' && b.elements.length > 10) problems.push('context over 10 elements');
-  }
-  for (const button of buttonsOf(view.blocks)) {
-    if (button.text.text.length > 75) problems.push('button label over 75');
-    if (button.value.length > 2000) problems.push('button value over 2000');
-    if (button.action_id.length > 255) problems.push('action_id over 255');
-  }
-  return problems;
+/** Slack's documented limit per block type: a problem's description, or undefined. */
+const blockLimit = (b: HomeBlock): string | undefined => {
+  if (b.type === 'header') return b.text.text.length > 150 ? 'header over 150' : undefined;
+  if (b.type === 'section') return b.text.text.length > 3000 ? 'section over 3000' : undefined;
+  if (b.type === 'actions') return b.elements.length > 25 ? 'actions over 25 elements' : undefined;
+  if (b.type === 'context') return b.elements.length > 10 ? 'context over 10 elements' : undefined;
+  return undefined;
 };
+
+const buttonLimits = (button: ReturnType<typeof buttonsOf>[number]): string[] =>
+  [
+    button.text.text.length > 75 ? 'button label over 75' : '',
+    button.value.length > 2000 ? 'button value over 2000' : '',
+    button.action_id.length > 255 ? 'action_id over 255' : '',
+  ].filter(Boolean);
+
+/** Every limit Slack documents for what the view uses; an empty list means Slack accepts it. */
+const limitViolations = (view: HomeView): string[] => [
+  ...(view.blocks.length > 100 ? [`${view.blocks.length} blocks`] : []),
+  ...(view.private_metadata.length > 3000 ? ['private_metadata too long'] : []),
+  ...view.blocks.flatMap((b) => blockLimit(b) ?? []),
+  ...buttonsOf(view.blocks).flatMap(buttonLimits),
+];
 
 describe('the Home tab view', () => {
   it.each([
@@ -89,6 +94,20 @@ describe('the Home tab view', () => {
       expect(limitViolations(view)).toEqual([]);
       expect(view.type).toBe('home');
     }
+  });
+
+  it('has a limit check that does catch a view Slack would refuse', () => {
+    // Prepare
+    const view = build(environments(1));
+    const tooMany = { ...view, blocks: Array.from({ length: 101 }, () => ({ type: 'divider' as const })) };
+    const longHeader = {
+      ...view,
+      blocks: [{ type: 'header' as const, text: { type: 'plain_text' as const, text: 'x'.repeat(151) } }],
+    };
+
+    // Act + Assess
+    expect(limitViolations(tooMany)).toEqual(['101 blocks']);
+    expect(limitViolations(longHeader)).toEqual(['header over 150']);
   });
 
   it('always offers [Deploy a branch] with the action id the Deploy form answers', () => {
