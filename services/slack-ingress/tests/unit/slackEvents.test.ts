@@ -126,6 +126,19 @@ describe('POST /slack/events', () => {
     expect(entries()).toHaveLength(0);
   });
 
+  it('answers 200 with no internals when the bus refuses the event: never a 5xx (the tab is rebuilt on the next open)', async () => {
+    // Prepare
+    mocks.eventBridge.on(PutEventsCommand).rejects(new Error('ServiceUnavailable: at /var/task/index.js:1'));
+    const { invoke } = ingressHarness();
+
+    // Act
+    const result = await invoke(eventsRequest(homeOpened()));
+
+    // Assess
+    expect(result.statusCode).toBe(200);
+    expect(String(result.body)).not.toMatch(/index\.js|ServiceUnavailable|Error/);
+  });
+
   it("acknowledges Slack's app_rate_limited notice without any effect", async () => {
     // Prepare
     const { invoke } = ingressHarness();
