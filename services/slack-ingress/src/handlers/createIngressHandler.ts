@@ -125,7 +125,7 @@ const handleRequest = async (event: APIGatewayProxyEventV2, deps: IngressDepende
 };
 
 /**
- * The Lambda handler for both routes. Nothing escapes as a 5xx: transport problems are bare 4xx,
+ * The Lambda handler for all three routes. Nothing escapes as a 5xx: transport problems are bare 4xx,
  * anything unexpected (PutEvents failing, SSM down) is logged with a reference and answered with a
  * friendly ephemeral message carrying it.
  */
