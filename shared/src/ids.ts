@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { decodeTime, ulid } from 'ulid';
+import { decodeTime, encodeTime, ulid } from 'ulid';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -23,3 +23,11 @@ export const derivedId = (causeEventId: string, ...parts: readonly string[]): st
   }
   return timePart + random;
 };
+
+/**
+ * A ULID standing for an outside event that has its own id but no ULID (Slack's `event_id`): the
+ * same inputs always give the same id, whose time part is the outside event's time. Publishing with
+ * it as the cause makes a retried delivery of that event publish the same eventId (ADR 0023).
+ */
+export const externalCauseId = (atMs: number, ...parts: readonly string[]): string =>
+  derivedId(`${encodeTime(Math.max(0, Math.floor(atMs)), 10)}${'0'.repeat(16)}`, 'external', ...parts);

@@ -28,6 +28,7 @@ export const blockActionsPayload = (
   presser: Presser,
   now = Date.now(),
 ): Record<string, unknown> => {
+  if (button.source.view) return viewActionsPayload(button, presser, now);
   const team = presser.teamId ?? 'T0LOCAL01';
   const { source } = button;
   const name = presser.userName ?? presser.userId;
@@ -64,11 +65,56 @@ export const blockActionsPayload = (
   };
 };
 
+const actionOf = (button: RememberedButton, now: number) => ({
+  action_id: button.actionId,
+  block_id: button.blockId,
+  text: { type: 'plain_text', text: button.label, emoji: true },
+  value: button.value,
+  ...(button.style ? { style: button.style } : {}),
+  type: 'button',
+  action_ts: slackTs(now),
+});
+
+/**
+ * A press on a Home tab view, as Slack sends it: the container is the view, the view is echoed whole
+ * (with its private_metadata), and there is neither a channel nor a response_url.
+ */
+const viewActionsPayload = (
+  button: RememberedButton,
+  presser: Presser,
+  now: number,
+): Record<string, unknown> => {
+  const team = presser.teamId ?? 'T0LOCAL01';
+  const view = button.source.view;
+  const name = presser.userName ?? presser.userId;
+  return {
+    type: 'block_actions',
+    user: { id: presser.userId, username: name, name, team_id: team },
+    api_app_id: 'A0LOCAL01',
+    token: 'local-verification-token-unused',
+    container: { type: 'view', view_id: view?.id },
+    trigger_id: `${digits(13)}.${digits(11)}.${randomBytes(16).toString('hex')}`,
+    team: { id: team, domain: presser.teamDomain ?? 'branch-envs-local' },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: {
+      ...button.source.payload,
+      id: view?.id,
+      type: 'home',
+      team_id: team,
+      private_metadata: view?.privateMetadata ?? '',
+      callback_id: view?.callbackId ?? '',
+      hash: view?.hash ?? '',
+    },
+    actions: [actionOf(button, now)],
+  };
+};
+
 export interface PressResult {
   status: number;
   durationMs: number;
   body: string;
-  /** The path part of the press's response_url, what the catcher records the answers under. */
+  /** The path part of the press's response_url, what the catcher records the answers under ('' for a Home view). */
   responsePath: string;
 }
 
@@ -86,6 +132,6 @@ export const sendButtonPress = async (
     status: response.status,
     durationMs: Date.now() - started,
     body: await response.text(),
-    responsePath: new URL(String(payload.response_url)).pathname,
+    responsePath: typeof payload.response_url === 'string' ? new URL(payload.response_url).pathname : '',
   };
 };

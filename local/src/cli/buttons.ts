@@ -10,6 +10,17 @@ export interface ButtonSource {
   ephemeral: boolean;
   /** The message as it was sent (non-ephemeral ones are echoed back in the payload's `message`). */
   payload: Record<string, unknown>;
+  /** Set when the button is on a Home tab view rather than a message (see homeFlow.ts). */
+  view?: HomeViewSource;
+}
+
+/** A published Home view, as Slack echoes it in a press's `view`. */
+export interface HomeViewSource {
+  id: string;
+  userId: string;
+  privateMetadata: string;
+  callbackId: string;
+  hash: string;
 }
 
 /** One numbered button of a message the CLI printed: what `branch-envs press <n>` sends. */

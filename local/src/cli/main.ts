@@ -4,6 +4,7 @@ import { registerOps } from '../ops/opsCommand';
 import { DEFAULT_STATE_DIR, readEndpoints } from '../stack/stateFile';
 import { fileButtonStore } from './buttons';
 import type { ConversationOptions } from './conversation';
+import { runHome } from './homeFlow';
 import { isInteractive, offerButtons } from './interactive';
 import {
   caughtMessages,
@@ -94,8 +95,25 @@ program
   .option('--no-prompt', 'do not offer the printed buttons at a prompt (stdin a terminal)')
   .action(async (n: number, opts: TalkOptions) => {
     const result = await runPress(endpoints(), { ...conversation(opts), n, buttons: buttonStore() });
-    if (result.press.status !== 200 || result.follow?.end === 'timeout') process.exitCode = 1;
+    if (result.press.status !== 200 || result.follow?.end === 'timeout' || result.homeTimedOut)
+      process.exitCode = 1;
     else await promptAfter(opts, result.buttons.length);
+  });
+
+program
+  .command('home')
+  .description("open a user's App Home tab as Slack would (a signed app_home_opened) and print the view")
+  .option('--user <id>', 'Slack user id opening it (U0LOCAL1, U0LOCAL2; U0ADMIN1 is admin)', 'U0LOCAL1')
+  .option('--channel <id>', "the app's DM with the user, as Slack names it in the event", 'D0LOCAL01')
+  .option('--timeout <seconds>', 'wait this long for the views.publish', seconds, 30)
+  .option('--no-prompt', 'do not offer the printed buttons at a prompt (stdin a terminal)')
+  .action(async (opts: Omit<TalkOptions, 'follow'>) => {
+    const result = await runHome(endpoints(), {
+      ...conversation({ ...opts, follow: true }),
+      channelId: opts.channel,
+    });
+    if (result.status !== 200 || !result.view) process.exitCode = 1;
+    else await promptAfter({ ...opts, follow: true }, result.buttons.length);
   });
 
 const local = program.command('local').description('inspect and drive the running local stack');

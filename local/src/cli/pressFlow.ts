@@ -11,6 +11,7 @@ import {
   rememberButtons,
 } from './conversation';
 import type { FollowOutcome } from './followConversation';
+import { followHomePress } from './homeFlow';
 import { caughtMessages, readSigningSecret } from './localCommands';
 import type { Followable } from './replyKind';
 import { lastSeq } from './slashFlow';
@@ -30,6 +31,9 @@ export interface PressFlowResult {
   follow?: FollowOutcome;
   /** The buttons this press's conversation printed, numbered as printed. */
   buttons: RememberedButton[];
+  /** A press on a Home view: the tab as republished after it (undefined if none came in time). */
+  homeView?: CaughtMessage;
+  homeTimedOut?: boolean;
 }
 
 export class PressError extends Error {
@@ -114,7 +118,8 @@ const followAnswer = async (
 
 /**
  * What `branch-envs press <n>` does: sends the signed `block_actions` Slack would send for the button
- * printed as `n`, prints ingress's answer, then follows the conversation as `slash` does.
+ * printed as `n`, prints ingress's answer, then follows the conversation as `slash` does. A button of
+ * a Home view (`branch-envs home`) is pressed as on the view, and the republished tab is printed.
  */
 export const runPress = async (
   endpoints: StackEndpoints,
@@ -128,6 +133,15 @@ export const runPress = async (
   const press = await sendButtonPress(`${endpoints.httpApiUrl}/slack/interactions`, secret, payload);
   options.print(`← HTTP ${press.status} in ${press.durationMs} ms${press.body ? `: ${press.body}` : ''}`);
   if (press.status !== 200) return { button, press, buttons: [] };
+  if (button.source.view) {
+    const home = await followHomePress(endpoints, options, since);
+    return {
+      button,
+      press,
+      buttons: home.buttons,
+      ...(home.view ? { homeView: home.view } : { homeTimedOut: true }),
+    };
+  }
   const printer = createPrinter(options);
   const result = await followAnswer(endpoints, options, printer, { button, press, since });
   return { ...result, buttons: rememberButtons(endpoints, options, printer) };

@@ -10,8 +10,9 @@ import {
   send,
 } from './httpServer';
 import { displayOptions, findDeployId, renderSlackMessage } from './slackRender';
+import { createViewsApi, type ViewsMethod } from './slackViews';
 
-export type CaughtKind = 'response_url' | 'chat.postMessage' | 'chat.update' | 'webhook';
+export type CaughtKind = 'response_url' | 'chat.postMessage' | 'chat.update' | 'webhook' | ViewsMethod;
 
 /** One message a service sent towards Slack, as the catcher recorded it. */
 export interface CaughtMessage {
@@ -22,6 +23,8 @@ export interface CaughtMessage {
   path: string;
   channel?: string;
   ts?: string;
+  /** `views.publish`: whose Home tab the view is; the payload is then the view as Slack stored it. */
+  user?: string;
   deployId?: string;
   /** The rendered lines, as printed in the terminal. */
   lines: string[];
@@ -64,7 +67,7 @@ let tsCounter = 100;
 const newTs = (): string => `${Math.floor(Date.now() / 1000)}.${String(tsCounter++).padStart(6, '0')}`;
 
 const formatForTerminal = (m: CaughtMessage): string => {
-  const where = m.channel ? `#${m.channel}` : m.path;
+  const where = m.channel ? `#${m.channel}` : m.user ? `@${m.user}` : m.path;
   const flags = [m.payload.response_type, m.payload.replace_original ? 'replace' : undefined]
     .filter(Boolean)
     .join(', ');
@@ -178,7 +181,15 @@ const hook = (inbox: Inbox, path: string, payload: Record<string, unknown>): Ans
   return { status: 200, body: { ok: true } };
 };
 
-const route = (inbox: Inbox, options: SlackCatcherOptions, req: IncomingMessage, body: Buffer): Answer => {
+type ViewsApi = ReturnType<typeof createViewsApi>;
+
+const route = (
+  inbox: Inbox,
+  options: SlackCatcherOptions,
+  views: ViewsApi,
+  req: IncomingMessage,
+  body: Buffer,
+): Answer => {
   const url = new URL(req.url ?? '/', 'http://catcher');
   const path = url.pathname;
   if (req.method === 'GET' && path === '/_messages') {
@@ -192,24 +203,51 @@ const route = (inbox: Inbox, options: SlackCatcherOptions, req: IncomingMessage,
     return { status: 200, body: { ok: true } };
   }
   if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
+  return post(inbox, options, views, req, path, body);
+};
+
+const VIEWS_METHODS: Readonly<Record<string, ViewsMethod>> = {
+  '/api/views.publish': 'views.publish',
+  '/api/views.open': 'views.open',
+};
+
+/** The Web API methods and hooks the catcher answers. */
+const post = (
+  inbox: Inbox,
+  options: SlackCatcherOptions,
+  views: ViewsApi,
+  req: IncomingMessage,
+  path: string,
+  body: Buffer,
+): Answer => {
   if (path === '/api/auth.test') return authTest(options, req);
   if (path === '/api/chat.postMessage' || path === '/api/chat.update')
     return chatApi(inbox, options, req, parsePayload(req, body));
+  const viewsMethod = VIEWS_METHODS[path];
+  if (viewsMethod) return views(viewsMethod, req, parsePayload(req, body));
   if (/^\/(commands|actions|webhook)\//.test(path)) return hook(inbox, path, parsePayload(req, body));
   return { status: 404, body: { ok: false, error: 'unknown_method' } };
 };
 
 /**
  * Stands in for Slack: catches response_url posts (after the services swap the hooks.slack.com origin
- * for this one), chat.postMessage / chat.update and incoming webhooks. It prints each message readably
+ * for this one), chat.postMessage / chat.update, views.publish / views.open (./slackViews.ts) and
+ * incoming webhooks. It prints each message readably
  * and keeps them for the CLI and tests (`GET /_messages?since=<seq>`, `POST /_reset`).
  */
 export const startSlackCatcher = async (options: SlackCatcherOptions = {}): Promise<SlackCatcher> => {
   const inbox = createInbox(options.print);
+  const views = createViewsApi(options.botToken, ({ method, userId, view }) =>
+    // A Home view lists many deployments: it is about its user, not one deployId.
+    inbox.record(method, `/api/${method}`, view, {
+      deployId: undefined,
+      ...(userId ? { user: userId } : {}),
+    }),
+  );
   const server = await listen(
     (req, res) => {
       readBody(req).then(
-        (body) => send(res, route(inbox, options, req, body)),
+        (body) => send(res, route(inbox, options, views, req, body)),
         () => send(res, { status: 400, body: { ok: false, error: 'invalid_request' } }),
       );
     },

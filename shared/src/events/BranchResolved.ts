@@ -20,7 +20,7 @@ export const BranchResolved = defineEvent({
   schemaVersion: SCHEMA_VERSION,
   description: 'The query resolved to exactly one branch whose build artifacts all exist.',
   producers: ['branch-resolver'],
-  consumers: ['provisioner', 'notifier'],
+  consumers: ['provisioner', 'notifier', 'slack-ingress'],
   data: z
     .object({
       deployId: Ulid,

@@ -22,7 +22,7 @@ export const DeployFailed = defineEvent({
   schemaVersion: SCHEMA_VERSION,
   description: 'The launch or the boot failed; the message names what to fix and hints help debugging.',
   producers: ['provisioner'],
-  consumers: ['notifier'],
+  consumers: ['notifier', 'slack-ingress'],
   data: z
     .object({
       deployId: Ulid,

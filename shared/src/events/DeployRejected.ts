@@ -54,7 +54,7 @@ export const DeployRejected = defineEvent({
   schemaVersion: SCHEMA_VERSION,
   description: 'A deploy request will not launch anything; the reason says why and what to do.',
   producers: ['branch-resolver', 'provisioner'],
-  consumers: ['notifier'],
+  consumers: ['notifier', 'slack-ingress'],
   data: z
     .object({
       deployId: Ulid,

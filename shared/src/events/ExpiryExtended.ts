@@ -11,7 +11,7 @@ export const ExpiryExtended = defineEvent({
   schemaVersion: SCHEMA_VERSION,
   description: 'An extend request was applied; carries the new expiry and whether the cap was hit.',
   producers: ['reaper'],
-  consumers: ['notifier'],
+  consumers: ['notifier', 'slack-ingress'],
   data: z
     .object({
       deployId: Ulid,

@@ -10,7 +10,7 @@ export const InstanceLaunched = defineEvent({
   schemaVersion: SCHEMA_VERSION,
   description: 'RunInstances succeeded and the deployment record owns the instance.',
   producers: ['provisioner'],
-  consumers: ['notifier'],
+  consumers: ['notifier', 'slack-ingress'],
   data: z
     .object({
       deployId: Ulid,

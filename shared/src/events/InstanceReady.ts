@@ -10,7 +10,7 @@ export const InstanceReady = defineEvent({
   schemaVersion: SCHEMA_VERSION,
   description: 'The environment answers its health check; users can open the URL.',
   producers: ['provisioner'],
-  consumers: ['notifier'],
+  consumers: ['notifier', 'slack-ingress'],
   data: z
     .object({
       deployId: Ulid,

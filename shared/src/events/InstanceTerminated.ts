@@ -25,7 +25,7 @@ export const InstanceTerminated = defineEvent({
   schemaVersion: SCHEMA_VERSION,
   description: 'A deployment (or an orphan instance) was terminated, and why.',
   producers: ['reaper', 'provisioner'],
-  consumers: ['notifier'],
+  consumers: ['notifier', 'slack-ingress'],
   data: z
     .object({
       deployId: Ulid,

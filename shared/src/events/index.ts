@@ -6,6 +6,7 @@ import { DeployRequested } from './DeployRequested';
 import { DeployRequestedV2 } from './DeployRequested.v2';
 import { ExpiryExtended } from './ExpiryExtended';
 import { ExtendRequested } from './ExtendRequested';
+import { HomeRequested } from './HomeRequested';
 import { InstanceExpiring } from './InstanceExpiring';
 import { InstanceExpiringV2 } from './InstanceExpiring.v2';
 import { InstanceLaunched } from './InstanceLaunched';
@@ -31,6 +32,7 @@ export {
   DeployRequested,
   ExpiryExtended,
   ExtendRequested,
+  HomeRequested,
   InstanceExpiring,
   InstanceExpiringV2,
   InstanceLaunched,
@@ -60,6 +62,7 @@ export const allContracts = [
   ExpiryExtended,
   RequestRefused,
   PullRequestClosed,
+  HomeRequested,
 ] as const;
 
 export type AnyContract = (typeof allContracts)[number];

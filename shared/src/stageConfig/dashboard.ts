@@ -17,11 +17,12 @@ export const DEAD_LETTER_QUEUES = [
   'provisioner-dlq',
   'provisioner-probes-dlq',
   'reaper-requests-dlq',
+  'slack-ingress-home-dlq',
 ] as const;
 
 /** Every function, as osls names it: `branch-envs-<service>-<stage>-<function>`. */
 export const FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
-  'slack-ingress': ['ingress'],
+  'slack-ingress': ['ingress', 'home'],
   'github-ingress': ['webhook'],
   'branch-resolver': ['consume'],
   provisioner: ['provision', 'probe', 'phoneHome'],

@@ -47,6 +47,9 @@ const slackIngressOwnParams = ({ slack, deployments }: StageConfig): StackParams
   allowedUserGroups: csv(slack.allowedUserGroups),
   defaultTtl: deployments.defaultTtl,
   maxTtl: deployments.maxTtl,
+  // The Home tab shows admins the quota use against these (ADR 0023).
+  maxLivePerUser: String(deployments.maxLivePerUser),
+  maxLiveTotal: String(deployments.maxLiveTotal),
 });
 
 const branchResolverParams = (config: StageConfig, stage: string): StackParams => ({

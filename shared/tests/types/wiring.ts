@@ -31,7 +31,14 @@ export const reaperConsumes: Equal<
   ConsumedEvent<ContractsConsumedBy<'reaper'>>['detailType'],
   'TerminateRequested' | 'ExtendRequested' | 'PullRequestClosed'
 > = true;
-export const ingressConsumesNothing: Equal<ConsumedEvent<ContractsConsumedBy<'slack-ingress'>>, never> = true;
+// Ingress's `home` function consumes what changes a Home tab (ADR 0023), and no requests.
+export const ingressConsumesHomeEvents: Equal<
+  Extract<
+    ConsumedEvent<ContractsConsumedBy<'slack-ingress'>>['detailType'],
+    'DeployRequested' | 'TerminateRequested'
+  >,
+  never
+> = true;
 
 // The reaper publishes what its contracts declare it produces...
 void reaper.publish([{ contract: InstanceTerminated, data: terminated, cause }]);

@@ -47,9 +47,18 @@ describe('contractsConsumedBy', () => {
     ]);
   });
 
-  it('lists nothing for a service that consumes no event', () => {
+  it("lists ingress's home function's events: the Home-tab opens and what changes a tab (ADR 0023)", () => {
     // Act + Assess
-    expect(contractsConsumedBy('slack-ingress')).toEqual([]);
+    expect(names(contractsConsumedBy('slack-ingress'))).toEqual([
+      'BranchResolved',
+      'DeployRejected',
+      'InstanceLaunched',
+      'InstanceReady',
+      'DeployFailed',
+      'InstanceTerminated',
+      'ExpiryExtended',
+      'HomeRequested',
+    ]);
   });
 });
 

@@ -8,6 +8,7 @@ import type { IngressPorts, IngressSettings, Outcome } from '../domain/ports';
 import { checkSlackSignature } from '../domain/signature';
 import { SlackTransportError } from '../errors';
 import { parseButtonPress, parseSlashCommandForm } from './forms';
+import { handleSlackEvent } from './slackEvents';
 import {
   acknowledged,
   assertFormBody,
@@ -73,7 +74,7 @@ const handleButton = async (form: URLSearchParams, deps: IngressDependencies, re
   const press = parseButtonPress(form);
   const conversation = {
     channelId: press.channelId,
-    responseUrl: press.responseUrl,
+    ...(press.responseUrl ? { responseUrl: press.responseUrl } : {}),
     issuedAt: deps.ports.now().toISOString(),
   };
   const request = { actionId: press.actionId, value: press.value, actor: press.actor, conversation };
@@ -87,11 +88,14 @@ const handleButton = async (form: URLSearchParams, deps: IngressDependencies, re
     deps.logger.error('button request failed', { error, ref });
     body = { response_type: 'ephemeral', replace_original: false, ...somethingWentWrong(ref) };
   }
-  await deps.responses.post(press.responseUrl, body);
+  if (press.responseUrl) await deps.responses.post(press.responseUrl, body);
+  else deps.logger.info('home press answered by the refreshed view', { outcome: body.text, ref });
   return acknowledged();
 };
 
 const handleVerified = (request: SlackHttpRequest, deps: IngressDependencies, ref: string) => {
+  if (request.route === 'events')
+    return handleSlackEvent(request, { publisher: deps.ports.publisher, logger: deps.logger });
   assertFormBody(request.headers);
   const form = new URLSearchParams(request.rawBody.toString('utf8'));
   if (request.headers['x-slack-retry-num'] !== undefined) {
@@ -121,7 +125,7 @@ const handleRequest = async (event: APIGatewayProxyEventV2, deps: IngressDepende
 };
 
 /**
- * The Lambda handler for both routes. Nothing escapes as a 5xx: transport problems are bare 4xx,
+ * The Lambda handler for all three routes. Nothing escapes as a 5xx: transport problems are bare 4xx,
  * anything unexpected (PutEvents failing, SSM down) is logged with a reference and answered with a
  * friendly ephemeral message carrying it.
  */

@@ -35,7 +35,9 @@ const BlockActionsPayload = z.object({
   team: z.object({ id: SlackTeamId }).nullish(),
   channel: z.object({ id: SlackChannelId }).nullish(),
   container: z.object({ channel_id: SlackChannelId.optional() }).nullish(),
-  response_url: SlackResponseUrl,
+  // A press on the Home tab has no response_url; the view we published says where replies go.
+  response_url: SlackResponseUrl.optional(),
+  view: z.object({ type: z.string(), private_metadata: z.string().max(3000).optional() }).nullish(),
   actions: z
     .array(z.object({ action_id: z.string().min(1).max(255), value: z.string().max(2000).default('') }))
     .min(1),
@@ -44,7 +46,8 @@ const BlockActionsPayload = z.object({
 export interface ButtonPress {
   actor: Actor;
   channelId: string;
-  responseUrl: string;
+  /** Absent for a press on the Home tab (ADR 0023): the reply is the refreshed view. */
+  responseUrl?: string;
   actionId: string;
   value: string;
 }
@@ -76,19 +79,29 @@ const parseJson = (text: string): unknown => {
   }
 };
 
+/** The Home view carries the app's DM with the user in `private_metadata` (see domain/home/homeView). */
+const homeChannelOf = (
+  responseUrl: string | undefined,
+  view: { type: string; private_metadata?: string | undefined } | null | undefined,
+): string | undefined => {
+  if (responseUrl !== undefined || view?.type !== 'home') return undefined;
+  const parsed = SlackChannelId.safeParse(view.private_metadata);
+  return parsed.success ? parsed.data : undefined;
+};
+
 export const parseButtonPress = (form: URLSearchParams): ButtonPress => {
   const parsed = BlockActionsPayload.safeParse(parseJson(form.get('payload') ?? ''));
   if (!parsed.success) throw new SlackTransportError(400, 'malformed or unsupported interaction payload');
-  const { user, team, channel, container, response_url, actions } = parsed.data;
+  const { user, team, channel, container, response_url, actions, view } = parsed.data;
   const teamId = user.team_id ?? team?.id;
-  const channelId = channel?.id ?? container?.channel_id;
+  const channelId = channel?.id ?? container?.channel_id ?? homeChannelOf(response_url, view);
   const [action] = actions;
   if (!teamId || !channelId || !action)
-    throw new SlackTransportError(400, 'interaction without team or channel');
+    throw new SlackTransportError(400, 'interaction without team, channel or response_url');
   return {
     actor: { userId: user.id, teamId, userName: displayName(user.username ?? user.name, user.id) },
     channelId,
-    responseUrl: response_url,
+    ...(response_url ? { responseUrl: response_url } : {}),
     actionId: action.action_id,
     value: action.value,
   };

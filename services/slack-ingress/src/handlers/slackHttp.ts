@@ -8,7 +8,7 @@ import { SlackTransportError } from '../errors';
  * Slack sent, so the body is decoded before anything else reads it.
  */
 
-export type Route = 'commands' | 'interactions';
+export type Route = 'commands' | 'interactions' | 'events';
 
 /** Slack's own bodies are a few KB; anything this big is not Slack. */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -22,6 +22,7 @@ export interface SlackHttpRequest {
 const ROUTES: Readonly<Record<string, Route>> = {
   'POST /slack/commands': 'commands',
   'POST /slack/interactions': 'interactions',
+  'POST /slack/events': 'events',
 };
 
 const routeOf = (event: APIGatewayProxyEventV2): Route | undefined => {

@@ -206,7 +206,7 @@ const transport: HostileCase[] = [
     event: signedBody(slashForm({ text: big }), { base64: false }),
     expected: 413,
   },
-  { name: 'unknown route', event: signedBody(slashForm(), { route: '/slack/events' }), expected: 404 },
+  { name: 'unknown route', event: signedBody(slashForm(), { route: '/slack/unknown' }), expected: 404 },
   { name: 'missing command', event: signedBody(slashForm({ command: undefined })), expected: 400 },
   { name: 'missing user_id', event: signedBody(slashForm({ user_id: undefined })), expected: 400 },
   { name: 'missing team_id', event: signedBody(slashForm({ team_id: undefined })), expected: 400 },

@@ -15,7 +15,11 @@ interface Statement {
 }
 
 const serverless = parse(readFileSync(join(__dirname, '..', '..', 'serverless.yml'), 'utf8'), {
-  customTags: [{ tag: '!Sub', resolve: (value: string) => ({ 'Fn::Sub': value }) }],
+  customTags: [
+    { tag: '!Sub', resolve: (value: string) => ({ 'Fn::Sub': value }) },
+    { tag: '!GetAtt', resolve: (value: string) => ({ 'Fn::GetAtt': value.split('.') }) },
+    { tag: '!Ref', resolve: (value: string) => ({ Ref: value }) },
+  ],
 }) as { provider: { iam: { role: { statements: Statement[] } } } };
 const statements = serverless.provider.iam.role.statements;
 /** `${name}` as osls and CloudFormation write it (kept out of plain strings for the linter). */
@@ -26,7 +30,7 @@ const arn = (service: string, resource: string) => ({
 });
 
 describe('the IAM statements of slack-ingress', () => {
-  it('grant exactly PutEvents, GetItem, the request-record writes, Query and GetParameter, each on its own resource', () => {
+  it("grant exactly PutEvents, GetItem, the request-record writes, Query, the home consumer's idempotency records and GetParameter, each on its own resource", () => {
     // Assess
     expect(statements).toEqual([
       {
@@ -55,6 +59,12 @@ describe('the IAM statements of slack-ingress', () => {
         Resource: arn('dynamodb', `table/branch-envs-${STAGE}-deployments/index/*`),
       },
       {
+        Sid: 'Idempotency',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: arn('dynamodb', `table/branch-envs-${STAGE}-idempotency`),
+      },
+      {
         Sid: 'ReadSlackSecrets',
         Effect: 'Allow',
         Action: 'ssm:GetParameter',
@@ -77,6 +87,7 @@ describe('the IAM statements of slack-ingress', () => {
   it('never reads the table beyond GetItem and Query, and writes only request records (no Scan, no claims)', () => {
     // Act
     const dynamoActions = statements
+      .filter((s) => JSON.stringify(s.Resource).includes('-deployments'))
       .flatMap((s) => [s.Action].flat())
       .filter((a) => a.startsWith('dynamodb:'));
 

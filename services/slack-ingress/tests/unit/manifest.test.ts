@@ -6,9 +6,15 @@ import { testConfig } from '../helpers/factories';
 const root = join(__dirname, '..', '..', '..', '..');
 
 interface Manifest {
-  features: { slash_commands: { command: string; url: string; should_escape: boolean }[] };
+  features: {
+    slash_commands: { command: string; url: string; should_escape: boolean }[];
+    app_home?: Record<string, boolean>;
+  };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { interactivity: { is_enabled: boolean; request_url: string } };
+  settings: {
+    interactivity: { is_enabled: boolean; request_url: string };
+    event_subscriptions?: { request_url: string; bot_events: string[]; user_events?: string[] };
+  };
 }
 
 const manifest = parse(readFileSync(join(root, 'slack-app-manifest.yml'), 'utf8')) as Manifest;
@@ -46,5 +52,23 @@ describe('slack-app-manifest.yml', () => {
   it('does not have Slack escape user text, which the grammar checks itself', () => {
     // Assess
     expect(manifest.features.slash_commands.every((c) => c.should_escape === false)).toBe(true);
+  });
+
+  it("turns the Home tab on, and the Messages tab on read-only for the bot's answers (ADR 0023)", () => {
+    // Assess
+    expect(manifest.features.app_home).toEqual({
+      home_tab_enabled: true,
+      messages_tab_enabled: true,
+      messages_tab_read_only_enabled: true,
+    });
+  });
+
+  it('subscribes to app_home_opened only, at the /slack/events route', () => {
+    // Assess
+    expect(manifest.settings.event_subscriptions).toEqual({
+      request_url: expect.stringMatching(/^https:\/\/.+\/slack\/events$/),
+      bot_events: ['app_home_opened'],
+    });
+    expect(serverless).toContain('path: /slack/events');
   });
 });

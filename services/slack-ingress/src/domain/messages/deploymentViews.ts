@@ -27,7 +27,7 @@ const MAX_LISTED = 40;
 const MAX_HISTORY = 20;
 const SAFE_URL = /^https?:\/\/[^\s<>|`]{1,400}$/;
 
-const linkTo = (url: string | undefined): string => {
+export const linkTo = (url: string | undefined): string => {
   if (!url) return '_no URL yet_';
   return SAFE_URL.test(url) ? `<${escapeMrkdwn(url)}|${escapeMrkdwn(url)}>` : code(url);
 };

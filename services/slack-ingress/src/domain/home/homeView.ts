@@ -1,0 +1,133 @@
+import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import type { Clocked } from '@branch-envs/shared/slack';
+import type { Role } from '../authorization';
+import { context, header, section } from '../blocks';
+import { linkTo, subjectOf, timeLeft } from '../messages/deploymentViews';
+import {
+  deployBranchActions,
+  type HomeBlock,
+  type HomeView,
+  lifetimeActions,
+  MAX_HOME_BLOCKS,
+  terminateButton,
+  withAccessory,
+} from './homeBlocks';
+
+/**
+ * The Home tab (ADR 0023): the viewer's environments with [Extend] [Keep overnight] [Terminate], every
+ * live environment of the stage with its owner and end, and for admins [Terminate] on any and the
+ * quota use. Each list is bounded (mine 10 × 2 blocks, team 40, quota 1) so the view stays far below
+ * Slack's 100 blocks; what does not fit is counted and pointed at `/deploy list`.
+ */
+
+export interface Quotas {
+  perUser: number;
+  total: number;
+}
+
+export interface HomeInput {
+  viewer: { userId: string; role: Role };
+  /** The app's DM with the viewer (from `app_home_opened`), for replies to presses. */
+  channelId: string | undefined;
+  /** Every live record of the stage, in any order. */
+  live: readonly DeploymentRecord[];
+  quotas: Quotas;
+  deployCommand: string;
+  clock: Clocked;
+}
+
+const MAX_MINE = 10;
+const MAX_TEAM = 40;
+const MAX_QUOTA_USERS = 20;
+
+const bySoonestEnd = (a: DeploymentRecord, b: DeploymentRecord): number =>
+  a.expiresAt - b.expiresAt || a.deployId.localeCompare(b.deployId);
+
+const more = (hidden: number, command: string): HomeBlock[] =>
+  hidden > 0 ? [context(`…and ${hidden} more: \`${command}\` lists them all.`)] : [];
+
+const mineLine = (record: DeploymentRecord, clock: Clocked): string =>
+  `${subjectOf(record)} · ${record.status}\n${linkTo(record.url)}\n${timeLeft(record, clock)}`;
+
+const mySection = (mine: readonly DeploymentRecord[], input: HomeInput): HomeBlock[] => {
+  const title = header(`Your environments (${mine.length})`);
+  if (mine.length === 0) return [title, section('You have no live environments.')];
+  const shown = mine.slice(0, MAX_MINE);
+  return [
+    title,
+    ...shown.flatMap((r) => [section(mineLine(r, input.clock)), lifetimeActions(r.deployId)]),
+    ...more(mine.length - shown.length, `${input.deployCommand} list mine`),
+  ];
+};
+
+const teamLine = (record: DeploymentRecord, clock: Clocked): string =>
+  `${subjectOf(record)} · ${record.status} · <@${record.owner.userId}> · ${linkTo(record.url)}\n${timeLeft(record, clock)}`;
+
+const teamSection = (live: readonly DeploymentRecord[], input: HomeInput): HomeBlock[] => {
+  const title = header(`Team environments (${live.length})`);
+  if (live.length === 0) return [title, section('No environment is running in this stage.')];
+  const shown = live.slice(0, MAX_TEAM);
+  const admin = input.viewer.role === 'admin';
+  return [
+    title,
+    ...shown.map((r) => {
+      const block = section(teamLine(r, input.clock));
+      return admin ? withAccessory(block, terminateButton(r.deployId)) : block;
+    }),
+    ...more(live.length - shown.length, `${input.deployCommand} list`),
+  ];
+};
+
+/** Admins only: live environments against the stage's and each user's quota. */
+const quotaSection = (live: readonly DeploymentRecord[], quotas: Quotas): HomeBlock[] => {
+  const perUser = new Map<string, number>();
+  for (const r of live) perUser.set(r.owner.userId, (perUser.get(r.owner.userId) ?? 0) + 1);
+  const users = [...perUser.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+  const lines = users.slice(0, MAX_QUOTA_USERS).map(([user, n]) => `<@${user}>: ${n} of ${quotas.perUser}`);
+  const hidden = users.length - Math.min(users.length, MAX_QUOTA_USERS);
+  const rest = hidden > 0 ? [`…and ${hidden} more users`] : [];
+  return [
+    header('Quota use'),
+    section([`*Stage:* ${live.length} of ${quotas.total} live environments`, ...lines, ...rest].join('\n')),
+  ];
+};
+
+const intro = (input: HomeInput): HomeBlock[] => [
+  header('branch-envs'),
+  section(
+    `Start a throwaway environment for a branch, or type \`${input.deployCommand} help\`. ` +
+      'Environments end by themselves at the time shown.',
+  ),
+  deployBranchActions(),
+  { type: 'divider' },
+];
+
+/** The view `views.publish` sends for the viewer. */
+export const homeView = (input: HomeInput): HomeView => {
+  const live = [...input.live].sort(bySoonestEnd);
+  const mine = live.filter((r) => r.owner.userId === input.viewer.userId);
+  const blocks = [
+    ...intro(input),
+    ...mySection(mine, input),
+    { type: 'divider' } as const,
+    ...teamSection(live, input),
+    ...(input.viewer.role === 'admin' ? quotaSection(live, input.quotas) : []),
+  ];
+  return {
+    type: 'home',
+    callback_id: 'branch_envs_home',
+    private_metadata: input.channelId ?? '',
+    blocks: blocks.slice(0, MAX_HOME_BLOCKS),
+  };
+};
+
+/** For a user on no allow-list: what the tab says instead, with nothing about anyone's environments. */
+export const notAllowedView = (): HomeView => ({
+  type: 'home',
+  callback_id: 'branch_envs_home',
+  private_metadata: '',
+  blocks: [
+    header('branch-envs'),
+    section('You are not on the list of branch-envs users. Ask an admin of this workspace to add you.'),
+  ],
+});
