@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import {
   type EnvironmentOptions,
   ExecutionEnvironment,
@@ -9,31 +10,35 @@ import type { LambdaError } from './workerProtocol';
 export type { FunctionLog, InvokeResult } from './executionEnvironment';
 
 /**
- * One environment per function unless `LOCAL_CONCURRENCY` asks for more (ADR 0013): a local cold
- * start costs seconds (tsx compiles the sources), and under a burst a fresh environment's first
- * invocation outlived the ingress's 5 s timeout, so concurrency stays opt-in until workers start
- * from bundles.
+ * Up to ten environments per function, as issue 17 asks; `LOCAL_CONCURRENCY` sets another limit.
+ * Workers start from esbuild bundles (ADR 0016), so a cold start costs a few hundred milliseconds
+ * rather than tsx's seconds, and a burst's fresh environments answer within the ingress's timeout.
  */
-export const DEFAULT_CONCURRENCY = 1;
+export const DEFAULT_CONCURRENCY = 10;
 
 export interface FunctionHostOptions extends EnvironmentOptions {
   /** At most this many invocations at once, each in its own execution environment. */
   maxConcurrency?: number;
+  /**
+   * Cold starts in progress at once. Default: one per core when starting from bundles, one when tsx
+   * compiles the sources (seconds of CPU each, so parallel ones slowed everything, ADR 0013).
+   */
+  maxColdStarts?: number;
 }
 
 /**
  * Plays Lambda for one function: up to `maxConcurrency` execution environments, each its own worker
  * process running one invocation at a time. A warm idle environment is reused (newest first, as
  * Lambda tends to). When none is idle, the invocation waits for the first environment to free up or
- * finish starting, and one more is started while under the limit. Unlike Lambda, cold starts happen
- * one at a time per function: locally each costs seconds of CPU (tsx compiles the sources), and
- * several at once would slow the warm environments too (ADR 0013).
+ * finish starting, and another is started for each waiting invocation while under the limit. Unlike
+ * Lambda, cold starts in progress at once are bounded (`maxColdStarts`): they compete for this
+ * machine's cores with the warm environments (ADR 0013, ADR 0016).
  */
 export class FunctionHost {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly busy = new Set<ExecutionEnvironment>();
   private readonly waiting: (() => void)[] = [];
-  /** Environments whose worker is still starting (at most one). */
+  /** Environments whose worker is still starting (at most `coldStartLimit`). */
   private readonly booting = new Set<ExecutionEnvironment>();
   private stopped = false;
 
@@ -45,6 +50,11 @@ export class FunctionHost {
 
   public get maxConcurrency(): number {
     return Math.max(1, this.options.maxConcurrency ?? DEFAULT_CONCURRENCY);
+  }
+
+  public get coldStartLimit(): number {
+    const fallback = this.options.bundle ? availableParallelism() : 1;
+    return Math.max(1, this.options.maxColdStarts ?? fallback);
   }
 
   /** Environments alive or starting: the function's current concurrency footprint. */
@@ -92,15 +102,23 @@ export class FunctionHost {
         this.busy.add(environment);
         return environment;
       }
+      const woken = new Promise<void>((wake) => this.waiting.push(wake));
       this.startAnotherIfNeeded();
-      await new Promise<void>((wake) => this.waiting.push(wake));
+      await woken;
     }
     return undefined;
   }
 
-  /** One cold start at a time, and only while invocations wait and the limit allows. */
+  /** A cold start for each invocation waiting beyond those already starting, within both limits. */
   private startAnotherIfNeeded(): void {
-    if (this.booting.size > 0 || this.environments >= this.maxConcurrency) return;
+    while (
+      this.booting.size < Math.min(this.coldStartLimit, this.waiting.length) &&
+      this.environments < this.maxConcurrency
+    )
+      this.startOne();
+  }
+
+  private startOne(): void {
     const environment = this.start();
     this.booting.add(environment);
     void environment.ready.then(() => {
@@ -108,7 +126,7 @@ export class FunctionHost {
       // An environment whose init failed is handed out once, so a waiting invocation gets the error.
       if (!this.stopped && (environment.usable || environment.initFailed)) this.idle.push(environment);
       this.waiting.shift()?.();
-      if (this.waiting.length > 0) this.startAnotherIfNeeded();
+      this.startAnotherIfNeeded();
     });
   }
 

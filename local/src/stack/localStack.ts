@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   maxVisibilitySeconds?: number;
   /** Concurrent invocations per function, each in its own worker (default 1, as `DEFAULT_CONCURRENCY`). */
   maxConcurrency?: number;
+  /** Workers start from esbuild bundles (default true, ADR 0016); false runs the sources through tsx. */
+  bundles?: boolean;
   bodyEncoding?: BodyEncoding;
   /** Where endpoints.json goes; undefined to write none (tests running several stacks). */
   stateDir?: string | undefined;
@@ -216,6 +218,7 @@ const startRuntime = (
     bodyEncoding: options.bodyEncoding ?? 'auto',
     maxVisibilitySeconds: options.maxVisibilitySeconds ?? 5,
     ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
+    ...(options.bundles !== undefined ? { bundles: options.bundles } : {}),
     functionLog: options.functionLog ?? (() => undefined),
     log: options.log ?? (() => undefined),
   });
