@@ -40,7 +40,8 @@ const writeOnce = (file: OutputFile): void => {
 const outputsByEntry = (outputs: Record<string, { entryPoint?: string }>, root: string) => {
   const byEntry = new Map<string, string>();
   for (const [output, meta] of Object.entries(outputs)) {
-    if (meta.entryPoint && output.endsWith('.cjs')) byEntry.set(join(root, meta.entryPoint), join(root, output));
+    if (meta.entryPoint && output.endsWith('.cjs'))
+      byEntry.set(join(root, meta.entryPoint), join(root, output));
   }
   return byEntry;
 };

@@ -41,7 +41,9 @@ type Run = { pid: number; startedAt: number; endedAt: number };
 const runsOf = (results: Awaited<ReturnType<FunctionHost['invoke']>>[]): Run[] =>
   results.map((r) => (r.ok ? r.value : {}) as Run);
 const peakOverlap = (runs: Run[]): number =>
-  Math.max(...runs.map((at) => runs.filter((r) => r.startedAt <= at.startedAt && at.startedAt < r.endedAt).length));
+  Math.max(
+    ...runs.map((at) => runs.filter((r) => r.startedAt <= at.startedAt && at.startedAt < r.endedAt).length),
+  );
 
 describe('FunctionHost', () => {
   it('runs the TypeScript handler with exactly the given environment and a Lambda context', async () => {
@@ -197,7 +199,11 @@ describe('FunctionHost started from esbuild bundles', () => {
     const result = await host.invoke({ hello: 'bundle' });
 
     // Assess
-    const value = (result.ok ? result.value : {}) as { event: unknown; env: Record<string, string>; cwd: string };
+    const value = (result.ok ? result.value : {}) as {
+      event: unknown;
+      env: Record<string, string>;
+      cwd: string;
+    };
     expect(value.event).toEqual({ hello: 'bundle' });
     expect(value.env.ONLY_THIS).toBe('yes');
     expect(value.env.HOME).toBeUndefined();
@@ -212,7 +218,10 @@ describe('FunctionHost started from esbuild bundles', () => {
     const failed = await host.invoke({ queryStringParameters: { crash: '1' } });
 
     // Assess
-    expect(failed).toMatchObject({ ok: false, error: { errorType: 'Error', errorMessage: 'crash requested' } });
+    expect(failed).toMatchObject({
+      ok: false,
+      error: { errorType: 'Error', errorMessage: 'crash requested' },
+    });
     const stack = failed.ok ? [] : (failed.error.stackTrace ?? []);
     expect(stack.join('\n')).toMatch(/routing-service\/src\/handlers\/http\.ts:\d+/);
   }, 30_000);
@@ -236,7 +245,9 @@ describe('FunctionHost started from esbuild bundles', () => {
     const host = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, undefined, { bundles });
 
     // Act
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => host.invoke({ i, sleepMs: 2000 })));
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => host.invoke({ i, sleepMs: 2000 })),
+    );
 
     // Assess
     const runs = runsOf(results);
