@@ -57,6 +57,11 @@ export class FunctionHost {
     return Math.max(1, this.options.maxColdStarts ?? fallback);
   }
 
+  /** What each of this function's environments is started with (benchmarks start their own). */
+  public get environmentOptions(): EnvironmentOptions {
+    return this.options;
+  }
+
   /** Environments alive or starting: the function's current concurrency footprint. */
   public get environments(): number {
     return this.idle.length + this.busy.size + this.booting.size;
