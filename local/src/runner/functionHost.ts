@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import {
   type EnvironmentOptions,
   ExecutionEnvironment,
@@ -20,8 +19,8 @@ export interface FunctionHostOptions extends EnvironmentOptions {
   /** At most this many invocations at once, each in its own execution environment. */
   maxConcurrency?: number;
   /**
-   * Cold starts in progress at once. Default: one per core when starting from bundles, one when tsx
-   * compiles the sources (seconds of CPU each, so parallel ones slowed everything, ADR 0013).
+   * Cold starts in progress at once (default 1). Each competes for this machine's cores with the warm
+   * environments, which answer a burst's waiting invocations sooner than a fresh one (ADR 0016).
    */
   maxColdStarts?: number;
 }
@@ -53,8 +52,7 @@ export class FunctionHost {
   }
 
   public get coldStartLimit(): number {
-    const fallback = this.options.bundle ? availableParallelism() : 1;
-    return Math.max(1, this.options.maxColdStarts ?? fallback);
+    return Math.max(1, this.options.maxColdStarts ?? 1);
   }
 
   /** What each of this function's environments is started with (benchmarks start their own). */

@@ -242,7 +242,10 @@ describe('FunctionHost started from esbuild bundles', () => {
 
   it('grows to ten environments by default and queues the rest of a burst behind them', async () => {
     // Prepare
-    const host = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, undefined, { bundles });
+    const host = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, undefined, {
+      bundles,
+      maxColdStarts: 10,
+    });
 
     // Act
     const results = await Promise.all(
@@ -257,6 +260,22 @@ describe('FunctionHost started from esbuild bundles', () => {
     expect(peakOverlap(runs)).toBeLessThanOrEqual(10);
     expect(host.environments).toBe(10);
   }, 90_000);
+
+  it('starts one environment at a time by default, and as many as maxColdStarts allows', async () => {
+    // Prepare
+    const serial = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, 3, { bundles });
+    const parallel = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, 3, { bundles, maxColdStarts: 3 });
+
+    // Act
+    const burst = (host: FunctionHost) => Array.from({ length: 3 }, () => host.invoke({ sleepMs: 500 }));
+    const running = [...burst(serial), ...burst(parallel)];
+    const startingAtOnce = { serial: serial.environments, parallel: parallel.environments };
+    const results = await Promise.all(running);
+
+    // Assess
+    expect(startingAtOnce).toEqual({ serial: 1, parallel: 3 });
+    expect(results.every((r) => r.ok)).toBe(true);
+  }, 60_000);
 
   it('refuses to start when a handler cannot be bundled, naming the file', async () => {
     // Prepare
