@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { build, type OutputFile } from 'esbuild';
 import type { LocalFunction } from '../templates/runtimeBindings';
@@ -34,6 +34,20 @@ const writeOnce = (file: OutputFile): void => {
   const temporary = `${file.path}.${process.pid}.tmp`;
   writeFileSync(temporary, file.contents);
   renameSync(temporary, file.path);
+};
+
+/** Bundles of older sources are kept this long, for a stack of the same tree still starting workers. */
+const STALE_AFTER_MS = 60 * 60 * 1000;
+
+/** Removes bundles (and maps) this build did not produce once they are an hour old. */
+const pruneStale = (cacheDir: string, current: ReadonlySet<string>): void => {
+  const entries = readdirSync(cacheDir, { recursive: true, withFileTypes: true });
+  const cutoff = Date.now() - STALE_AFTER_MS;
+  for (const entry of entries) {
+    const file = join(entry.parentPath, entry.name);
+    if (!entry.isFile() || current.has(file) || statSync(file).mtimeMs > cutoff) continue;
+    rmSync(file, { force: true });
+  }
 };
 
 /** The bundle's path for each entry point, from esbuild's metafile. */
@@ -77,6 +91,7 @@ export const bundleWorkers = async (
     throw new BundleError(`could not bundle the handlers: ${(error as Error).message}`, { cause: error });
   });
   for (const file of result.outputFiles) writeOnce(file);
+  pruneStale(cacheDir, new Set(result.outputFiles.map((f) => f.path)));
   const byEntry = outputsByEntry(result.metafile.outputs, root);
   const bundleOf = (source: string): string => {
     const bundle = byEntry.get(source);

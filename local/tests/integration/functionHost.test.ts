@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FunctionHost } from '../../src/runner/functionHost';
@@ -179,6 +179,13 @@ describe('FunctionHost started from esbuild bundles', () => {
   }, 60_000);
 
   it('writes one content-hashed CommonJS bundle per handler and the worker, and reuses them unchanged', async () => {
+    // Prepare: a bundle of older sources two hours old, and one written a minute ago
+    const stale = join(cacheDir, 'echo-OLDSTALE.cjs');
+    const recent = join(cacheDir, 'echo-RECENT00.cjs');
+    for (const file of [stale, recent]) writeFileSync(file, '');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(stale, twoHoursAgo, twoHoursAgo);
+
     // Act
     const again = await bundleWorkers(Object.values(fns), cacheDir, REPO_ROOT);
 
@@ -189,6 +196,8 @@ describe('FunctionHost started from esbuild bundles', () => {
     expect(existsSync(`${echoBundle}.map`)).toBe(true);
     expect(bundles.worker).toMatch(/lambdaWorker-[A-Z0-9]{8}\.cjs$/);
     expect(again.handlers).toEqual(bundles.handlers);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
   });
 
   it('runs the bundled handler with exactly the given environment and a Lambda context', async () => {
