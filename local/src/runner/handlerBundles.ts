@@ -84,6 +84,8 @@ export const bundleWorkers = async (
     target: 'node20',
     format: 'cjs',
     sourcemap: true,
+    // Mappings only: stack traces need no sources, and Node reads the whole map at every cold start.
+    sourcesContent: false,
     write: false,
     metafile: true,
     logLevel: 'silent',
