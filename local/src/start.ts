@@ -1,7 +1,8 @@
 /**
  * `npm start`: the whole system on this machine, in the foreground, until Ctrl-C.
  * Options: --no-schedules (or LOCAL_SCHEDULES=off), SIM_BOOT_DELAY_MS=<ms>, SIM_PHONE_HOME=off,
- * LOCAL_PREWARM=all|http|none, LOCAL_CONCURRENCY=<n> (concurrent invocations per function, default 1),
+ * LOCAL_PREWARM=all|http|none, LOCAL_CONCURRENCY=<n> (concurrent invocations per function, default 10),
+ * LOCAL_BUNDLES=off (workers run the TypeScript sources through tsx instead of esbuild bundles, ADR 0016),
  * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state).
  */
 import { DEFAULT_STATE_DIR, type LocalStack, startLocalStack } from './stack/localStack';
@@ -58,6 +59,7 @@ const main = async (): Promise<void> => {
     schedules: schedulesEnabled,
     bootDelayMs: bootDelay,
     ...(concurrency !== undefined ? { maxConcurrency: concurrency } : {}),
+    ...(process.env.LOCAL_BUNDLES === 'off' ? { bundles: false } : {}),
     phoneHome: process.env.SIM_PHONE_HOME !== 'off',
     prewarm,
     log,

@@ -23,11 +23,19 @@ export interface EnvironmentOptions {
   region: string;
   accountId: string;
   log: FunctionLog;
+  /** Start from these bundles (ADR 0016) instead of the TypeScript sources through tsx. */
+  bundle?: { worker: string; handler: string };
 }
 
 const WORKER_FILE = join(__dirname, 'lambdaWorker.ts');
 // tsx's loader makes the worker import TypeScript handler modules exactly as they are in the repo.
 const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+
+/** The worker's entry file, argv and Node flags: from the bundles when given, else the sources via tsx. */
+const workerLaunch = ({ fn, bundle }: EnvironmentOptions) =>
+  bundle
+    ? { file: bundle.worker, args: [bundle.handler, fn.handlerExport], execArgv: ['--enable-source-maps'] }
+    : { file: WORKER_FILE, args: [fn.handlerFile, fn.handlerExport], execArgv: ['--import', TSX_LOADER] };
 
 type Pending = { id: string; settle: (result: InvokeResult) => void; started: number };
 
@@ -60,10 +68,11 @@ export class ExecutionEnvironment {
 
   public constructor(private readonly options: EnvironmentOptions) {
     const { fn, env, log } = options;
-    this.child = fork(WORKER_FILE, [fn.handlerFile, fn.handlerExport], {
+    const { file, args, execArgv } = workerLaunch(options);
+    this.child = fork(file, args, {
       cwd: fn.serviceDir,
       env,
-      execArgv: ['--import', TSX_LOADER],
+      execArgv,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     for (const stream of ['stdout', 'stderr'] as const) {

@@ -9,31 +9,35 @@ import type { LambdaError } from './workerProtocol';
 export type { FunctionLog, InvokeResult } from './executionEnvironment';
 
 /**
- * One environment per function unless `LOCAL_CONCURRENCY` asks for more (ADR 0013): a local cold
- * start costs seconds (tsx compiles the sources), and under a burst a fresh environment's first
- * invocation outlived the ingress's 5 s timeout, so concurrency stays opt-in until workers start
- * from bundles.
+ * Up to ten environments per function, as issue 17 asks; `LOCAL_CONCURRENCY` sets another limit.
+ * Workers start from esbuild bundles (ADR 0016), so a cold start costs a few hundred milliseconds
+ * rather than tsx's seconds, and a burst's fresh environments answer within the ingress's timeout.
  */
-export const DEFAULT_CONCURRENCY = 1;
+export const DEFAULT_CONCURRENCY = 10;
 
 export interface FunctionHostOptions extends EnvironmentOptions {
   /** At most this many invocations at once, each in its own execution environment. */
   maxConcurrency?: number;
+  /**
+   * Cold starts in progress at once (default 1). Each competes for this machine's cores with the warm
+   * environments, which answer a burst's waiting invocations sooner than a fresh one (ADR 0016).
+   */
+  maxColdStarts?: number;
 }
 
 /**
  * Plays Lambda for one function: up to `maxConcurrency` execution environments, each its own worker
  * process running one invocation at a time. A warm idle environment is reused (newest first, as
  * Lambda tends to). When none is idle, the invocation waits for the first environment to free up or
- * finish starting, and one more is started while under the limit. Unlike Lambda, cold starts happen
- * one at a time per function: locally each costs seconds of CPU (tsx compiles the sources), and
- * several at once would slow the warm environments too (ADR 0013).
+ * finish starting, and another is started for each waiting invocation while under the limit. Unlike
+ * Lambda, cold starts in progress at once are bounded (`maxColdStarts`): they compete for this
+ * machine's cores with the warm environments (ADR 0013, ADR 0016).
  */
 export class FunctionHost {
   private readonly idle: ExecutionEnvironment[] = [];
   private readonly busy = new Set<ExecutionEnvironment>();
   private readonly waiting: (() => void)[] = [];
-  /** Environments whose worker is still starting (at most one). */
+  /** Environments whose worker is still starting (at most `coldStartLimit`). */
   private readonly booting = new Set<ExecutionEnvironment>();
   private stopped = false;
 
@@ -45,6 +49,15 @@ export class FunctionHost {
 
   public get maxConcurrency(): number {
     return Math.max(1, this.options.maxConcurrency ?? DEFAULT_CONCURRENCY);
+  }
+
+  public get coldStartLimit(): number {
+    return Math.max(1, this.options.maxColdStarts ?? 1);
+  }
+
+  /** What each of this function's environments is started with (benchmarks start their own). */
+  public get environmentOptions(): EnvironmentOptions {
+    return this.options;
   }
 
   /** Environments alive or starting: the function's current concurrency footprint. */
@@ -92,15 +105,23 @@ export class FunctionHost {
         this.busy.add(environment);
         return environment;
       }
+      const woken = new Promise<void>((wake) => this.waiting.push(wake));
       this.startAnotherIfNeeded();
-      await new Promise<void>((wake) => this.waiting.push(wake));
+      await woken;
     }
     return undefined;
   }
 
-  /** One cold start at a time, and only while invocations wait and the limit allows. */
+  /** A cold start for each invocation waiting beyond those already starting, within both limits. */
   private startAnotherIfNeeded(): void {
-    if (this.booting.size > 0 || this.environments >= this.maxConcurrency) return;
+    while (
+      this.booting.size < Math.min(this.coldStartLimit, this.waiting.length) &&
+      this.environments < this.maxConcurrency
+    )
+      this.startOne();
+  }
+
+  private startOne(): void {
     const environment = this.start();
     this.booting.add(environment);
     void environment.ready.then(() => {
@@ -108,7 +129,7 @@ export class FunctionHost {
       // An environment whose init failed is handed out once, so a waiting invocation gets the error.
       if (!this.stopped && (environment.usable || environment.initFailed)) this.idle.push(environment);
       this.waiting.shift()?.();
-      if (this.waiting.length > 0) this.startAnotherIfNeeded();
+      this.startAnotherIfNeeded();
     });
   }
 

@@ -1,11 +1,17 @@
+import { join } from 'node:path';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { FunctionHost, type FunctionLog, type InvokeResult } from '../runner/functionHost';
+import { bundleWorkers, type WorkerBundles } from '../runner/handlerBundles';
 import { type HttpRoute, startHttpApi } from '../runner/httpApi';
 import type { BodyEncoding } from '../runner/httpEvent';
 import { ScheduleClock } from '../runner/scheduleClock';
 import { type BatchSummary, SqsPoller } from '../runner/sqsPoller';
 import type { LocalServer } from '../standins/httpServer';
+import { REPO_ROOT } from '../templates/packaging';
 import type { AppliedStack } from '../templates/templateApplier';
+
+/** Where the worker bundles go (content-hashed names, so stacks of one tree share them). */
+export const BUNDLE_DIR = join(REPO_ROOT, '.local-state', 'bundles');
 
 export interface LambdaRuntimeOptions {
   stacks: AppliedStack[];
@@ -18,6 +24,8 @@ export interface LambdaRuntimeOptions {
   maxVisibilitySeconds: number;
   /** Concurrent invocations per function (FunctionHost's default when absent). */
   maxConcurrency?: number;
+  /** Start workers from esbuild bundles (default true, ADR 0016); false runs the sources through tsx. */
+  bundles?: boolean;
   functionLog: FunctionLog;
   log(line: string): void;
 }
@@ -63,10 +71,11 @@ const routesOf = (options: LambdaRuntimeOptions, invoke: LambdaRuntime['invoke']
   );
 };
 
-const createHosts = (options: LambdaRuntimeOptions): Map<string, FunctionHost> => {
+const createHosts = (options: LambdaRuntimeOptions, bundles?: WorkerBundles): Map<string, FunctionHost> => {
   const hosts = new Map<string, FunctionHost>();
   for (const fn of options.stacks.flatMap((s) => s.functions)) {
     const env = options.environmentOf(fn);
+    const handler = bundles?.handlers.get(fn.handlerFile);
     hosts.set(
       fn.name,
       new FunctionHost({
@@ -75,6 +84,7 @@ const createHosts = (options: LambdaRuntimeOptions): Map<string, FunctionHost> =
         region: options.region,
         accountId: options.accountId,
         log: options.functionLog,
+        ...(bundles && handler ? { bundle: { worker: bundles.worker, handler } } : {}),
         ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
       }),
     );
@@ -112,9 +122,20 @@ const createClock = (options: LambdaRuntimeOptions, invoke: LambdaRuntime['invok
     },
   });
 
+const bundlesFor = async (options: LambdaRuntimeOptions): Promise<WorkerBundles | undefined> => {
+  if (options.bundles === false) return undefined;
+  const bundles = await bundleWorkers(
+    options.stacks.flatMap((s) => s.functions),
+    BUNDLE_DIR,
+    REPO_ROOT,
+  );
+  options.log(`bundled ${bundles.handlers.size} handler(s) with esbuild in ${bundles.buildMs} ms`);
+  return bundles;
+};
+
 /** Builds a host per function, a poller per event source mapping, the schedule clock and the HTTP API. */
 export const startLambdaRuntime = async (options: LambdaRuntimeOptions): Promise<LambdaRuntime> => {
-  const hosts = createHosts(options);
+  const hosts = createHosts(options, await bundlesFor(options));
   const invoke = (functionName: string, event: unknown): Promise<InvokeResult> => {
     const host = hosts.get(functionName);
     return host ? host.invoke(event) : Promise.reject(new UnknownFunctionError(functionName));

@@ -12,7 +12,7 @@ import {
 import type { FunctionLog } from '../runner/functionHost';
 import type { BodyEncoding } from '../runner/httpEvent';
 import { seedLocalData } from '../seed/seedLocalData';
-import { loadDemoRepository } from '../standins/githubDemo';
+import { type DemoRepository, loadDemoRepository } from '../standins/githubDemo';
 import { type GithubStandIn, startGithubStandIn } from '../standins/githubStandIn';
 import type { LocalServer, RequestTap } from '../standins/httpServer';
 import { type InstanceSimulator, startInstanceSimulator } from '../standins/instanceSimulator';
@@ -39,11 +39,15 @@ export interface LocalStackOptions {
   /** false: simulated instances never phone home, so only the provisioner's probes see them ready. */
   phoneHome?: boolean;
   maxVisibilitySeconds?: number;
-  /** Concurrent invocations per function, each in its own worker (default 1, as `DEFAULT_CONCURRENCY`). */
+  /** Concurrent invocations per function, each in its own worker (default 10, as `DEFAULT_CONCURRENCY`). */
   maxConcurrency?: number;
+  /** Workers start from esbuild bundles (default true, ADR 0016); false runs the sources through tsx. */
+  bundles?: boolean;
   bodyEncoding?: BodyEncoding;
   /** Where endpoints.json goes; undefined to write none (tests running several stacks). */
   stateDir?: string | undefined;
+  /** The repository the GitHub stand-in serves and whose artifacts are seeded (default local/demo/github.json). */
+  demo?: DemoRepository;
   /** Extra function environment over the local-mode overrides (tests set e.g. NIGHTLY_TIME). */
   functionEnv?: Record<string, string>;
   /** The user's environment (GITHUB_TOKEN, GITHUB_REPO, …). */
@@ -155,7 +159,7 @@ const startStandIns = async (
   );
   const github = githubTarget('', env).real
     ? undefined
-    : track(await startGithubStandIn({ tap: options.requestTap }), stoppers);
+    : track(await startGithubStandIn({ tap: options.requestTap, demo: options.demo }), stoppers);
   const simulator = track(
     await startInstanceSimulator({
       ec2: clients.ec2,
@@ -216,6 +220,7 @@ const startRuntime = (
     bodyEncoding: options.bodyEncoding ?? 'auto',
     maxVisibilitySeconds: options.maxVisibilitySeconds ?? 5,
     ...(options.maxConcurrency !== undefined ? { maxConcurrency: options.maxConcurrency } : {}),
+    ...(options.bundles !== undefined ? { bundles: options.bundles } : {}),
     functionLog: options.functionLog ?? (() => undefined),
     log: options.log ?? (() => undefined),
   });
@@ -233,7 +238,12 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
   const httpApiUrl = `http://127.0.0.1:${httpPort}`;
   const { applied: stacks, exports } = await applyAll(serviceDirs, motoEndpoint, httpApiUrl, clients);
   log(`applied ${stacks.map((s) => s.stackName).join(', ')}`);
-  const seeded = await seedLocalData(clients, loadDemoRepository(), standIns.target, LOCAL_REGION);
+  const seeded = await seedLocalData(
+    clients,
+    options.demo ?? loadDemoRepository(),
+    standIns.target,
+    LOCAL_REGION,
+  );
   log(
     `seeded ${seeded.parameters.length} SSM secrets and ${seeded.objects} demo artifacts (missing on purpose: ${seeded.missing.join(', ')})`,
   );

@@ -1,5 +1,6 @@
 import { isRecord } from '../templates/cfnTypes';
 import { type DemoPull, type DemoRepository, headShaOf } from './githubDemo';
+import { repositoryNotFound } from './githubErrorAnswers';
 import { issueJson } from './githubRest';
 
 /** Splits a search query into words, keeping "quoted phrases" and `key:"quoted value"` together. */
@@ -112,22 +113,6 @@ const indexOf = (cursor: string | undefined): number =>
   cursor ? Number(Buffer.from(cursor, 'base64').toString('utf8').replace('cursor:', '')) + 1 : 0;
 
 const graphqlError = (message: string) => ({ status: 200, body: { errors: [{ message }] } });
-
-/** GitHub's answer for a repository it does not show: HTTP 200, null data and a NOT_FOUND error. */
-const repositoryNotFound = (owner: string | undefined, name: string | undefined) => ({
-  status: 200,
-  body: {
-    data: { repository: null },
-    errors: [
-      {
-        type: 'NOT_FOUND',
-        path: ['repository'],
-        locations: [{ line: 2, column: 3 }],
-        message: `Could not resolve to a Repository with the name '${owner}/${name}'.`,
-      },
-    ],
-  },
-});
 
 /** One page of open pull requests, newest update first, with GitHub's cursor-style page info. */
 const openPullRequests = (demo: DemoRepository, first: number, start: number, withTotal: boolean) => {

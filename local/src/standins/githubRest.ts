@@ -14,8 +14,13 @@ const idOf = (text: string, modulo = 10_000_000): number =>
 const nodeId = (prefix: string, id: number): string =>
   `${prefix}_${Buffer.from(String(id)).toString('base64')}`;
 
+/**
+ * A user or an app's bot. GitHub percent-encodes a bot's login in its API URLs
+ * (`/users/renovate%5Bbot%5D`) and points its page at the app (`/apps/renovate`).
+ */
 export const userJson = (login: string) => {
-  const url = `${API}/users/${login}`;
+  const app = /^(.+)\[bot\]$/.exec(login)?.[1];
+  const url = `${API}/users/${encodeURIComponent(login)}`;
   const id = idOf(login);
   return {
     login,
@@ -24,7 +29,7 @@ export const userJson = (login: string) => {
     avatar_url: `https://avatars.githubusercontent.com/u/${id}?v=4`,
     gravatar_id: '',
     url,
-    html_url: `${WEB}/${login}`,
+    html_url: app ? `${WEB}/apps/${app}` : `${WEB}/${login}`,
     followers_url: `${url}/followers`,
     following_url: `${url}/following{/other_user}`,
     gists_url: `${url}/gists{/gist_id}`,
@@ -34,7 +39,7 @@ export const userJson = (login: string) => {
     repos_url: `${url}/repos`,
     events_url: `${url}/events{/privacy}`,
     received_events_url: `${url}/received_events`,
-    type: login.endsWith('-bot') ? 'Bot' : 'User',
+    type: app || login.endsWith('-bot') ? 'Bot' : 'User',
     site_admin: false,
   };
 };

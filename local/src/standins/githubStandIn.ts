@@ -4,6 +4,12 @@ import { isRecord } from '../templates/cfnTypes';
 import { type DemoRepository, loadDemoRepository, shaOf } from './githubDemo';
 import { type ApiAnswer, DeploymentStore } from './githubDeployments';
 import {
+  notFound as notFoundAnswer,
+  primaryRateLimit,
+  secondaryRateLimit,
+  serverError,
+} from './githubErrorAnswers';
+import {
   FAULT_KINDS,
   type FaultKind,
   type GithubCalls,
@@ -41,10 +47,7 @@ interface Context {
 
 type Handler = (match: string[], ctx: Context) => ApiAnswer;
 
-const notFound: ApiAnswer = {
-  status: 404,
-  body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
-};
+const notFound: ApiAnswer = notFoundAnswer();
 
 const listPulls: Handler = (_m, { demo, params, url }) => {
   const state = params.get('state') ?? 'open';
@@ -226,25 +229,14 @@ const addFaults = (state: StandInState, body: Record<string, unknown>): Answer =
 
 const isFaultKind = (kind: string): kind is FaultKind => (FAULT_KINDS as readonly string[]).includes(kind);
 
-const SECONDARY_LIMIT = {
-  message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-  documentation_url:
-    'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-};
-
 /** The primary limit in GitHub's shapes: REST 403 or 429, GraphQL HTTP 200 with RATE_LIMITED. */
-const primaryLimit = (state: StandInState, resource: RateResource, status: 403 | 429): Answer => {
-  const headers = state.ledger.rateHeaders(resource, true);
-  if (resource === 'graphql') {
-    const errors = [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded (local stand-in fault)' }];
-    return { status: 200, body: { errors }, headers };
-  }
-  const body = {
+const primaryLimit = (state: StandInState, resource: RateResource, status: 403 | 429): Answer =>
+  primaryRateLimit({
+    graphql: resource === 'graphql',
+    status,
+    headers: state.ledger.rateHeaders(resource, true),
     message: 'API rate limit exceeded (local stand-in fault)',
-    documentation_url: 'https://docs.github.com/rest/rate-limit',
-  };
-  return { status, body, headers };
-};
+  });
 
 /** A queued fault for this request: a 500, a rate limit, or no answer at all (a timeout). */
 const faultAnswer = (
@@ -264,9 +256,9 @@ const faultAnswer = (
     case '429':
       return primaryLimit(state, resource, 429);
     case 'secondary-rate-limited':
-      return { status: 429, body: SECONDARY_LIMIT, headers: { 'retry-after': '60' } };
+      return secondaryRateLimit(429, 60);
     case '500':
-      return { status: 500, body: { message: 'Server Error (local stand-in fault)' } };
+      return serverError('Server Error (local stand-in fault)');
   }
 };
 

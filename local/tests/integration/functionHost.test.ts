@@ -1,4 +1,9 @@
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FunctionHost } from '../../src/runner/functionHost';
+import { BundleError, bundleWorkers, type WorkerBundles } from '../../src/runner/handlerBundles';
+import { REPO_ROOT } from '../../src/templates/packaging';
 import type { LocalFunction } from '../../src/templates/runtimeBindings';
 import { fixtureFunction } from '../helpers/factories';
 import { FIXTURE_DIR } from '../helpers/fixtureService';
@@ -8,7 +13,9 @@ const hostFor = (
   fn: LocalFunction,
   env: Record<string, string> = { PATH: process.env.PATH ?? '', ...fn.environment },
   maxConcurrency?: number,
+  extra: { bundles?: WorkerBundles; maxColdStarts?: number } = {},
 ) => {
+  const handler = extra.bundles?.handlers.get(fn.handlerFile);
   const host = new FunctionHost({
     fn,
     env,
@@ -16,14 +23,27 @@ const hostFor = (
     accountId: '123456789012',
     log: () => undefined,
     ...(maxConcurrency !== undefined ? { maxConcurrency } : {}),
+    ...(extra.bundles && handler ? { bundle: { worker: extra.bundles.worker, handler } } : {}),
+    ...(extra.maxColdStarts !== undefined ? { maxColdStarts: extra.maxColdStarts } : {}),
   });
   hosts.push(host);
   return host;
 };
 
+const cacheDir = mkdtempSync(join(tmpdir(), 'branch-envs-bundles-'));
+
 afterAll(async () => {
   await Promise.all(hosts.map((h) => h.stop()));
+  rmSync(cacheDir, { recursive: true, force: true });
 });
+
+type Run = { pid: number; startedAt: number; endedAt: number };
+const runsOf = (results: Awaited<ReturnType<FunctionHost['invoke']>>[]): Run[] =>
+  results.map((r) => (r.ok ? r.value : {}) as Run);
+const peakOverlap = (runs: Run[]): number =>
+  Math.max(
+    ...runs.map((at) => runs.filter((r) => r.startedAt <= at.startedAt && at.startedAt < r.endedAt).length),
+  );
 
 describe('FunctionHost', () => {
   it('runs the TypeScript handler with exactly the given environment and a Lambda context', async () => {
@@ -108,11 +128,8 @@ describe('FunctionHost', () => {
     const results = await Promise.all(Array.from({ length: 7 }, (_, i) => host.invoke({ i, sleepMs: 1500 })));
 
     // Assess
-    const runs = results.map(
-      (r) => (r.ok ? r.value : {}) as { pid: number; startedAt: number; endedAt: number },
-    );
-    const overlapAt = (t: number) => runs.filter((r) => r.startedAt <= t && t < r.endedAt).length;
-    const peak = Math.max(...runs.map((r) => overlapAt(r.startedAt)));
+    const runs = runsOf(results);
+    const peak = peakOverlap(runs);
     expect(results.every((r) => r.ok)).toBe(true);
     expect(new Set(runs.map((r) => r.pid)).size).toBe(3);
     expect(peak).toBeGreaterThanOrEqual(2);
@@ -150,5 +167,134 @@ describe('FunctionHost', () => {
     expect(quick.ok).toBe(true);
     expect(after.ok).toBe(true);
     expect(host.environments).toBeLessThanOrEqual(2);
+  }, 30_000);
+});
+
+describe('FunctionHost started from esbuild bundles', () => {
+  const fns = { echo: fixtureFunction('echo'), http: fixtureFunction('http') };
+  let bundles: WorkerBundles;
+
+  beforeAll(async () => {
+    bundles = await bundleWorkers(Object.values(fns), cacheDir, REPO_ROOT);
+  }, 60_000);
+
+  it('writes one content-hashed CommonJS bundle per handler and the worker, and reuses them unchanged', async () => {
+    // Prepare: a bundle of older sources two hours old, and one written a minute ago
+    const stale = join(cacheDir, 'echo-OLDSTALE.cjs');
+    const recent = join(cacheDir, 'echo-RECENT00.cjs');
+    for (const file of [stale, recent]) writeFileSync(file, '');
+    const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+    utimesSync(stale, twoHoursAgo, twoHoursAgo);
+
+    // Act
+    const again = await bundleWorkers(Object.values(fns), cacheDir, REPO_ROOT);
+
+    // Assess
+    const echoBundle = bundles.handlers.get(fns.echo.handlerFile) ?? '';
+    expect(echoBundle).toMatch(/echo-[A-Z0-9]{8}\.cjs$/);
+    expect(existsSync(echoBundle)).toBe(true);
+    expect(existsSync(`${echoBundle}.map`)).toBe(true);
+    expect(bundles.worker).toMatch(/lambdaWorker-[A-Z0-9]{8}\.cjs$/);
+    expect(again.handlers).toEqual(bundles.handlers);
+    expect(existsSync(stale)).toBe(false);
+    expect(existsSync(recent)).toBe(true);
+  });
+
+  it('runs the bundled handler with exactly the given environment and a Lambda context', async () => {
+    // Prepare
+    const host = hostFor(fns.echo, { PATH: process.env.PATH ?? '', ONLY_THIS: 'yes' }, 1, { bundles });
+
+    // Act
+    const result = await host.invoke({ hello: 'bundle' });
+
+    // Assess
+    const value = (result.ok ? result.value : {}) as {
+      event: unknown;
+      env: Record<string, string>;
+      cwd: string;
+    };
+    expect(value.event).toEqual({ hello: 'bundle' });
+    expect(value.env.ONLY_THIS).toBe('yes');
+    expect(value.env.HOME).toBeUndefined();
+    expect(value.cwd).toBe(FIXTURE_DIR);
+  }, 30_000);
+
+  it('reports a thrown error with a stack trace that names the TypeScript source', async () => {
+    // Prepare
+    const host = hostFor(fns.http, undefined, 1, { bundles });
+
+    // Act
+    const failed = await host.invoke({ queryStringParameters: { crash: '1' } });
+
+    // Assess
+    expect(failed).toMatchObject({
+      ok: false,
+      error: { errorType: 'Error', errorMessage: 'crash requested' },
+    });
+    const stack = failed.ok ? [] : (failed.error.stackTrace ?? []);
+    expect(stack.join('\n')).toMatch(/routing-service\/src\/handlers\/http\.ts:\d+/);
+  }, 30_000);
+
+  it('starts a burst’s environments in parallel, so all of them run at once', async () => {
+    // Prepare
+    const host = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, 4, { bundles, maxColdStarts: 4 });
+
+    // Act
+    const results = await Promise.all(Array.from({ length: 4 }, (_, i) => host.invoke({ i, sleepMs: 4000 })));
+
+    // Assess
+    const runs = runsOf(results);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(new Set(runs.map((r) => r.pid)).size).toBe(4);
+    expect(peakOverlap(runs)).toBe(4);
+  }, 60_000);
+
+  it('grows to ten environments by default and queues the rest of a burst behind them', async () => {
+    // Prepare
+    const host = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, undefined, {
+      bundles,
+      maxColdStarts: 10,
+    });
+
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => host.invoke({ i, sleepMs: 2000 })),
+    );
+
+    // Assess
+    const runs = runsOf(results);
+    expect(results.every((r) => r.ok)).toBe(true);
+    expect(host.maxConcurrency).toBe(10);
+    expect(new Set(runs.map((r) => r.pid)).size).toBe(10);
+    expect(peakOverlap(runs)).toBeLessThanOrEqual(10);
+    expect(host.environments).toBe(10);
+  }, 90_000);
+
+  it('starts one environment at a time by default, and as many as maxColdStarts allows', async () => {
+    // Prepare
+    const serial = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, 3, { bundles });
+    const parallel = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, 3, { bundles, maxColdStarts: 3 });
+
+    // Act
+    const burst = (host: FunctionHost) => Array.from({ length: 3 }, () => host.invoke({ sleepMs: 500 }));
+    const running = [...burst(serial), ...burst(parallel)];
+    const startingAtOnce = { serial: serial.environments, parallel: parallel.environments };
+    const results = await Promise.all(running);
+
+    // Assess
+    expect(startingAtOnce).toEqual({ serial: 1, parallel: 3 });
+    expect(results.every((r) => r.ok)).toBe(true);
+  }, 60_000);
+
+  it('refuses to start when a handler cannot be bundled, naming the file', async () => {
+    // Prepare
+    const missing = fixtureFunction('echo', { handlerFile: `${FIXTURE_DIR}/src/handlers/missing.ts` });
+
+    // Act
+    const attempt = bundleWorkers([missing], cacheDir, REPO_ROOT);
+
+    // Assess
+    await expect(attempt).rejects.toThrow(BundleError);
+    await expect(attempt).rejects.toThrow(/missing\.ts/);
   }, 30_000);
 });

@@ -140,6 +140,49 @@ export const undeclaredQueryParameters = (operation: Operation, path: string): s
 export const basicErrorProblems = (body: unknown): string[] =>
   problems(compile('basic-error', { $ref: '#/components/schemas/basic-error' }), body);
 
+/** Checks an error body against one of the description's shared responses (`requires_authentication`, …). */
+export const componentResponseProblems = (name: string, body: unknown): string[] => {
+  const schema = jsonSchemaOf(spec.components.responses[name]?.content);
+  if (schema === undefined) return [`GitHub's description has no JSON response ${name}`];
+  return problems(compile(`response ${name}`, schema), body);
+};
+
+/**
+ * GitHub's REST documentation ("Rate limits for the REST API") names the headers every answer carries:
+ * limit, remaining, used and reset (epoch seconds) as integers, and the resource. The OpenAPI document
+ * types the first three (`components.headers.x-rate-limit-*`: integer).
+ */
+export const RATE_LIMIT_HEADERS = [
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-used',
+  'x-ratelimit-reset',
+  'x-ratelimit-resource',
+] as const;
+
+const RESOURCES = new Set(['core', 'search', 'graphql', 'code_search', 'integration_manifest']);
+
+/** Problems with an answer's rate-limit headers; `exhausted` also demands remaining 0 and a future reset. */
+export const rateLimitHeaderProblems = (headers: Headers, exhausted = false): string[] => {
+  const found: string[] = [];
+  for (const name of RATE_LIMIT_HEADERS) {
+    const value = headers.get(name);
+    if (value === null) found.push(`${name} missing`);
+    else if (name === 'x-ratelimit-resource' ? !RESOURCES.has(value) : !/^\d+$/.test(value))
+      found.push(`${name}: ${value} is not what GitHub sends`);
+  }
+  if (exhausted && headers.get('x-ratelimit-remaining') !== '0') found.push('x-ratelimit-remaining is not 0');
+  if (exhausted && Number(headers.get('x-ratelimit-reset')) <= Date.now() / 1000)
+    found.push('x-ratelimit-reset is not in the future');
+  return found;
+};
+
+/** `retry-after` as GitHub sends it on a secondary limit: a whole number of seconds. */
+export const retryAfterProblems = (headers: Headers): string[] => {
+  const value = headers.get('retry-after');
+  return value !== null && /^\d+$/.test(value) ? [] : [`retry-after is ${value}, not whole seconds`];
+};
+
 let graphqlSchema: GraphQLSchema | undefined;
 
 /** GitHub's public GraphQL schema, built once. */

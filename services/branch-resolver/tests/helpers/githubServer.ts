@@ -7,6 +7,19 @@
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DemoPull, DemoRepository } from '../../../../local/src/standins/githubDemo';
+import {
+  badCredentials,
+  graphqlRequiresAuthentication,
+  notFound,
+  primaryRateLimit,
+  repositoryNotFound,
+  secondaryRateLimit,
+  serverError,
+  tokenLacksPermission,
+  validationFailed,
+} from '../../../../local/src/standins/githubErrorAnswers';
+import { branchJson, issueJson, pullJson, pullSimpleJson } from '../../../../local/src/standins/githubRest';
 import {
   branchShas,
   OWNER,
@@ -14,10 +27,9 @@ import {
   PULLS,
   type PullSpec,
   REPO,
-  restBranch,
   restPull,
-  restSearchItem,
   searchFixture,
+  shaOf,
 } from './githubFixtures';
 
 export type Fault =
@@ -26,7 +38,9 @@ export type Fault =
   | { kind: 'rate-limited'; status?: 403 | 429 }
   | { kind: 'secondary-rate-limited'; status: 403 | 429; retryAfter?: number }
   /** A fine-grained token without the permission the endpoint needs, as GitHub answers it. */
-  | { kind: 'forbidden'; permission: string };
+  | { kind: 'forbidden'; permission: string }
+  /** A token GitHub does not accept (revoked, expired, mistyped): REST 401. */
+  | { kind: 'bad-credentials' };
 type Resource = 'core' | 'search' | 'graphql';
 
 export interface LoggedCall {
@@ -58,19 +72,51 @@ interface Request {
   body: unknown;
   origin: string;
   pulls: readonly PullSpec[];
+  demo: DemoRepository;
   authorized: boolean;
   etag?: string;
   resource: Resource;
 }
 
-const NOT_FOUND: Answer = {
-  status: 404,
-  body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
+const NOT_FOUND: Answer = notFound();
+
+/**
+ * The fixture as the local stand-in's demo repository, so both stand-ins answer in one set of GitHub
+ * REST shapes (local/src/standins/githubRest.ts, checked against GitHub's OpenAPI description).
+ */
+const demoPullOf = (p: PullSpec): DemoPull => {
+  const state = p.state ?? 'open';
+  return {
+    number: p.number,
+    head: p.head,
+    base: 'main',
+    title: p.title,
+    author: p.author,
+    state,
+    draft: p.draft ?? false,
+    createdAt: '2026-11-01T08:00:00Z',
+    updatedAt: p.updatedAt,
+    ...(state === 'closed' ? { closedAt: p.updatedAt, mergedAt: null } : {}),
+    ...(p.fork ? { fork: { owner: p.fork.split('/')[0] ?? p.fork, sha: shaOf(p.head) } } : {}),
+  };
+};
+
+const demoOf = (pulls: readonly PullSpec[]): DemoRepository => {
+  const shas = branchShas();
+  for (const p of pulls) if (!p.fork && !shas.has(p.head)) shas.set(p.head, shaOf(p.head));
+  return {
+    owner: OWNER,
+    repo: REPO,
+    defaultBranch: 'main',
+    branches: [...shas].map(([name, sha]) => ({ name, sha })),
+    pulls: pulls.map(demoPullOf),
+    artifacts: { app: REPO, missingPgdump: [] },
+  };
 };
 const REPO_PATH = `/repos/${OWNER}/${REPO}`;
 const DEFAULT_LIMITS: Record<Resource, number> = { core: 5000, search: 30, graphql: 5000 };
 
-const listPulls = ({ pulls, url, origin }: Request): Answer => {
+const listPulls = ({ pulls, demo, url, origin }: Request): Answer => {
   const perPage = Math.min(Number(url.searchParams.get('per_page') ?? 30), 100);
   const page = Math.max(Number(url.searchParams.get('page') ?? 1), 1);
   const open = openPullsByUpdate(pulls);
@@ -83,33 +129,18 @@ const listPulls = ({ pulls, url, origin }: Request): Answer => {
   const links = page < last ? [link(page + 1, 'next'), link(last, 'last')] : [];
   return {
     status: 200,
-    body: open.slice((page - 1) * perPage, page * perPage).map(restPull),
+    body: open.slice((page - 1) * perPage, page * perPage).map((p) => pullSimpleJson(demo, demoPullOf(p))),
     ...(links.length > 0 ? { headers: { link: links.join(', ') } } : {}),
   };
 };
 
 type PullsVariables = { owner?: string; name?: string; first?: number; after?: string | null };
 
-/** What GitHub answers for a repository it does not show: HTTP 200, null data and a NOT_FOUND error. */
-const repositoryNotFound = ({ owner, name }: PullsVariables): Answer => ({
-  status: 200,
-  body: {
-    data: { repository: null },
-    errors: [
-      {
-        type: 'NOT_FOUND',
-        path: ['repository'],
-        locations: [{ line: 2, column: 3 }],
-        message: `Could not resolve to a Repository with the name '${owner}/${name}'.`,
-      },
-    ],
-  },
-});
-
 /** The OpenPullRequests query; cursors are base64 indexes, as opaque as GitHub's. */
 const graphqlPulls = ({ pulls, body }: Request): Answer => {
   const variables = (body as { variables?: PullsVariables }).variables ?? {};
-  if (variables.owner !== OWNER || variables.name !== REPO) return repositoryNotFound(variables);
+  if (variables.owner !== OWNER || variables.name !== REPO)
+    return repositoryNotFound(variables.owner, variables.name);
   const start = variables.after ? Number(Buffer.from(variables.after, 'base64').toString()) + 1 : 0;
   const open = openPullsByUpdate(pulls);
   const page = open.slice(start, start + (variables.first ?? 100));
@@ -135,24 +166,27 @@ const graphqlPulls = ({ pulls, body }: Request): Answer => {
   return { status: 200, body: { data: { repository: { pullRequests: { pageInfo, nodes } } } } };
 };
 
-const pullByNumber = ({ pulls }: Request, number: string): Answer => {
+const pullByNumber = ({ pulls, demo }: Request, number: string): Answer => {
   const found = pulls.find((p) => p.number === Number(number));
-  return found ? { status: 200, body: restPull(found) } : NOT_FOUND;
+  return found ? { status: 200, body: pullJson(demo, demoPullOf(found)) } : NOT_FOUND;
 };
 
-const branchByName = (_: Request, encoded: string): Answer => {
+const branchByName = ({ demo }: Request, encoded: string): Answer => {
   const name = decodeURIComponent(encoded);
   const sha = branchShas().get(name);
-  return sha
-    ? { status: 200, body: restBranch(name, sha) }
-    : { status: 404, body: { message: 'Branch not found' } };
+  return sha ? { status: 200, body: branchJson(demo, name, sha) } : notFound('Branch not found');
 };
 
-const search = ({ pulls, url }: Request): Answer => {
-  const hits = searchFixture(url.searchParams.get('q') ?? '', pulls);
+const search = ({ pulls, demo, url }: Request): Answer => {
+  const q = url.searchParams.get('q')?.trim();
+  if (!q) return validationFailed('Search', 'q', 'missing');
+  const hits = searchFixture(q, pulls);
   const perPage = Number(url.searchParams.get('per_page') ?? 30);
-  const items = hits.slice(0, perPage).map(restSearchItem);
-  return { status: 200, body: { total_count: hits.length, incomplete_results: false, items } };
+  const items = hits.slice(0, perPage).map((p) => issueJson(demo, demoPullOf(p)));
+  return {
+    status: 200,
+    body: { total_count: hits.length, incomplete_results: false, search_type: 'lexical', items },
+  };
 };
 
 /** `[method, path, answer]`; the path's first group, if any, goes to the answer. */
@@ -179,17 +213,6 @@ const readBody = async (req: IncomingMessage): Promise<unknown> => {
   return text ? (JSON.parse(text) as unknown) : undefined;
 };
 
-/** GitHub's secondary limit: 403 or 429, its documented message, and `retry-after` when it gives one. */
-const secondaryLimit = (fault: { status: 403 | 429; retryAfter?: number }): Answer => ({
-  status: fault.status,
-  body: {
-    message: 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.',
-    documentation_url:
-      'https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits',
-  },
-  ...(fault.retryAfter !== undefined ? { headers: { 'retry-after': String(fault.retryAfter) } } : {}),
-});
-
 const resourceOf = (path: string): Resource =>
   path === '/graphql' ? 'graphql' : path.startsWith('/search/') ? 'search' : 'core';
 
@@ -197,6 +220,7 @@ export const startGithubServer = async (
   options: { pulls?: readonly PullSpec[] } = {},
 ): Promise<GithubServer> => {
   const pulls = options.pulls ?? PULLS;
+  const demo = demoOf(pulls);
   const state = {
     calls: [] as LoggedCall[],
     used: { core: 0, search: 0, graphql: 0 } as Record<Resource, number>,
@@ -217,14 +241,12 @@ export const startGithubServer = async (
    * GitHub's primary limit: 403 or 429 with `x-ratelimit-remaining: 0` and the reset time; GraphQL
    * answers it with HTTP 200 and an error of type RATE_LIMITED.
    */
-  const primaryLimit = (resource: Resource, status: 403 | 429): Answer => {
-    const headers = { ...rateHeaders(resource), 'x-ratelimit-remaining': '0' };
-    if (resource === 'graphql') {
-      const errors = [{ type: 'RATE_LIMITED', message: 'API rate limit exceeded for user ID 1.' }];
-      return { status: 200, body: { errors }, headers };
-    }
-    return { status, body: { message: 'API rate limit exceeded' }, headers };
-  };
+  const primaryLimit = (resource: Resource, status: 403 | 429): Answer =>
+    primaryRateLimit({
+      graphql: resource === 'graphql',
+      status,
+      headers: { ...rateHeaders(resource), 'x-ratelimit-remaining': '0' },
+    });
 
   /** What an injected fault answers; a timeout answers nothing and drops the connection later. */
   const faultAnswer = (fault: Fault, r: Request, res: ServerResponse): Answer | 'hang' => {
@@ -233,21 +255,19 @@ export const startGithubServer = async (
         setTimeout(() => res.destroy(), fault.delayMs).unref();
         return 'hang';
       case '500':
-        return { status: 500, body: { message: 'Server Error' } };
+        return serverError();
       case 'secondary-rate-limited':
-        return secondaryLimit(fault);
+        return secondaryRateLimit(fault.status, fault.retryAfter);
       case 'rate-limited':
         return primaryLimit(r.resource, fault.status ?? 403);
+      case 'bad-credentials':
+        return { ...badCredentials(), headers: rateHeaders(r.resource) };
       case 'forbidden':
-        return {
-          status: 403,
-          body: {
-            message: 'Resource not accessible by personal access token',
-            documentation_url: 'https://docs.github.com/rest/pulls/pulls#list-pull-requests',
-            status: '403',
-          },
-          headers: { ...rateHeaders(r.resource), 'x-accepted-github-permissions': fault.permission },
-        };
+        return tokenLacksPermission(
+          fault.permission,
+          'https://docs.github.com/rest/pulls/pulls#list-pull-requests',
+          rateHeaders(r.resource),
+        );
     }
   };
 
@@ -255,9 +275,7 @@ export const startGithubServer = async (
   const interception = (r: Request, res: ServerResponse): Answer | 'hang' | undefined => {
     const fault = state.faults.shift();
     if (fault?.kind === 'timeout' || fault?.kind === '500') return faultAnswer(fault, r, res);
-    if (r.resource === 'graphql' && !r.authorized) {
-      return { status: 401, body: { message: 'This endpoint requires you to be authenticated.' } };
-    }
+    if (r.resource === 'graphql' && !r.authorized) return graphqlRequiresAuthentication();
     if (fault) return faultAnswer(fault, r, res);
     return state.used[r.resource] >= state.limits[r.resource] ? primaryLimit(r.resource, 403) : undefined;
   };
@@ -282,6 +300,7 @@ export const startGithubServer = async (
       body: await readBody(req),
       origin,
       pulls,
+      demo,
       authorized: typeof req.headers.authorization === 'string',
       etag: req.headers['if-none-match'],
       resource: resourceOf(url.pathname),
