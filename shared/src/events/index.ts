@@ -10,6 +10,7 @@ import { InstanceExpiring } from './InstanceExpiring';
 import { InstanceExpiringV2 } from './InstanceExpiring.v2';
 import { InstanceLaunched } from './InstanceLaunched';
 import { InstanceReady } from './InstanceReady';
+import { InstanceReadyV2 } from './InstanceReady.v2';
 import { InstanceTerminated } from './InstanceTerminated';
 import { RequestRefused } from './RequestRefused';
 import { TerminateRequested } from './TerminateRequested';
@@ -32,6 +33,7 @@ export {
   InstanceExpiringV2,
   InstanceLaunched,
   InstanceReady,
+  InstanceReadyV2,
   InstanceTerminated,
   RequestRefused,
   TerminateRequested,
@@ -45,6 +47,7 @@ export const allContracts = [
   DeployRejected,
   InstanceLaunched,
   InstanceReady,
+  InstanceReadyV2,
   DeployFailed,
   TerminateRequested,
   ExtendRequested,
