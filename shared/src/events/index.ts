@@ -4,6 +4,7 @@ import { DeployFailed } from './DeployFailed';
 import { DeployRejected } from './DeployRejected';
 import { DeployRequested } from './DeployRequested';
 import { DeployRequestedV2 } from './DeployRequested.v2';
+import { DeployRequestedV3 } from './DeployRequested.v3';
 import { ExpiryExtended } from './ExpiryExtended';
 import { ExtendRequested } from './ExtendRequested';
 import { InstanceExpiring } from './InstanceExpiring';
@@ -27,6 +28,7 @@ export {
   DeployFailed,
   DeployRejected,
   DeployRequested,
+  DeployRequestedV3,
   ExpiryExtended,
   ExtendRequested,
   InstanceExpiring,
@@ -43,6 +45,7 @@ export {
 export const allContracts = [
   DeployRequested,
   DeployRequestedV2,
+  DeployRequestedV3,
   BranchResolved,
   DeployRejected,
   InstanceLaunched,

@@ -1,4 +1,4 @@
-import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
+import { DeployRequestedV3 } from '@branch-envs/shared/events/DeployRequested.v3';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested, type TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
 import type { OutgoingEventOf } from '@branch-envs/shared/publish';
@@ -34,11 +34,19 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
   const { ports, actor, settings } = ctx;
   const deployId = ports.newId();
   await ports.registry.open(
-    requestedRecord({ deployId, query: command.query, ttlSeconds: command.ttlSeconds }, ctx),
+    requestedRecord(
+      {
+        deployId,
+        query: command.query,
+        ttlSeconds: command.ttlSeconds,
+        ...(command.capacity ? { capacity: command.capacity } : {}),
+      },
+      ctx,
+    ),
   );
   await publishOrAbandon(ctx, deployId, [
     {
-      contract: DeployRequestedV2,
+      contract: DeployRequestedV3,
       data: {
         deployId,
         query: command.query,
@@ -46,6 +54,7 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
         ttlSeconds: command.ttlSeconds,
         ttlCapped: command.capped,
         fresh: command.fresh,
+        ...(command.capacity ? { capacity: command.capacity } : {}),
         owner: actor,
         replyTo: replyToOf(ctx),
       },
@@ -59,7 +68,7 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
   return {
     kind: 'published',
     message: notice(ack),
-    detailType: DeployRequestedV2.detailType,
+    detailType: DeployRequestedV3.detailType,
     correlationId: deployId,
   };
 };
