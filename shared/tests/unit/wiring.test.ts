@@ -33,6 +33,7 @@ describe('contractsConsumedBy', () => {
       'DeployRejected',
       'InstanceLaunched',
       'InstanceReady',
+      'InstanceReady',
       'DeployFailed',
       'InstanceExpiring',
       'InstanceExpiring',
