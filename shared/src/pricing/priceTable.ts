@@ -19,10 +19,6 @@ export const InstancePrice = z.strictObject({
 });
 
 export const PriceTable = z.strictObject({
-  /** The region the prices are for (the stage's region); `ops prices` asks about this one. */
-  region: z
-    .string({ error: 'must be an AWS region such as eu-north-1' })
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'must be an AWS region such as eu-north-1'),
   /** When the table was last refreshed (YYYY-MM-DD), shown by `ops prices`. */
   refreshedOn: z
     .string({ error: 'must be a date such as 2026-12-01' })

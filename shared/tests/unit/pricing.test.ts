@@ -11,7 +11,6 @@ import { formatMicros, mulDivRound, parseUsdMicros } from '../../src/pricing/mon
 import type { PriceTable } from '../../src/pricing/priceTable';
 
 const table: PriceTable = {
-  region: 'us-east-1',
   refreshedOn: '2026-12-01',
   instances: {
     't3.medium': { onDemand: 0.0416, spot: 0.0125 },

@@ -1,4 +1,4 @@
-import { DescribeSpotPriceHistoryCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { DescribeSpotPriceHistoryCommand, type EC2Client, type SpotPrice } from '@aws-sdk/client-ec2';
 import { type Filter, GetProductsCommand, type PricingClient } from '@aws-sdk/client-pricing';
 import * as z from 'zod';
 
@@ -108,8 +108,20 @@ export const volumePrice = async (pricing: PricingClient, volumeType: string, re
  * The current Spot price of a type: the latest entry of each AZ, and the highest of those, since
  * the provisioner may launch in any configured subnet. A StartTime of now returns just the current one.
  */
+type Latest = Map<string, { at: number; price: string }>;
+
+/** Keeps the newest entry of each AZ. */
+const keepLatest = (latest: Latest, entries: readonly SpotPrice[]): void => {
+  for (const { AvailabilityZone: zone, SpotPrice: price, Timestamp } of entries) {
+    if (!zone || !price) continue;
+    const at = Timestamp?.getTime() ?? 0;
+    const seen = latest.get(zone);
+    if (!seen || seen.at < at) latest.set(zone, { at, price });
+  }
+};
+
 export const spotPrice = async (ec2: EC2Client, instanceType: string, now: Date): Promise<string> => {
-  const latest = new Map<string, { at: number; price: string }>();
+  const latest: Latest = new Map();
   let token: string | undefined;
   do {
     const out = await ec2.send(
@@ -120,12 +132,7 @@ export const spotPrice = async (ec2: EC2Client, instanceType: string, now: Date)
         NextToken: token,
       }),
     );
-    for (const entry of out.SpotPriceHistory ?? []) {
-      if (!entry.AvailabilityZone || !entry.SpotPrice) continue;
-      const at = entry.Timestamp?.getTime() ?? 0;
-      const seen = latest.get(entry.AvailabilityZone);
-      if (!seen || seen.at < at) latest.set(entry.AvailabilityZone, { at, price: entry.SpotPrice });
-    }
+    keepLatest(latest, out.SpotPriceHistory ?? []);
     token = out.NextToken || undefined;
   } while (token);
   const prices = [...latest.values()].map((entry) => entry.price);

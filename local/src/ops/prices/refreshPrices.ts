@@ -39,24 +39,27 @@ export const refreshPriceTable = async (
   const volumes: PriceTable['volumes'] = {};
   for (const type of VOLUME_TYPES)
     volumes[type] = asTableNumber(await volumePrice(sources.pricing, type, region));
-  return { region, refreshedOn: sources.now().toISOString().slice(0, 10), instances, volumes };
+  return { refreshedOn: sources.now().toISOString().slice(0, 10), instances, volumes };
 };
+
+const shown = (value: number | string | undefined): string => (value === undefined ? 'none' : String(value));
 
 /** What changed, one line per price: `t3.medium onDemand 0.0416 → 0.0432`. */
 export const priceChanges = (before: PriceTable, after: PriceTable): string[] => {
-  const lines: string[] = [];
-  for (const [type, price] of Object.entries(after.instances)) {
-    const old = before.instances[type];
-    for (const market of ['onDemand', 'spot'] as const) {
-      const was = old ? String(old[market]) : 'none';
-      if (was !== String(price[market])) lines.push(`${type} ${market} ${was} → ${price[market]}`);
-    }
-  }
-  for (const [type, price] of Object.entries(after.volumes)) {
-    const was = before.volumes[type] === undefined ? 'none' : String(before.volumes[type]);
-    if (was !== String(price)) lines.push(`${type} per GB-month ${was} → ${price}`);
-  }
-  return lines;
+  const prices = (table: PriceTable): Map<string, string> =>
+    new Map([
+      ...Object.entries(table.instances).flatMap(([type, price]) => [
+        [`${type} onDemand`, shown(price.onDemand)] as const,
+        [`${type} spot`, shown(price.spot)] as const,
+      ]),
+      ...Object.entries(table.volumes).map(
+        ([type, price]) => [`${type} per GB-month`, shown(price)] as const,
+      ),
+    ]);
+  const was = prices(before);
+  return [...prices(after)]
+    .filter(([name, price]) => shown(was.get(name)) !== price)
+    .map(([name, price]) => `${name} ${shown(was.get(name))} → ${price}`);
 };
 
 /** The stage's instance types and current table, read from config/<stage>.yml through its schema. */

@@ -137,7 +137,6 @@ describe('prices from the AWS Pricing API and the Spot price history', () => {
 
     // Assess
     expect(table).toEqual({
-      region: 'us-east-1',
       refreshedOn: '2026-12-01',
       instances: { 't3.medium': { onDemand: 0.0416, spot: 0.0125 } },
       volumes: { gp3: 0.08 },
@@ -155,7 +154,6 @@ describe('prices from the AWS Pricing API and the Spot price history', () => {
     const dir = mkdtempSync(join(tmpdir(), 'prices-'));
     writeFileSync(join(dir, 'local.yml'), readFileSync(join(CONFIG_DIR, 'local.yml'), 'utf8'));
     const table = {
-      region: 'us-east-1',
       refreshedOn: '2026-12-02',
       instances: {
         't3.medium': { onDemand: 0.0416, spot: 0.0131 },

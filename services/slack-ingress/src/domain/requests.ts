@@ -30,8 +30,29 @@ const publishOrAbandon = async (
   }
 };
 
+/** DeployRequested v3 for a `/deploy`: the parsed query, its lifetime, and `--spot` / `--on-demand`. */
+const deployRequested = (
+  command: DeployRequest,
+  deployId: string,
+  ctx: RequestContext,
+): OutgoingEventOf<'slack-ingress'> => ({
+  contract: DeployRequestedV3,
+  data: {
+    deployId,
+    query: command.query,
+    parsedQuery: command.parsedQuery,
+    ttlSeconds: command.ttlSeconds,
+    ttlCapped: command.capped,
+    fresh: command.fresh,
+    ...(command.capacity ? { capacity: command.capacity } : {}),
+    owner: ctx.actor,
+    replyTo: replyToOf(ctx),
+  },
+  cause: { correlationId: deployId },
+});
+
 export const requestDeploy = async (command: DeployRequest, ctx: RequestContext): Promise<Outcome> => {
-  const { ports, actor, settings } = ctx;
+  const { ports, settings } = ctx;
   const deployId = ports.newId();
   await ports.registry.open(
     requestedRecord(
@@ -44,23 +65,7 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
       ctx,
     ),
   );
-  await publishOrAbandon(ctx, deployId, [
-    {
-      contract: DeployRequestedV3,
-      data: {
-        deployId,
-        query: command.query,
-        parsedQuery: command.parsedQuery,
-        ttlSeconds: command.ttlSeconds,
-        ttlCapped: command.capped,
-        fresh: command.fresh,
-        ...(command.capacity ? { capacity: command.capacity } : {}),
-        owner: actor,
-        replyTo: replyToOf(ctx),
-      },
-      cause: { correlationId: deployId },
-    },
-  ]);
+  await publishOrAbandon(ctx, deployId, [deployRequested(command, deployId, ctx)]);
   const ack = deployAck(
     { ...command, deployId, maxTtlSeconds: settings.maxTtlSeconds, deployCommand: settings.deployCommand },
     { now: ports.now(), nightly: settings.nightly },

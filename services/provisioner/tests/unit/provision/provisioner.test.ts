@@ -171,7 +171,6 @@ describe('provisioning a resolved branch', () => {
   it('falls back from Spot to on-demand and records what it launched, with its price', async () => {
     // Prepare
     const table = {
-      region: 'eu-north-1',
       refreshedOn: '2026-12-01',
       instances: { 't3.medium': { onDemand: 0.0416, spot: 0.0125 } },
       volumes: { gp3: 0.08 },
