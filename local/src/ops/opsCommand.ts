@@ -4,6 +4,7 @@ import { liveEnvironments } from './envs';
 import { colors, formatCount, formatDeadLetters, formatDlqs, formatDoctor, formatEnvs } from './format';
 import { stageNames } from './names';
 import { peekMessages } from './peek';
+import { pricesAction } from './prices/pricesCommand';
 import { progressBar } from './progress';
 import { deadLetterQueues, pickDeadLetterQueue, stageQueues } from './queues';
 import { redrive } from './redrive';
@@ -169,7 +170,7 @@ const positive = (value: string): number => {
 export const registerOps = (program: Command, stateDir: () => string | undefined): Command => {
   const ops = program
     .command('ops')
-    .description('operate a stage: doctor, replay, dlq, envs')
+    .description('operate a stage: doctor, replay, dlq, envs, prices')
     .option('--stage <stage>', 'the stage to operate (e.g. dev, prod)')
     .option('--region <region>', 'its AWS region (default: AWS_REGION)')
     .option('--local', 'the running local stack (`npm start`) instead of AWS')
@@ -203,5 +204,14 @@ export const registerOps = (program: Command, stateDir: () => string | undefined
     .description('move the messages back to the queue they failed from')
     .action(withTarget(stateDir, (io, _command, service = '') => dlqRedrive(io, service)));
   ops.command('envs').description('the live environments of the stage').action(withTarget(stateDir, envs));
+  ops
+    .command('prices')
+    .description("refresh the stage's price table from the AWS Pricing API and Spot price history")
+    .option('--write', 'write the new table into config/<stage>.yml (otherwise only print it)')
+    .action(
+      withTarget(stateDir, (io, command) =>
+        pricesAction(io, command.opts<{ write?: boolean }>().write === true),
+      ),
+    );
   return ops;
 };

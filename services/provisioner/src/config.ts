@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { commaSeparated, loadConfig } from '@branch-envs/shared/config';
+import { PriceTable } from '@branch-envs/shared/pricing/priceTable';
 import * as z from 'zod';
 import { templatePlaceholders } from './domain/readiness/appUrl';
 import type { ProvisionSettings } from './domain/settings';
@@ -112,6 +113,8 @@ const ProvisionerEnv = z
     PROBE_INTERVAL_SECONDS: int(5, 1, 900),
     BOOT_TIMEOUT_SECONDS: int(900, 1, 86_400),
     KEEP_FAILED_INSTANCES: flag,
+    CAPACITY: z.enum(['on-demand', 'spot', 'spot-then-on-demand']).default('on-demand'),
+    PRICE_TABLE_JSON: json(PriceTable.nullable(), 'null'),
     PHONE_HOME_URL: z
       .url({ protocol: /^https?$/, error: 'must be an http(s) URL like https://…/phone-home' })
       .optional(),
@@ -157,7 +160,8 @@ type Env = z.output<typeof ProvisionerEnv>;
 /** What the use cases see of the configuration (domain/settings.ts). */
 const useCaseSettings = (c: Env): ProvisionSettings => ({
   quota: { maxLivePerUser: c.MAX_LIVE_PER_USER, maxLiveTotal: c.MAX_LIVE_TOTAL },
-  launch: { instanceTypes: c.INSTANCE_TYPES, subnetIds: c.SUBNET_IDS },
+  launch: { instanceTypes: c.INSTANCE_TYPES, subnetIds: c.SUBNET_IDS, capacity: c.CAPACITY },
+  pricing: { table: c.PRICE_TABLE_JSON, rootVolumeGb: c.ROOT_VOLUME_GB },
   app: definedOnly({
     stage: c.STAGE,
     app: c.APP_NAME,

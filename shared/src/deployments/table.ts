@@ -1,6 +1,8 @@
 import * as z from 'zod';
 import { Ulid } from '../envelope';
 import { BranchName, EpochSeconds, IsoDateTime, Owner, ReplyTo } from '../events/common';
+import { Capacity } from '../pricing/capacity';
+import { EnvironmentCost, Market } from '../pricing/cost';
 import { DeploymentStatus } from './states';
 
 /** Names fixed by the platform stack; other stacks find the table by convention (docs/architecture.md §7). */
@@ -49,6 +51,12 @@ export const DeploymentRecord = z.object({
   responseUrlUses: z.number().int().nonnegative().default(0),
   instanceId: z.string().optional(),
   instanceType: z.string().optional(),
+  /** What the deploy asked for with `--spot` / `--on-demand`; absent: the stage's default (ADR 0027). */
+  capacity: Capacity.optional(),
+  /** Set with RUNNING: the market the instance was launched on, after any fallback. */
+  market: Market.optional(),
+  /** Set with RUNNING when the stage's price table prices the launch: its rate and start. */
+  cost: EnvironmentCost.optional(),
   url: z.string().optional(),
   /** Set with READY: whether a probe or the instance's phone-home saw the app healthy first. */
   detectedBy: z.enum(['probe', 'phone_home']).optional(),

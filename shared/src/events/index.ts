@@ -4,6 +4,7 @@ import { DeployFailed } from './DeployFailed';
 import { DeployRejected } from './DeployRejected';
 import { DeployRequested } from './DeployRequested';
 import { DeployRequestedV2 } from './DeployRequested.v2';
+import { DeployRequestedV3 } from './DeployRequested.v3';
 import { ExpiryExtended } from './ExpiryExtended';
 import { ExtendRequested } from './ExtendRequested';
 import { HomeRequested } from './HomeRequested';
@@ -11,6 +12,7 @@ import { InstanceExpiring } from './InstanceExpiring';
 import { InstanceExpiringV2 } from './InstanceExpiring.v2';
 import { InstanceLaunched } from './InstanceLaunched';
 import { InstanceReady } from './InstanceReady';
+import { InstanceReadyV2 } from './InstanceReady.v2';
 import { InstanceTerminated } from './InstanceTerminated';
 import { InstanceTerminatedV2 } from './InstanceTerminated.v2';
 import { PullRequestClosed } from './PullRequestClosed';
@@ -30,6 +32,7 @@ export {
   DeployFailed,
   DeployRejected,
   DeployRequested,
+  DeployRequestedV3,
   ExpiryExtended,
   ExtendRequested,
   HomeRequested,
@@ -37,6 +40,7 @@ export {
   InstanceExpiringV2,
   InstanceLaunched,
   InstanceReady,
+  InstanceReadyV2,
   InstanceTerminated,
   InstanceTerminatedV2,
   PullRequestClosed,
@@ -48,10 +52,12 @@ export {
 export const allContracts = [
   DeployRequested,
   DeployRequestedV2,
+  DeployRequestedV3,
   BranchResolved,
   DeployRejected,
   InstanceLaunched,
   InstanceReady,
+  InstanceReadyV2,
   DeployFailed,
   TerminateRequested,
   ExtendRequested,

@@ -130,6 +130,8 @@ const provisionerParams = (config: StageConfig, stage: string): StackParams => {
     probeSubnetIds: csv(network.probeSubnetIds),
     probeSecurityGroupId: network.probeSecurityGroupId,
     phoneHome: bool(instances.phoneHome),
+    capacity: instances.capacity,
+    priceTableJson: JSON.stringify(config.pricing),
   };
 };
 

@@ -6,6 +6,7 @@
  */
 import * as z from 'zod';
 import { parseCompoundDuration } from '../duration';
+import { PriceTable } from '../pricing/priceTable';
 import { isKnownTimeZone } from '../timeZone';
 
 const text = (hint: string) => z.string({ error: `must be text: ${hint}` });
@@ -119,6 +120,10 @@ const Instances = z.strictObject({
   probeIntervalSeconds: int(1, 900),
   keepFailedInstances: flag,
   phoneHome: flag,
+  /** Spot or on-demand by default; `--spot` / `--on-demand` override it per deploy (ADR 0027). */
+  capacity: z.enum(['on-demand', 'spot', 'spot-then-on-demand'], {
+    error: 'must be on-demand, spot or spot-then-on-demand',
+  }),
 });
 
 const Network = z.strictObject({
@@ -156,6 +161,7 @@ const Shape = z.strictObject({
   reaper: Reaper,
   platform: Platform,
   alarms: Alarms,
+  pricing: PriceTable,
 });
 type Shape = z.infer<typeof Shape>;
 
@@ -191,6 +197,13 @@ const CROSS_FIELD_CHECKS: Check[] = [
   ({ network }, issue) => {
     if ((network.probeSecurityGroupId === '') !== (network.probeSubnetIds.length === 0))
       issue(['network', 'probeSecurityGroupId'], 'and probeSubnetIds go together: set both, or neither');
+  },
+  ({ instances, pricing }, issue) => {
+    for (const type of instances.instanceTypes)
+      if (!pricing.instances[type])
+        issue(['pricing', 'instances'], `has no price for ${type}; run branch-envs ops prices --write`);
+    if (pricing.volumes.gp3 === undefined)
+      issue(['pricing', 'volumes'], 'has no gp3 price (the root volume is gp3)');
   },
 ];
 

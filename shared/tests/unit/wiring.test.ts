@@ -37,6 +37,7 @@ describe('contractsConsumedBy', () => {
       'DeployRejected',
       'InstanceLaunched',
       'InstanceReady',
+      'InstanceReady',
       'DeployFailed',
       'InstanceExpiring',
       'InstanceExpiring',

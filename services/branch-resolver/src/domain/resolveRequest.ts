@@ -3,6 +3,7 @@ import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import type { RejectionReason } from '@branch-envs/shared/events/DeployRejected';
 import type { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
 import type { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
+import type { DeployRequestedV3 } from '@branch-envs/shared/events/DeployRequested.v3';
 import { type ArtifactCheck, artifactKeysFor, checkArtifacts } from './artifacts';
 import type { ArtifactStore, DeploymentLookup, GithubPort } from './ports';
 import { type BranchMatch, type ResolutionRules, resolveBranch } from './resolveBranch';
@@ -31,7 +32,7 @@ export interface ResolveRequestDeps {
 
 export interface DeployRequest {
   /** Either supported version: v2 carries the parsed query, a v1 `query` is parsed here. */
-  data: DeployRequested['data'] | DeployRequestedV2['data'];
+  data: DeployRequested['data'] | DeployRequestedV2['data'] | DeployRequestedV3['data'];
   /** When the user asked: the DeployRequested's `metadata.occurredAt`. */
   requestedAt: string;
   now: Date;

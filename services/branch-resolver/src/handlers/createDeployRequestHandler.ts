@@ -5,6 +5,7 @@ import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { DeployRejected, type RejectionReason } from '@branch-envs/shared/events/DeployRejected';
 import type { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
 import type { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
+import type { DeployRequestedV3 } from '@branch-envs/shared/events/DeployRequested.v3';
 import type { Publisher } from '@branch-envs/shared/publish';
 import type { GithubGateway, GithubSession } from '../adapters/githubGateway';
 import type { ArtifactStore, DeploymentLookup } from '../domain/ports';
@@ -23,7 +24,9 @@ export interface DeployRequestHandlerDeps {
   now?: () => Date;
 }
 
-type DeployRequestedEvent = ConsumedEvent<readonly [typeof DeployRequested, typeof DeployRequestedV2]>;
+type DeployRequestedEvent = ConsumedEvent<
+  readonly [typeof DeployRequested, typeof DeployRequestedV2, typeof DeployRequestedV3]
+>;
 type Detail = DeployRequestedEvent['detail'];
 
 const upstreamRejection = (error: unknown, attempts: number): RejectionReason => {

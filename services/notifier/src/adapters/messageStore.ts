@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unlessConditionFails } from '@branch-envs/shared/conditions';
+import { EnvironmentCost } from '@branch-envs/shared/pricing/cost';
 import * as z from 'zod';
 import type { Acquired, MessageStore, StateCommit, StoredMessage } from '../domain/ports';
 import { RESPONSE_URL_MAX_USES, type Thread } from '../domain/routing';
@@ -36,6 +37,7 @@ const StoredItem = z.object({
   url: z.string().optional(),
   expiresAt: z.number().optional(),
   keepOvernight: z.boolean().optional(),
+  cost: EnvironmentCost.optional(),
 });
 
 const toStored = (item: Record<string, unknown> | undefined): StoredMessage => {

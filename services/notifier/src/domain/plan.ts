@@ -107,7 +107,13 @@ const planners: Planners = {
     }),
   InstanceReady: ({ detail: { data: d } }, view) =>
     state(d.deployId, 'ready', d.replyTo, {
-      facts: { branch: d.branch, instanceId: d.instanceId, url: d.url, expiresAt: d.expiresAt },
+      facts: {
+        branch: d.branch,
+        instanceId: d.instanceId,
+        url: d.url,
+        expiresAt: d.expiresAt,
+        ...('cost' in d && d.cost ? { cost: d.cost } : {}),
+      },
       render: (known) => readyMessage(d, known, view),
       github: {
         kind: 'status',

@@ -1,3 +1,4 @@
+import type { EnvironmentCost } from '@branch-envs/shared/pricing/cost';
 /**
  * The states a deployment's message moves through, ranked. A message only ever moves to a higher
  * rank, so a late or replayed "launching" never overwrites "ready" (docs/architecture.md §4). Gaps leave room for
@@ -38,4 +39,6 @@ export interface Facts {
   expiresAt?: number;
   /** Set by an extend `overnight`; the reaper clears it after the night, so later events restate it. */
   keepOvernight?: boolean;
+  /** From InstanceReady v2: the rate recorded at launch, so a re-rendered ready message keeps its price. */
+  cost?: EnvironmentCost;
 }

@@ -1,3 +1,4 @@
+import { InstanceReadyV2 } from '@branch-envs/shared/events/InstanceReady.v2';
 import { fixtureData } from '../../../../shared/tests/helpers/factories';
 import type { Block, Button, SlackMessage } from '../../src/domain/blocks';
 import {
@@ -85,6 +86,31 @@ describe('deployment messages', () => {
       ['terminate', DEPLOY_ID, 'Terminate'],
     ]);
     expect(buttonsOf(message)[2]?.confirm).toBeDefined();
+  });
+
+  it('shows what the environment costs on the ready message when InstanceReady v2 carries a rate', () => {
+    // Act: launched at 08:57:30 on Spot at 15 788 µ$/h; three minutes later
+    const message = readyMessage(fixtureData(InstanceReadyV2), facts, FIXTURE_VIEW);
+
+    // Assess
+    expect(textOf(message)).toContain('≈ $0.016/h Spot · &lt; $0.01 so far');
+  });
+
+  it('keeps the price when the ready message comes back after an extend', () => {
+    // Prepare: the facts the notifier stored from InstanceReady v2
+    const cost = fixtureData(InstanceReadyV2).cost;
+    const later = { ...FIXTURE_VIEW, now: new Date('2026-11-26T10:27:30.000Z') };
+
+    // Act: 1h30m after the launch
+    const message = readyMessage(fixtureData(InstanceReady), { ...facts, ...(cost ? { cost } : {}) }, later);
+
+    // Assess: 15 788 × 5 400 / 3 600 = 23 682 µ$
+    expect(textOf(message)).toContain('≈ $0.016/h Spot · $0.02 so far');
+  });
+
+  it('shows no price for InstanceReady v1, which has none', () => {
+    // Act + Assess
+    expect(textOf(readyMessage(fixtureData(InstanceReady), facts, FIXTURE_VIEW))).not.toContain('/h');
   });
 
   it('names the failure and gives the provisioner hints as code', () => {

@@ -18,8 +18,20 @@ export interface InstanceSettings {
   ebsKmsKeyId?: string;
 }
 
-/** EC2 answers these when one type is short or not offered in one AZ: try the next choice. */
-const CAPACITY_CODES = new Set(['InsufficientInstanceCapacity', 'Unsupported']);
+/**
+ * EC2 answers these (docs: EC2 API error codes) when one type is short or not offered in one AZ, or
+ * Spot cannot be had there: try the next choice. `SpotMaxPriceTooLow` cannot happen without a max
+ * price (we set none: the on-demand price caps it) but is listed so a future max price falls back too.
+ */
+const CAPACITY_CODES = new Set([
+  'InsufficientInstanceCapacity',
+  'InsufficientCapacity',
+  'InsufficientHostCapacity',
+  'UnfulfillableCapacity',
+  'SpotMaxPriceTooLow',
+  'MaxSpotInstanceCountExceeded',
+  'Unsupported',
+]);
 
 const errorCode = (error: unknown): string => (error instanceof Error ? error.name : 'UnknownError');
 
@@ -59,6 +71,16 @@ export const classifyRunError = (error: unknown, spec: LaunchSpec, attempt: Laun
 const asTags = (tags: Readonly<Record<string, string>>): Tag[] =>
   Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
 
+/**
+ * A one-time Spot request that EC2 ends by terminating: a branch environment is rebuilt from its
+ * build, never resumed, so stop or hibernate would only keep paying for the volume. No max price:
+ * EC2 then caps the Spot price at the on-demand one.
+ */
+const SPOT_MARKET_OPTIONS: NonNullable<RunInstancesCommandInput['InstanceMarketOptions']> = {
+  MarketType: 'spot',
+  SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' },
+};
+
 /** The RunInstances request of one attempt; exported so tests can check its shape without EC2. */
 export const runInstancesInput = (
   spec: LaunchSpec,
@@ -78,6 +100,7 @@ export const runInstancesInput = (
   ...(settings.instanceProfileArn ? { IamInstanceProfile: { Arn: settings.instanceProfileArn } } : {}),
   ...(settings.keyName ? { KeyName: settings.keyName } : {}),
   UserData: spec.userDataBase64,
+  ...(attempt.market === 'spot' ? { InstanceMarketOptions: SPOT_MARKET_OPTIONS } : {}),
   MetadataOptions: { HttpTokens: 'required', HttpEndpoint: 'enabled', HttpPutResponseHopLimit: 1 },
   BlockDeviceMappings: [
     {
@@ -125,6 +148,7 @@ export const createEc2Instances = (ec2: EC2Client, settings: InstanceSettings): 
     return {
       instanceId: instance.InstanceId,
       instanceType: attempt.instanceType,
+      market: attempt.market,
       ...(attempt.subnetId ? { subnetId: attempt.subnetId } : {}),
       ...(instance.Placement?.AvailabilityZone
         ? { availabilityZone: instance.Placement.AvailabilityZone }

@@ -3,7 +3,7 @@ import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { DeployFailed } from '@branch-envs/shared/events/DeployFailed';
 import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
 import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
-import { InstanceReady } from '@branch-envs/shared/events/InstanceReady';
+import { InstanceReadyV2 } from '@branch-envs/shared/events/InstanceReady.v2';
 import { InstanceTerminated } from '@branch-envs/shared/events/InstanceTerminated';
 import type { Cause, OutgoingEvent, OutgoingEventOf, Publisher } from '@branch-envs/shared/publish';
 import { type Failure, withinLimits } from '../domain/failures';
@@ -72,8 +72,8 @@ export const readyEvent = (
   instanceId: string,
   url: string,
   detectedBy: DetectedBy,
-): OutgoingEvent<typeof InstanceReady> => ({
-  contract: InstanceReady,
+): OutgoingEvent<typeof InstanceReadyV2> => ({
+  contract: InstanceReadyV2,
   cause,
   data: {
     deployId: record.deployId,
@@ -83,6 +83,7 @@ export const readyEvent = (
     expiresAt: record.expiresAt,
     detectedBy,
     replyTo: record.replyTo,
+    ...(record.cost ? { cost: record.cost } : {}),
   },
 });
 

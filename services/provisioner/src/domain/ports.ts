@@ -4,6 +4,9 @@ import type { EventMetadata } from '@branch-envs/shared/envelope';
 import type { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import type { LiveDeploymentSummary } from '@branch-envs/shared/events/common';
 import type { InstanceReady } from '@branch-envs/shared/events/InstanceReady';
+import type { Capacity } from '@branch-envs/shared/pricing/capacity';
+import type { Market } from '@branch-envs/shared/pricing/cost';
+import type { PriceTable } from '@branch-envs/shared/pricing/priceTable';
 import type { Cause } from '@branch-envs/shared/publish';
 import type { Failure } from './failures';
 import type { Profile } from './userData/profile';
@@ -17,6 +20,8 @@ import type { DatabaseInput } from './userData/userDataInput';
 /** One RunInstances try: an instance type in a subnet (undefined: the default VPC picks one). */
 export interface LaunchAttempt {
   instanceType: string;
+  /** `spot` launches with InstanceMarketOptions (one-time, terminate on interruption). */
+  market: Market;
   subnetId?: string;
 }
 
@@ -34,6 +39,7 @@ export interface LaunchSpec {
 export interface LaunchedInstance {
   instanceId: string;
   instanceType: string;
+  market: Market;
   subnetId?: string;
   availabilityZone?: string;
 }
@@ -117,6 +123,14 @@ export interface AppSettings {
 export interface LaunchSettings {
   instanceTypes: readonly string[];
   subnetIds: readonly string[];
+  /** The stage's default; a deploy's `--spot` / `--on-demand` (on its record) wins. */
+  capacity: Capacity;
+}
+
+/** The stage's price table and what the provisioner launches besides the instance (ADR 0027). */
+export interface PricingSettings {
+  table: PriceTable | null;
+  rootVolumeGb: number;
 }
 
 export interface QuotaSettings {

@@ -1,9 +1,10 @@
-import type { AppSettings, LaunchSettings, QuotaSettings, ReadinessSettings } from './ports';
+import type { AppSettings, LaunchSettings, PricingSettings, QuotaSettings, ReadinessSettings } from './ports';
 
 /** The provisioner's settings as the use cases see them; config.ts builds them from the environment. */
 export interface ProvisionSettings {
   quota: QuotaSettings;
   launch: LaunchSettings;
+  pricing: PricingSettings;
   app: AppSettings;
   readiness: ReadinessSettings;
 }

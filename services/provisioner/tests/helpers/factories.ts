@@ -92,7 +92,13 @@ export const provisionSettings = (
   overrides: { [K in keyof ProvisionSettings]?: Partial<ProvisionSettings[K]> } = {},
 ): ProvisionSettings => ({
   quota: { maxLivePerUser: 3, maxLiveTotal: 1000, ...overrides.quota },
-  launch: { instanceTypes: ['t3.medium', 't3a.medium'], subnetIds: [], ...overrides.launch },
+  launch: {
+    instanceTypes: ['t3.medium', 't3a.medium'],
+    subnetIds: [],
+    capacity: 'on-demand',
+    ...overrides.launch,
+  },
+  pricing: { table: null, rootVolumeGb: 30, ...overrides.pricing },
   app: appSettings(overrides.app),
   readiness: readinessSettings(overrides.readiness),
 });

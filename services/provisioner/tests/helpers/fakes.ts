@@ -68,7 +68,12 @@ export class FakeInstances implements Instances {
     const instanceId = `i-${this.counter.toString(16).padStart(17, '0')}`;
     this.launched.push({ spec, attempt, index, instanceId });
     this.observations.set(instanceId, { state: 'pending', privateIp: '10.0.0.5' });
-    return { instanceId, instanceType: attempt.instanceType, availabilityZone: 'eu-north-1a' };
+    return {
+      instanceId,
+      instanceType: attempt.instanceType,
+      market: attempt.market,
+      availabilityZone: 'eu-north-1a',
+    };
   }
 
   public async terminate(instanceId: string): Promise<void> {

@@ -10,7 +10,12 @@ describe('provisioner config', () => {
 
     // Assess
     expect(config.image).toEqual({ parameterName: '/branch-envs/test/ami-id', cacheSeconds: 60 });
-    expect(config.settings.launch).toEqual({ instanceTypes: ['t3.medium', 't3a.medium'], subnetIds: [] });
+    expect(config.settings.launch).toEqual({
+      instanceTypes: ['t3.medium', 't3a.medium'],
+      subnetIds: [],
+      capacity: 'on-demand',
+    });
+    expect(config.settings.pricing).toEqual({ table: null, rootVolumeGb: 30 });
     expect(config.settings.quota).toEqual({ maxLivePerUser: 3, maxLiveTotal: 20 });
     expect(config.settings.readiness).toMatchObject({
       appUrlTemplate: 'http://{privateIp}/',

@@ -7,7 +7,11 @@ import { RecordingPublisher } from '../helpers/fakes';
 
 const REQUESTED = new Date('2026-11-26T09:00:00.000Z');
 const READY = new Date('2026-11-26T09:02:30.000Z');
-const instance = { instanceId: 'i-0abc123def4567890', instanceType: 't3.medium' };
+const instance = {
+  instanceId: 'i-0abc123def4567890',
+  instanceType: 't3.medium',
+  market: 'on-demand' as const,
+};
 
 interface Emf {
   _aws: {

@@ -22,7 +22,12 @@ const awsError = (name: string, message = name) => Object.assign(new Error(messa
 describe('the RunInstances request', () => {
   it('requires IMDSv2, encrypts a gp3 root volume and tags the instance and the volume at launch', () => {
     // Act
-    const input = runInstancesInput(spec, { instanceType: 't3.medium', subnetId: 'subnet-0a' }, 0, settings);
+    const input = runInstancesInput(
+      spec,
+      { instanceType: 't3.medium', market: 'on-demand' as const, subnetId: 'subnet-0a' },
+      0,
+      settings,
+    );
 
     // Assess
     expect(input).toMatchObject({
@@ -55,10 +60,26 @@ describe('the RunInstances request', () => {
     expect(input).not.toHaveProperty('KeyName');
   });
 
+  it('asks for a one-time Spot instance that EC2 terminates on interruption, and on-demand without options', () => {
+    // Act
+    const spot = runInstancesInput(spec, { instanceType: 't3.medium', market: 'spot' }, 0, settings);
+    const onDemand = runInstancesInput(spec, { instanceType: 't3.medium', market: 'on-demand' }, 1, settings);
+
+    // Assess
+    expect(spot.InstanceMarketOptions).toEqual({
+      MarketType: 'spot',
+      SpotOptions: { SpotInstanceType: 'one-time', InstanceInterruptionBehavior: 'terminate' },
+    });
+    expect(spot.InstanceMarketOptions?.SpotOptions).not.toHaveProperty('MaxPrice');
+    expect(onDemand).not.toHaveProperty('InstanceMarketOptions');
+  });
+
   it('gives each fallback attempt its own client token, so EC2 does not see a mismatched retry', () => {
     // Act
     const tokens = [0, 1, 2].map(
-      (i) => runInstancesInput(spec, { instanceType: 't3.medium' }, i, settings).ClientToken,
+      (i) =>
+        runInstancesInput(spec, { instanceType: 't3.medium', market: 'on-demand' as const }, i, settings)
+          .ClientToken,
     );
 
     // Assess
@@ -67,7 +88,7 @@ describe('the RunInstances request', () => {
 
   it('passes the instance profile, key pair and KMS key when configured, and omits the subnet for the default VPC', () => {
     // Act
-    const input = runInstancesInput(spec, { instanceType: 't3.medium' }, 0, {
+    const input = runInstancesInput(spec, { instanceType: 't3.medium', market: 'on-demand' as const }, 0, {
       ...settings,
       instanceProfileArn: 'arn:aws:iam::123456789012:instance-profile/envs',
       keyName: 'ops',
@@ -85,9 +106,16 @@ describe('the RunInstances request', () => {
 });
 
 describe('RunInstances errors', () => {
-  const attempt = { instanceType: 't3.medium', subnetId: 'subnet-0a' };
+  const attempt = { instanceType: 't3.medium', market: 'on-demand' as const, subnetId: 'subnet-0a' };
 
-  it.each(['InsufficientInstanceCapacity', 'Unsupported'])('treats %s as a capacity shortage', (code) => {
+  it.each([
+    'InsufficientInstanceCapacity',
+    'InsufficientCapacity',
+    'UnfulfillableCapacity',
+    'SpotMaxPriceTooLow',
+    'MaxSpotInstanceCountExceeded',
+    'Unsupported',
+  ])('treats %s as a capacity shortage', (code) => {
     // Act + Assess
     expect(classifyRunError(awsError(code), spec, attempt)).toBeInstanceOf(CapacityError);
   });
@@ -136,12 +164,17 @@ describe('the EC2 adapter', () => {
     });
 
     // Act
-    const launched = await instances.run(spec, { instanceType: 't3.medium', subnetId: 'subnet-0b' }, 1);
+    const launched = await instances.run(
+      spec,
+      { instanceType: 't3.medium', market: 'on-demand' as const, subnetId: 'subnet-0b' },
+      1,
+    );
 
     // Assess
     expect(launched).toEqual({
       instanceId: 'i-0abc123def4567890',
       instanceType: 't3.medium',
+      market: 'on-demand',
       subnetId: 'subnet-0b',
       availabilityZone: 'eu-north-1b',
     });
@@ -152,7 +185,9 @@ describe('the EC2 adapter', () => {
     ec2Mock.on(RunInstancesCommand).rejects(awsError('InvalidAMIID.NotFound'));
 
     // Act + Assess
-    await expect(instances.run(spec, { instanceType: 't3.medium' }, 0)).rejects.toBeInstanceOf(LaunchError);
+    await expect(
+      instances.run(spec, { instanceType: 't3.medium', market: 'on-demand' as const }, 0),
+    ).rejects.toBeInstanceOf(LaunchError);
   });
 
   it('reads an instance EC2 does not know yet as missing, and a running one with its addresses', async () => {

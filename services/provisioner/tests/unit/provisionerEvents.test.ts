@@ -5,7 +5,11 @@ import { resolvedDetail } from '../helpers/factories';
 import { RecordingPublisher } from '../helpers/fakes';
 
 const NOW = new Date('2026-11-26T09:00:05.000Z');
-const instance = { instanceId: 'i-0abc123def4567890', instanceType: 't3.medium' };
+const instance = {
+  instanceId: 'i-0abc123def4567890',
+  instanceType: 't3.medium',
+  market: 'on-demand' as const,
+};
 
 describe('the provisioner events port', () => {
   it('returns the metadata InstanceLaunched was published with, for the probes to be caused by', async () => {

@@ -40,6 +40,8 @@ export type DeployCommand =
       requestedSeconds: number;
       capped: boolean;
       fresh: boolean;
+      /** `--spot` / `--on-demand`; absent: the stage's `instances.capacity`. */
+      capacity?: 'spot' | 'on-demand';
     }
   | { kind: 'list'; scope: 'all' | 'mine' }
   | { kind: 'status'; target: Target }
@@ -121,12 +123,34 @@ export const parseTarget = (word: string): Target | Invalid => {
 
 const splitWords = (text: string): string[] => text.split(/\s+/).filter((word) => word !== '');
 
-const parseDeploy = (words: readonly string[], config: GrammarConfig): DeployCommand => {
-  const unknownOption = words.find((word) => word.startsWith('--') && word.toLowerCase() !== '--fresh');
+/** `--fresh`, and `--spot` or `--on-demand` (ADR 0027), in any case and anywhere after the query. */
+const DEPLOY_OPTIONS = ['--fresh', '--spot', '--on-demand'] as const;
+
+type DeployOptions = { fresh: boolean; capacity?: 'spot' | 'on-demand'; rest: string[] };
+
+const parseDeployOptions = (words: readonly string[]): DeployOptions | Invalid => {
+  const isOption = (word: string) => (DEPLOY_OPTIONS as readonly string[]).includes(word.toLowerCase());
+  const unknownOption = words.find((word) => word.startsWith('--') && !isOption(word));
   if (unknownOption)
-    return invalid(`I don't know the option ${code(unknownOption, 30)}; the only one is \`--fresh\`.`);
-  const fresh = words.some((word) => word.toLowerCase() === '--fresh');
-  let rest = words.filter((word) => word.toLowerCase() !== '--fresh');
+    return invalid(
+      `I don't know the option ${code(unknownOption, 30)}; the options are \`--fresh\`, \`--spot\` and \`--on-demand\`.`,
+    );
+  const given = new Set(words.filter(isOption).map((word) => word.toLowerCase()));
+  if (given.has('--spot') && given.has('--on-demand'))
+    return invalid('Choose one of `--spot` and `--on-demand`, not both.');
+  const capacity = given.has('--spot') ? 'spot' : given.has('--on-demand') ? 'on-demand' : undefined;
+  return {
+    fresh: given.has('--fresh'),
+    ...(capacity ? { capacity } : {}),
+    rest: words.filter((word) => !isOption(word)),
+  };
+};
+
+const parseDeploy = (words: readonly string[], config: GrammarConfig): DeployCommand => {
+  const options = parseDeployOptions(words);
+  if ('kind' in options) return options;
+  const { fresh, capacity } = options;
+  let rest = options.rest;
   let requestedSeconds = config.defaultTtlSeconds;
   if (rest.length >= 2 && rest[rest.length - 2]?.toLowerCase() === 'for') {
     const durationText = rest[rest.length - 1] ?? '';
@@ -151,6 +175,7 @@ const parseDeploy = (words: readonly string[], config: GrammarConfig): DeployCom
     requestedSeconds,
     capped,
     fresh,
+    ...(capacity ? { capacity } : {}),
   };
 };
 

@@ -107,7 +107,7 @@ const listDeployments = async (scope: 'all' | 'mine', ctx: RequestContext): Prom
   const view = { now: ctx.ports.now(), nightly: ctx.settings.nightly };
   const records =
     scope === 'mine' ? await deployments.liveByOwner(ctx.actor.userId) : await deployments.live();
-  return { kind: 'answered', message: listMessage(records, view, scope) };
+  return { kind: 'answered', message: listMessage(records, view, scope, { admin: ctx.role === 'admin' }) };
 };
 
 type Runnable = Exclude<Command, { kind: 'help' | 'invalid' | 'unknown' }>;

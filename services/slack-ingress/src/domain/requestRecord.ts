@@ -6,6 +6,8 @@ export interface DeployRequestFacts {
   deployId: string;
   query: string;
   ttlSeconds: number;
+  /** `--spot` / `--on-demand`: the provisioner reads it from the record (ADR 0027). */
+  capacity?: 'spot' | 'on-demand';
 }
 
 export const REQUESTED_STEP = 'requested';
@@ -30,6 +32,7 @@ export const requestedRecord = (facts: DeployRequestFacts, ctx: RequestContext):
     deployId: facts.deployId,
     status: 'REQUESTED',
     query: facts.query,
+    ...(facts.capacity ? { capacity: facts.capacity } : {}),
     owner: actor,
     ownerId: actor.userId,
     channelId: ctx.conversation.channelId,

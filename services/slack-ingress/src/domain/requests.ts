@@ -1,4 +1,4 @@
-import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
+import { DeployRequestedV3 } from '@branch-envs/shared/events/DeployRequested.v3';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested, type TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
 import type { OutgoingEventOf } from '@branch-envs/shared/publish';
@@ -30,28 +30,42 @@ const publishOrAbandon = async (
   }
 };
 
+/** DeployRequested v3 for a `/deploy`: the parsed query, its lifetime, and `--spot` / `--on-demand`. */
+const deployRequested = (
+  command: DeployRequest,
+  deployId: string,
+  ctx: RequestContext,
+): OutgoingEventOf<'slack-ingress'> => ({
+  contract: DeployRequestedV3,
+  data: {
+    deployId,
+    query: command.query,
+    parsedQuery: command.parsedQuery,
+    ttlSeconds: command.ttlSeconds,
+    ttlCapped: command.capped,
+    fresh: command.fresh,
+    ...(command.capacity ? { capacity: command.capacity } : {}),
+    owner: ctx.actor,
+    replyTo: replyToOf(ctx),
+  },
+  cause: { correlationId: deployId },
+});
+
 export const requestDeploy = async (command: DeployRequest, ctx: RequestContext): Promise<Outcome> => {
-  const { ports, actor, settings } = ctx;
+  const { ports, settings } = ctx;
   const deployId = ports.newId();
   await ports.registry.open(
-    requestedRecord({ deployId, query: command.query, ttlSeconds: command.ttlSeconds }, ctx),
-  );
-  await publishOrAbandon(ctx, deployId, [
-    {
-      contract: DeployRequestedV2,
-      data: {
+    requestedRecord(
+      {
         deployId,
         query: command.query,
-        parsedQuery: command.parsedQuery,
         ttlSeconds: command.ttlSeconds,
-        ttlCapped: command.capped,
-        fresh: command.fresh,
-        owner: actor,
-        replyTo: replyToOf(ctx),
+        ...(command.capacity ? { capacity: command.capacity } : {}),
       },
-      cause: { correlationId: deployId },
-    },
-  ]);
+      ctx,
+    ),
+  );
+  await publishOrAbandon(ctx, deployId, [deployRequested(command, deployId, ctx)]);
   const ack = deployAck(
     { ...command, deployId, maxTtlSeconds: settings.maxTtlSeconds, deployCommand: settings.deployCommand },
     { now: ports.now(), nightly: settings.nightly },
@@ -59,7 +73,7 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
   return {
     kind: 'published',
     message: notice(ack),
-    detailType: DeployRequestedV2.detailType,
+    detailType: DeployRequestedV3.detailType,
     correlationId: deployId,
   };
 };

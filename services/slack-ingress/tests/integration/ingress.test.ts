@@ -3,7 +3,7 @@ import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventb
 import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
+import { DeployRequestedV3 } from '@branch-envs/shared/events/DeployRequested.v3';
 import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
 import { motoConfig, queueRoutedFrom, uniqueName } from '../../../../tests/helpers/aws';
 import { createPlatformTable } from '../../../../tests/helpers/tables';
@@ -126,7 +126,7 @@ describe('slack-ingress against moto', () => {
     expect(messages).toHaveLength(1);
     const envelope = envelopeOf(messages[0]);
     expect(envelope).toMatchObject({ 'detail-type': 'DeployRequested', source: 'branch-envs.slack-ingress' });
-    const detail = DeployRequestedV2.detail.parse(envelope.detail);
+    const detail = DeployRequestedV3.detail.parse(envelope.detail);
     expect(replyOf(first)?.text).toContain(`(deploy \`${detail.data.deployId}\`)`);
     expect(detail.metadata.correlationId).toBe(detail.data.deployId);
   });
@@ -145,7 +145,7 @@ describe('slack-ingress against moto', () => {
     expect(blocks).toContain(`deploy \`${deployId}\``);
     expect(blocks).toContain('REQUESTED');
     expect(blocks).toContain('Looking for a branch matching `ABC-777`');
-    expect(DeployRequestedV2.detail.parse(envelopeOf(published[0]).detail).data.deployId).toBe(deployId);
+    expect(DeployRequestedV3.detail.parse(envelopeOf(published[0]).detail).data.deployId).toBe(deployId);
   });
 
   it('lists live deployments through the status index, without a Scan', async () => {

@@ -62,6 +62,11 @@ describe('parseDeployCommand', () => {
     ['login --fresh', deploy('login', 4 * H, { fresh: true })],
     ['--fresh login for 2h', deploy('login', 2 * H, { fresh: true })],
     ['login --FRESH', deploy('login', 4 * H, { fresh: true })],
+    // --spot / --on-demand (ADR 0027)
+    ['login --spot', deploy('login', 4 * H, { capacity: 'spot' })],
+    ['login for 2h --on-demand', deploy('login', 2 * H, { capacity: 'on-demand' })],
+    ['--On-Demand login --fresh', deploy('login', 4 * H, { fresh: true, capacity: 'on-demand' })],
+    ['login --spot --spot', deploy('login', 4 * H, { capacity: 'spot' })],
     // list, status, extend
     ['list', { kind: 'list', scope: 'all' }],
     ['LIST', { kind: 'list', scope: 'all' }],
@@ -113,7 +118,12 @@ describe('parseDeployCommand', () => {
     ['login for 1h30m', /couldn't read the duration/],
     ['login for 0h', /couldn't read the duration/],
     ['login for -1h', /couldn't read the duration/],
-    ['login --force', /don't know the option/],
+    [
+      'login --force',
+      /don't know the option `--force`; the options are `--fresh`, `--spot` and `--on-demand`/,
+    ],
+    ['login --spot --on-demand', /Choose one of `--spot` and `--on-demand`/],
+    ['--spot', /what to deploy/],
     ['login page', /one word/],
     ['#abc', /pull request number/],
     ['#0', /pull request number/],

@@ -1,7 +1,7 @@
 import { PutEventsCommand, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { GetParameterCommand } from '@aws-sdk/client-ssm';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
+import { DeployRequestedV3 } from '@branch-envs/shared/events/DeployRequested.v3';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
 import {
@@ -46,8 +46,8 @@ describe('slash commands', () => {
       Source: 'branch-envs.slack-ingress',
       DetailType: 'DeployRequested',
     });
-    const detail = DeployRequestedV2.detail.parse(detailOf(entry));
-    expect(detail.metadata.schemaVersion).toBe(2);
+    const detail = DeployRequestedV3.detail.parse(detailOf(entry));
+    expect(detail.metadata.schemaVersion).toBe(3);
     expect(detail.data).toMatchObject({
       query: 'login',
       parsedQuery: { fragment: 'login' },
@@ -64,6 +64,20 @@ describe('slash commands', () => {
         `Looking for a branch matching \`login\`… (deploy \`${detail.data.deployId}\`)`,
       ),
     });
+  });
+
+  it('carries --spot in DeployRequested v3 and in the REQUESTED record the provisioner reads', async () => {
+    // Prepare
+    const { invoke } = ingressHarness();
+
+    // Act
+    await invoke(slashEvent('/deploy', 'login --spot'));
+
+    // Assess
+    const detail = DeployRequestedV3.detail.parse(detailOf(entries()[0]));
+    expect(detail.data).toMatchObject({ query: 'login', capacity: 'spot' });
+    const [put] = mocks.dynamo.commandCalls(PutCommand);
+    expect(put?.args[0].input.Item).toMatchObject({ status: 'REQUESTED', capacity: 'spot' });
   });
 
   it('reads a body that API Gateway did not base64-encode', async () => {
@@ -86,7 +100,7 @@ describe('slash commands', () => {
     const result = await invoke(slashEvent('/deploy', 'login for 5d --fresh'));
 
     // Assess
-    expect(DeployRequestedV2.detail.parse(detailOf(entries()[0])).data).toMatchObject({
+    expect(DeployRequestedV3.detail.parse(detailOf(entries()[0])).data).toMatchObject({
       ttlSeconds: 172_800,
       ttlCapped: true,
       fresh: true,
@@ -469,7 +483,7 @@ describe('buttons', () => {
     await invoke(buttonEvent({ actionId: 'deploy_candidate', value: 'feature/ABC-123-login-page' }));
 
     // Assess
-    const detail = DeployRequestedV2.detail.parse(detailOf(entries()[0]));
+    const detail = DeployRequestedV3.detail.parse(detailOf(entries()[0]));
     expect(detail.data.query).toBe('feature/ABC-123-login-page');
     expect(detail.data.parsedQuery).toEqual({ fragment: 'feature/ABC-123-login-page' });
     expect(detail.data.replyTo.responseUrl).toBe(

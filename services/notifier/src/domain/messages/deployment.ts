@@ -7,6 +7,7 @@ import type {
   InstanceTerminatedV2,
   TerminationReasonV2,
 } from '@branch-envs/shared/events';
+import { type EnvironmentCost, priceLine } from '@branch-envs/shared/pricing/cost';
 import { type Block, context, message, type SlackMessage, section } from '../blocks';
 import type { Facts } from '../states';
 import { bold, code, codeBlock, escapeMrkdwn, link, mention } from '../text';
@@ -75,6 +76,8 @@ export interface ReadyView {
   instanceId?: string;
   /** Shown under the URL, e.g. why the expiry moved. */
   note?: string;
+  /** The rate recorded at launch (InstanceReady v2); without one, no price is shown. */
+  cost?: EnvironmentCost;
 }
 
 /** ✅ The environment answers its health check: the URL, when it expires, and the two buttons. */
@@ -85,9 +88,11 @@ export const readyMessage = (view: ReadyView, facts: Facts, clocked: Clocked): S
     keepOvernight: view.keepOvernight ?? facts.keepOvernight ?? false,
   };
   const keep = endsNightly(lifetime, clocked) ? ` Keep overnight keeps it ${overnightPhrase(clocked)}.` : '';
+  const cost = view.cost ?? facts.cost;
   return message(headline, [
     section(`${headline}\nIt runs ${untilPhrase(lifetime, clocked)}.${keep}`),
     context(
+      cost ? escapeMrkdwn(priceLine(cost, clocked.now)) : '',
       view.instanceId ? `instance ${code(view.instanceId)}` : '',
       prLink(facts),
       deployRef(view.deployId),

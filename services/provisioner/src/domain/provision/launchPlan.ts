@@ -1,19 +1,29 @@
+import { type Capacity, marketsFor } from '@branch-envs/shared/pricing/capacity';
 import { CapacityError, LaunchError } from '../../errors';
 import type { LaunchAttempt, LaunchedInstance, LaunchSettings } from '../ports';
 
 /**
- * The order in which RunInstances is tried: the preferred instance type in every subnet (that is,
- * every AZ) first, then the next type. A capacity shortage is usually one type in one AZ, so
- * moving to another AZ keeps the size the team asked for; only when no AZ has it does the size
- * change. With no subnets configured, each type is tried once in the default VPC.
+ * The order in which RunInstances is tried (ADR 0027): for the preferred instance type, Spot in
+ * every subnet (that is, every AZ: Spot capacity is a pool per type and AZ), then on-demand in every
+ * subnet if the capacity allows it, then the next type the same way. A shortage is usually one type
+ * in one AZ, so moving AZ or market keeps the size the team asked for; only when neither has it does
+ * the size change. With no subnets configured, each pair is tried once in the default VPC.
+ * `capacity` is the deploy's own choice when it made one, else the stage's.
  */
-export const launchAttempts = ({ instanceTypes, subnetIds }: LaunchSettings): LaunchAttempt[] =>
+export const launchAttempts = (
+  { instanceTypes, subnetIds, capacity: stageDefault }: LaunchSettings,
+  capacity: Capacity = stageDefault,
+): LaunchAttempt[] =>
   instanceTypes.flatMap((instanceType) =>
-    subnetIds.length === 0 ? [{ instanceType }] : subnetIds.map((subnetId) => ({ instanceType, subnetId })),
+    marketsFor(capacity).flatMap((market) =>
+      subnetIds.length === 0
+        ? [{ instanceType, market }]
+        : subnetIds.map((subnetId) => ({ instanceType, market, subnetId })),
+    ),
   );
 
-const describeAttempt = ({ instanceType, subnetId }: LaunchAttempt): string =>
-  subnetId ? `${instanceType} in ${subnetId}` : `${instanceType} in the default VPC`;
+const describeAttempt = ({ instanceType, market, subnetId }: LaunchAttempt): string =>
+  `${instanceType} ${market} in ${subnetId ?? 'the default VPC'}`;
 
 /**
  * Runs the attempts in order until one launches. Only a {@link CapacityError} moves on to the next

@@ -6,6 +6,7 @@ import type { LaunchedInstance, LaunchSpec } from '../ports';
 import type { Job, ProvisionDeps, Step } from './job';
 import { launchAttempts, launchWithFallback } from './launchPlan';
 import { announceLaunch, launchSpecFor, phoneHomeClaim } from './launchSpec';
+import { ownership } from './pricing';
 
 /**
  * RESOLVED: prepare everything, claim RESOLVED → LAUNCHING (the guard against duplicate launches),
@@ -15,7 +16,7 @@ export const launch: Step = async (job, record, deps) => {
   const spec = await prepare(job, record, deps);
   if ('failure' in spec) return fail(job, spec.failure, 'RESOLVED', deps);
   if (!(await claim(job, spec, deps))) return lostClaim(job, deps);
-  const instance = await runInstance(job, spec, deps);
+  const instance = await runInstance(job, spec, record, deps);
   if ('failure' in instance) return fail(job, instance.failure, 'LAUNCHING', deps);
   return own(job, instance, deps);
 };
@@ -29,6 +30,7 @@ export const announce: Step = async (job, record, { ports, settings }) => {
   return announceLaunch(ports, settings.readiness, job.detail, record, {
     instanceId: record.instanceId,
     instanceType: record.instanceType ?? 'unknown',
+    market: record.market ?? 'on-demand',
   });
 };
 
@@ -86,11 +88,12 @@ const claim = async (job: Job, spec: LaunchSpec, { ports }: ProvisionDeps): Prom
 const runInstance = async (
   job: Job,
   spec: LaunchSpec,
+  record: DeploymentRecord,
   { ports, settings }: ProvisionDeps,
 ): Promise<LaunchedInstance | { failure: Failure }> => {
   try {
     return await launchWithFallback(
-      launchAttempts(settings.launch),
+      launchAttempts(settings.launch, record.capacity),
       (attempt, index) => ports.instances.run(spec, attempt, index),
       (attempt, error) =>
         job.log.warn('No capacity; trying the next choice', { ...attempt, code: error.ec2Code }),
@@ -112,8 +115,8 @@ const own = async (job: Job, instance: LaunchedInstance, deps: ProvisionDeps): P
       from: ['LAUNCHING'],
       step: STEPS.launched,
       at: ports.now(),
-      note: `${instance.instanceId} ${instance.instanceType}${instance.subnetId ? ` in ${instance.subnetId}` : ''}`,
-      set: { instanceId: instance.instanceId, instanceType: instance.instanceType },
+      note: `${instance.instanceId} ${instance.instanceType} ${instance.market}${instance.subnetId ? ` in ${instance.subnetId}` : ''}`,
+      set: ownership(instance, settings.pricing, ports.now()),
     });
   } catch (error) {
     if (!(error instanceof TransitionConflictError)) throw error;

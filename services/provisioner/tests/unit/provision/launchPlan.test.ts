@@ -5,6 +5,7 @@ import { CapacityError, LaunchError } from '../../../src/errors';
 const instance = (attempt: LaunchAttempt) => ({
   instanceId: 'i-0abc123def4567890',
   instanceType: attempt.instanceType,
+  market: attempt.market,
 });
 
 describe('launch attempts', () => {
@@ -13,23 +14,72 @@ describe('launch attempts', () => {
     const attempts = launchAttempts({
       instanceTypes: ['t3.medium', 'm6i.large'],
       subnetIds: ['subnet-a', 'subnet-b'],
+      capacity: 'on-demand',
     });
 
     // Assess
     expect(attempts).toEqual([
-      { instanceType: 't3.medium', subnetId: 'subnet-a' },
-      { instanceType: 't3.medium', subnetId: 'subnet-b' },
-      { instanceType: 'm6i.large', subnetId: 'subnet-a' },
-      { instanceType: 'm6i.large', subnetId: 'subnet-b' },
+      { instanceType: 't3.medium', market: 'on-demand', subnetId: 'subnet-a' },
+      { instanceType: 't3.medium', market: 'on-demand', subnetId: 'subnet-b' },
+      { instanceType: 'm6i.large', market: 'on-demand', subnetId: 'subnet-a' },
+      { instanceType: 'm6i.large', market: 'on-demand', subnetId: 'subnet-b' },
     ]);
   });
 
   it('tries each type once in the default VPC when no subnet is configured', () => {
     // Act + Assess
-    expect(launchAttempts({ instanceTypes: ['t3.medium', 'm6i.large'], subnetIds: [] })).toEqual([
-      { instanceType: 't3.medium' },
-      { instanceType: 'm6i.large' },
+    expect(
+      launchAttempts({ instanceTypes: ['t3.medium', 'm6i.large'], subnetIds: [], capacity: 'on-demand' }),
+    ).toEqual([
+      { instanceType: 't3.medium', market: 'on-demand' },
+      { instanceType: 'm6i.large', market: 'on-demand' },
     ]);
+  });
+
+  it('with spot-then-on-demand, tries Spot in every AZ, then on-demand, then the next type', () => {
+    // Act
+    const attempts = launchAttempts({
+      instanceTypes: ['t3.medium', 'm6i.large'],
+      subnetIds: ['subnet-a', 'subnet-b'],
+      capacity: 'spot-then-on-demand',
+    }).map(({ instanceType, market, subnetId }) => `${instanceType} ${market} ${subnetId}`);
+
+    // Assess
+    expect(attempts).toEqual([
+      't3.medium spot subnet-a',
+      't3.medium spot subnet-b',
+      't3.medium on-demand subnet-a',
+      't3.medium on-demand subnet-b',
+      'm6i.large spot subnet-a',
+      'm6i.large spot subnet-b',
+      'm6i.large on-demand subnet-a',
+      'm6i.large on-demand subnet-b',
+    ]);
+  });
+
+  it('with spot, never falls back to on-demand', () => {
+    // Act + Assess
+    expect(
+      launchAttempts({ instanceTypes: ['t3.medium', 'm6i.large'], subnetIds: [], capacity: 'spot' }),
+    ).toEqual([
+      { instanceType: 't3.medium', market: 'spot' },
+      { instanceType: 'm6i.large', market: 'spot' },
+    ]);
+  });
+
+  it("lets a deploy's own --on-demand or --spot override the stage's capacity", () => {
+    // Prepare
+    const settings = {
+      instanceTypes: ['t3.medium'],
+      subnetIds: [],
+      capacity: 'spot-then-on-demand' as const,
+    };
+
+    // Act + Assess
+    expect(launchAttempts(settings, 'on-demand')).toEqual([
+      { instanceType: 't3.medium', market: 'on-demand' },
+    ]);
+    expect(launchAttempts(settings, 'spot')).toEqual([{ instanceType: 't3.medium', market: 'spot' }]);
   });
 });
 
@@ -37,6 +87,7 @@ describe('launching with fallback', () => {
   const attempts = launchAttempts({
     instanceTypes: ['t3.medium', 'm6i.large'],
     subnetIds: ['subnet-a', 'subnet-b'],
+    capacity: 'on-demand',
   });
 
   it('moves on after InsufficientInstanceCapacity and Unsupported, in order', async () => {
@@ -55,6 +106,29 @@ describe('launching with fallback', () => {
     // Assess
     expect(launched.instanceType).toBe('m6i.large');
     expect(tried).toEqual(['0:t3.medium@subnet-a', '1:t3.medium@subnet-b', '2:m6i.large@subnet-a']);
+  });
+
+  it.each([
+    'InsufficientInstanceCapacity',
+    'SpotMaxPriceTooLow',
+    'MaxSpotInstanceCountExceeded',
+  ])('falls back from Spot to on-demand of the same type on %s', async (code) => {
+    // Prepare
+    const plan = launchAttempts({
+      instanceTypes: ['t3.medium', 'm6i.large'],
+      subnetIds: [],
+      capacity: 'spot-then-on-demand',
+    });
+    const run = async (attempt: LaunchAttempt) => {
+      if (attempt.market === 'spot') throw new CapacityError(code, 'no Spot');
+      return instance(attempt);
+    };
+
+    // Act
+    const launched = await launchWithFallback(plan, run);
+
+    // Assess
+    expect(launched).toMatchObject({ instanceType: 't3.medium', market: 'on-demand' });
   });
 
   it('stops at the first permanent error, whatever is left to try', async () => {
@@ -85,7 +159,7 @@ describe('launching with fallback', () => {
     expect(failure).toBeInstanceOf(LaunchError);
     expect(failure).not.toBeInstanceOf(CapacityError);
     expect((failure as LaunchError).message).toContain(
-      'm6i.large in subnet-b (InsufficientInstanceCapacity)',
+      'm6i.large on-demand in subnet-b (InsufficientInstanceCapacity)',
     );
     expect((failure as LaunchError).fix).toContain('INSTANCE_TYPES');
   });

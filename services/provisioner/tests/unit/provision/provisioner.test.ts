@@ -168,6 +168,56 @@ describe('provisioning a resolved branch', () => {
     expect(await repository.get(detail.data.deployId)).toMatchObject({ instanceType: 't3a.medium' });
   });
 
+  it('falls back from Spot to on-demand and records what it launched, with its price', async () => {
+    // Prepare
+    const table = {
+      refreshedOn: '2026-12-01',
+      instances: { 't3.medium': { onDemand: 0.0416, spot: 0.0125 } },
+      volumes: { gp3: 0.08 },
+    };
+    const { repository, instances, handle } = setup(
+      provisionSettings({ launch: { capacity: 'spot-then-on-demand' }, pricing: { table } }),
+    );
+    instances.capacityShortages = 1;
+    const detail = resolvedDetail();
+
+    // Act
+    await handle({ detail, log });
+
+    // Assess: the Spot try had no capacity; on-demand of the same type launched
+    expect(instances.launched.map((l) => [l.attempt.instanceType, l.attempt.market, l.index])).toEqual([
+      ['t3.medium', 'on-demand', 1],
+    ]);
+    const record = await repository.get(detail.data.deployId);
+    expect(record).toMatchObject({
+      instanceType: 't3.medium',
+      market: 'on-demand',
+      cost: {
+        market: 'on-demand',
+        instanceType: 't3.medium',
+        hourlyMicros: 44_888,
+        since: NOW.toISOString(),
+      },
+    });
+    expect(record?.history.at(-1)?.note).toMatch(/t3\.medium on-demand$/);
+  });
+
+  it("launches on Spot when the deploy asked for --spot, over the stage's on-demand default", async () => {
+    // Prepare: ingress wrote the REQUESTED record with the deploy's capacity
+    const { repository, instances, handle } = setup(provisionSettings({ launch: { capacity: 'on-demand' } }));
+    const detail = resolvedDetail();
+    await repository.create({ ...newRecord(detail, NOW), status: 'REQUESTED', capacity: 'spot' });
+
+    // Act
+    await handle({ detail, log });
+
+    // Assess: no price table, so no cost, but the market is recorded
+    expect(instances.launched.map((l) => l.attempt.market)).toEqual(['spot']);
+    const record = await repository.get(detail.data.deployId);
+    expect(record).toMatchObject({ status: 'RUNNING', market: 'spot' });
+    expect(record).not.toHaveProperty('cost');
+  });
+
   it('fails with launch_error, naming the fix, when EC2 refuses the launch for good', async () => {
     // Prepare
     const { repository, publisher, instances, handle } = setup();

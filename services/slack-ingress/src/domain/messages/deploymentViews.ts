@@ -13,6 +13,7 @@ import {
   section,
 } from '../blocks';
 import { code, escapeMrkdwn } from '../text';
+import { costOf, costTotals } from './costViews';
 import { replies } from './replies';
 
 /**
@@ -50,15 +51,20 @@ export const subjectOf = (record: DeploymentRecord): string =>
     ? `*${escapeMrkdwn(record.branch)}*`
     : `${code(record.query)} (finding the branch)`;
 
-const summaryLine = (record: DeploymentRecord, now: Clocked): string =>
-  `${subjectOf(record)} · ${record.status} · <@${record.owner.userId}> · ` +
-  `${linkTo(record.url)} · ${timeLeft(record, now)} · deploy ${code(record.deployId)}`;
+const summaryLine = (record: DeploymentRecord, now: Clocked): string => {
+  const cost = costOf(record, now.now);
+  return (
+    `${subjectOf(record)} · ${record.status} · <@${record.owner.userId}> · ` +
+    `${linkTo(record.url)} · ${timeLeft(record, now)}${cost ? ` · ${cost}` : ''} · deploy ${code(record.deployId)}`
+  );
+};
 
 /** `/deploy list`: soonest expiry first; what does not fit is counted, never silently dropped. */
 export const listMessage = (
   records: readonly DeploymentRecord[],
   now: Clocked,
   scope: 'all' | 'mine',
+  options: { admin: boolean } = { admin: false },
 ): SlackMessage => {
   const title = scope === 'mine' ? 'Your live environments' : 'Live environments';
   if (records.length === 0) {
@@ -66,7 +72,7 @@ export const listMessage = (
     return message(none, [section(none)]);
   }
   const sorted = [...records].sort((a, b) => a.expiresAt - b.expiresAt);
-  const shown = sorted.slice(0, Math.min(MAX_LISTED, MAX_BLOCKS - 3));
+  const shown = sorted.slice(0, Math.min(MAX_LISTED, MAX_BLOCKS - 5));
   const blocks: Block[] = [
     header(`${title} (${records.length})`),
     ...shown.map((r) => section(summaryLine(r, now))),
@@ -76,6 +82,7 @@ export const listMessage = (
       context(`…and ${sorted.length - shown.length} more. Use \`status <branch>\` for one of them.`),
     );
   }
+  blocks.push(...costTotals(records, now.now, { scope, admin: options.admin }));
   return message(`${title}: ${records.length}`, blocks);
 };
 
@@ -129,6 +136,7 @@ export const statusMessage = (
     `*Owner*\n<@${record.owner.userId}>`,
     `*URL*\n${linkTo(record.url)}`,
     `*Ends*\n${options.live ? timeLeft(record, now) : '-'}`,
+    ...(record.cost ? [`*Cost*\n${costOf(record, now.now)}`] : []),
     `*Query*\n${code(record.query)}`,
     `*Created*\n${record.createdAt}`,
   ];
