@@ -5,6 +5,7 @@ import { failedStep, recordedFailure, STEPS, wasClaimed } from '../history';
 import type { LaunchedInstance, LaunchSpec } from '../ports';
 import type { Job, ProvisionDeps, Step } from './job';
 import { launchAttempts, launchWithFallback } from './launchPlan';
+import { launchedBuild } from '../update/builds';
 import { announceLaunch, launchSpecFor, phoneHomeClaim } from './launchSpec';
 
 /**
@@ -73,7 +74,8 @@ const claim = async (job: Job, spec: LaunchSpec, { ports }: ProvisionDeps): Prom
       from: ['RESOLVED'],
       step: STEPS.launching,
       at: ports.now(),
-      set: phoneHomeClaim(job.detail, spec),
+      // What it runs, so a newer build of the branch can be told apart later (ADR 0021).
+      set: { ...phoneHomeClaim(job.detail, spec), build: launchedBuild(job.detail.data) },
     });
     return true;
   } catch (error) {
