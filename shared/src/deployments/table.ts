@@ -87,7 +87,7 @@ export const DeploymentRecord = z.object({
   /** The newest build that landed while an update ran; applied after it (ADR 0021). */
   pendingBuild: Build.optional(),
   /** How many updates were started; the compare-and-swap guard of every update write. */
-  updates: z.number().int().nonnegative().default(0),
+  updates: z.number().int().nonnegative().optional(),
   version: z.number().int().nonnegative().default(0),
 });
 export type DeploymentRecord = z.infer<typeof DeploymentRecord>;

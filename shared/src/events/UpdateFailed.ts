@@ -30,6 +30,7 @@ export const UpdateFailed = defineEvent({
       deployId: Ulid,
       branch: BranchName,
       instanceId: z.string().regex(/^i-[0-9a-f]{8,17}$/),
+      url: z.url(),
       reason: UpdateFailureReason,
       message: z.string().min(1).max(1000),
       /** The build that was tried. */

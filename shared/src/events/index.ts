@@ -4,6 +4,7 @@ import { DeployFailed } from './DeployFailed';
 import { DeployRejected } from './DeployRejected';
 import { DeployRequested } from './DeployRequested';
 import { DeployRequestedV2 } from './DeployRequested.v2';
+import { DeployRequestedV3 } from './DeployRequested.v3';
 import { ExpiryExtended } from './ExpiryExtended';
 import { ExtendRequested } from './ExtendRequested';
 import { InstanceExpiring } from './InstanceExpiring';
@@ -11,16 +12,20 @@ import { InstanceExpiringV2 } from './InstanceExpiring.v2';
 import { InstanceLaunched } from './InstanceLaunched';
 import { InstanceReady } from './InstanceReady';
 import { InstanceTerminated } from './InstanceTerminated';
+import { InstanceUpdated } from './InstanceUpdated';
 import { RequestRefused } from './RequestRefused';
 import { TerminateRequested } from './TerminateRequested';
+import { UpdateFailed } from './UpdateFailed';
 
 export { ResolvedArtifact } from './BranchResolved';
+export { Build, BuildArtifact, CommitSha } from './build';
 export * from './common';
 export { FailureReason } from './DeployFailed';
 export { BranchCandidate, RejectionReason } from './DeployRejected';
 export { ExpiryReason } from './InstanceExpiring.v2';
 export { TerminationReason } from './InstanceTerminated';
 export { TerminateTarget } from './TerminateRequested';
+export { UpdateFailureReason } from './UpdateFailed';
 export {
   BranchResolved,
   DeployFailed,
@@ -35,6 +40,9 @@ export {
   InstanceTerminated,
   RequestRefused,
   TerminateRequested,
+  DeployRequestedV3,
+  InstanceUpdated,
+  UpdateFailed,
 };
 
 /** Every supported event version. Add a new version beside the old one; never edit a published one. */
@@ -53,6 +61,9 @@ export const allContracts = [
   InstanceTerminated,
   ExpiryExtended,
   RequestRefused,
+  DeployRequestedV3,
+  InstanceUpdated,
+  UpdateFailed,
 ] as const;
 
 export type AnyContract = (typeof allContracts)[number];
