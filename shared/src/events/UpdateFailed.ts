@@ -22,7 +22,8 @@ export type UpdateFailureReason = z.infer<typeof UpdateFailureReason>;
 export const UpdateFailed = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
-  description: 'An update in place failed; the environment keeps (or was restored to) its previous build, or is down.',
+  description:
+    'An update in place failed; the environment keeps (or was restored to) its previous build, or is down.',
   producers: ['provisioner'],
   consumers: ['notifier'],
   data: z

@@ -3,8 +3,8 @@ import { slackTime } from '@branch-envs/shared/slack';
 import type { SlackMessage } from '../blocks';
 import type { Facts } from '../states';
 import { code } from '../text';
-import type { Clocked } from './lifetime';
 import { readyMessage } from './deployment';
+import type { Clocked } from './lifetime';
 
 /**
  * An update in place (issue 18) re-renders the deployment's ready message, so the one message
@@ -18,15 +18,15 @@ const builtAt = (iso: string, view: Clocked): string =>
 export const updatedMessage = (data: InstanceUpdated['data'], facts: Facts, view: Clocked): SlackMessage => {
   const reseeded = data.reseeded ? ' The database was re-seeded from its dump.' : '';
   const note = `🔄 Updated to ${code(data.headSha.slice(0, 7))}, built ${builtAt(data.builtAt, view)}.${reseeded}`;
-  return readyMessage(
-    { ...data, expiresAt: facts.expiresAt ?? 0, note },
-    facts,
-    view,
-  );
+  return readyMessage({ ...data, expiresAt: facts.expiresAt ?? 0, note }, facts, view);
 };
 
 /** ⚠️ The update failed: whether the old build still runs, and which one it is. */
-export const updateFailedMessage = (data: UpdateFailed['data'], facts: Facts, view: Clocked): SlackMessage => {
+export const updateFailedMessage = (
+  data: UpdateFailed['data'],
+  facts: Facts,
+  view: Clocked,
+): SlackMessage => {
   const running = data.runningHeadSha ? ` (${code(data.runningHeadSha.slice(0, 7))})` : '';
   const state = data.oldBuildRunning
     ? `the previous build${running} still runs.`

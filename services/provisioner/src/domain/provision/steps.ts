@@ -3,9 +3,9 @@ import { TransitionConflictError } from '@branch-envs/shared/errors';
 import { type Failure, isLaunchError, launchFailure, preparationFailure } from '../failures';
 import { failedStep, recordedFailure, STEPS, wasClaimed } from '../history';
 import type { LaunchedInstance, LaunchSpec } from '../ports';
+import { launchedBuild } from '../update/builds';
 import type { Job, ProvisionDeps, Step } from './job';
 import { launchAttempts, launchWithFallback } from './launchPlan';
-import { launchedBuild } from '../update/builds';
 import { announceLaunch, launchSpecFor, phoneHomeClaim } from './launchSpec';
 
 /**

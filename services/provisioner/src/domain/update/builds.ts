@@ -10,7 +10,11 @@ const newest = (artifacts: readonly Pick<BuildArtifact, 'lastModified'>[]): stri
 /** What a fresh launch runs: BranchResolved's artifacts and head SHA, stored with the launch claim. */
 export const launchedBuild = (data: BranchResolved['data']): Build => ({
   headSha: data.headSha,
-  artifacts: data.artifacts.map((a) => ({ key: a.key, lastModified: a.lastModified, sizeBytes: a.sizeBytes })),
+  artifacts: data.artifacts.map((a) => ({
+    key: a.key,
+    lastModified: a.lastModified,
+    sizeBytes: a.sizeBytes,
+  })),
   builtAt: newest(data.artifacts),
 });
 

@@ -1,6 +1,6 @@
 import type { DeploymentRecord, UpdateInFlight } from '@branch-envs/shared/deployments/table';
 import { healthUrl } from '../readiness/appUrl';
-import { type UpdateVerdict, endUpdate } from './endUpdate';
+import { endUpdate, type UpdateVerdict } from './endUpdate';
 import { offerBuild } from './offerBuild';
 import type { CommandResult, UpdateCheckMessage, UpdateDeps } from './ports';
 
@@ -62,7 +62,10 @@ export const verdictOf = async (
 };
 
 const reschedule = (message: UpdateCheckMessage, deps: UpdateDeps): Promise<void> =>
-  deps.ports.checks.schedule({ ...message, attempt: message.attempt + 1 }, deps.settings.checkIntervalSeconds);
+  deps.ports.checks.schedule(
+    { ...message, attempt: message.attempt + 1 },
+    deps.settings.checkIntervalSeconds,
+  );
 
 /** The result to act on: SSM's, or a timeout once the deadline passed with the command still running. */
 const resultOf = async (

@@ -44,7 +44,11 @@ export const endUpdate = async (
     note: historyNote(update, verdict),
     at: ports.now(),
   });
-  deps.log.info('Update ended', { deployId: record.deployId, sequence: update.sequence, verdict: verdict.kind });
+  deps.log.info('Update ended', {
+    deployId: record.deployId,
+    sequence: update.sequence,
+    verdict: verdict.kind,
+  });
   if (!ended?.pending || !isNewerBuild(ended.pending, ended.record.build)) return undefined;
   return ended.pending;
 };

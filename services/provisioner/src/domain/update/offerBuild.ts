@@ -25,41 +25,63 @@ const sameBuild = (a: Build, b: Build): boolean => a.headSha === b.headSha && a.
 const follows = (record: DeploymentRecord, deps: UpdateDeps): boolean =>
   record.follow ?? deps.settings.followByDefault;
 
-/** One round: the decision on what the record says now, and the one conditional write it needs. */
-const round = async (
+/** An update runs: resend its command after a lost send, or leave the build for after it. */
+const whileUpdating = async (
+  record: DeploymentRecord & { update: NonNullable<DeploymentRecord['update']> },
+  build: Build,
+  deps: UpdateDeps,
+): Promise<OfferOutcome | 'lost'> => {
+  // A redelivery after the update started but before its command was recorded sends it again;
+  // the script holds a lock, and only one command id is ever recorded.
+  if (!record.update.commandId && sameBuild(build, record.update.build)) {
+    await sendUpdate(record, deps);
+    return 'started';
+  }
+  if (!isNewerBuild(build, record.update.build)) return 'current';
+  if (record.pendingBuild && !isNewerBuild(build, record.pendingBuild)) return 'deferred';
+  const deferred = await deps.ports.store.defer(record.deployId, {
+    build,
+    expectedUpdates: record.updates ?? 0,
+    at: deps.ports.now(),
+  });
+  return deferred ? 'deferred' : 'lost';
+};
+
+/** Nothing runs: start an update with the build, if it is newer than what the environment runs. */
+const startIfNewer = async (
   record: DeploymentRecord,
   build: Build,
   options: OfferOptions,
   deps: UpdateDeps,
 ): Promise<OfferOutcome | 'lost'> => {
-  if (record.status !== 'READY' || !record.instanceId) return 'not_ready';
-  if (!options.requested && !follows(record, deps)) return 'not_following';
-  const { ports } = deps;
-  const at = ports.now();
-  if (record.update) {
-    // A redelivery after the update started but before its command was recorded sends it again;
-    // the script holds a lock, and only one command id is ever recorded.
-    if (!record.update.commandId && sameBuild(build, record.update.build)) {
-      await sendUpdate(record, deps);
-      return 'started';
-    }
-    if (!isNewerBuild(build, record.update.build)) return 'current';
-    if (record.pendingBuild && !isNewerBuild(build, record.pendingBuild)) return 'deferred';
-    const deferred = await ports.store.defer(record.deployId, { build, expectedUpdates: record.updates ?? 0, at });
-    return deferred ? 'deferred' : 'lost';
-  }
   if (!isNewerBuild(build, record.build)) return 'current';
+  const { ports } = deps;
   const started = await ports.store.begin(record.deployId, {
     id: ports.newId(),
     build,
     reseed: options.reseed,
     expectedUpdates: record.updates ?? 0,
-    at,
+    at: ports.now(),
   });
   if (!started) return 'lost';
   const waiting = await sendUpdate(started, deps);
   if (waiting) await offerBuild(record.deployId, waiting, { reseed: false, requested: true }, deps);
   return 'started';
+};
+
+/** One round: the decision on what the record says now, and the one conditional write it needs. */
+const round = (
+  record: DeploymentRecord,
+  build: Build,
+  options: OfferOptions,
+  deps: UpdateDeps,
+): Promise<OfferOutcome | 'lost'> => {
+  if (record.status !== 'READY' || !record.instanceId) return Promise.resolve('not_ready');
+  if (!options.requested && !follows(record, deps)) return Promise.resolve('not_following');
+  const { update } = record;
+  return update
+    ? whileUpdating({ ...record, update }, build, deps)
+    : startIfNewer(record, build, options, deps);
 };
 
 /**
@@ -96,7 +118,12 @@ export const followBranch = async (
   const results: { deployId: string; outcome: OfferOutcome }[] = [];
   for await (const record of deps.ports.store.byBranch(branch)) {
     if (record.status !== 'READY') continue;
-    const outcome = await offerBuild(record.deployId, current.build, { reseed: false, requested: false }, deps);
+    const outcome = await offerBuild(
+      record.deployId,
+      current.build,
+      { reseed: false, requested: false },
+      deps,
+    );
     results.push({ deployId: record.deployId, outcome });
   }
   deps.log.info('Offered the new build', { branch, headSha: current.build.headSha, results });

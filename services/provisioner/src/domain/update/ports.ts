@@ -73,7 +73,12 @@ export interface UpdateChecks {
 }
 
 export type UpdateOutcome =
-  | { kind: 'updated'; record: DeploymentRecord; update: { build: Build; sequence: number; reseed: boolean; id: string }; previous?: Build }
+  | {
+      kind: 'updated';
+      record: DeploymentRecord;
+      update: { build: Build; sequence: number; reseed: boolean; id: string };
+      previous?: Build;
+    }
   | {
       kind: 'failed';
       record: DeploymentRecord;

@@ -7,8 +7,7 @@ import { UpdateInputError, updateInputFor } from './updateInput';
 /** SSM's answers that mean the command can never reach this instance: no retry helps. */
 const UNDELIVERABLE = new Set(['InvalidInstanceId', 'InvalidDocument', 'UnsupportedPlatformType']);
 
-const errorName = (error: unknown): string | undefined =>
-  error instanceof Error ? error.name : undefined;
+const errorName = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
 
 /**
  * How long the instance may take: fetch, start the new build within the boot timeout, and, when it
@@ -44,16 +43,31 @@ export const sendUpdate = async (record: DeploymentRecord, deps: UpdateDeps): Pr
     const name = errorName(error);
     if (!(error instanceof UpdateInputError) && !UNDELIVERABLE.has(name ?? '')) throw error;
     const message = `The update could not be sent to ${instanceId} (${error instanceof Error ? error.message : name}); the environment keeps its build.`;
-    return endUpdate(record, { kind: 'failed', reason: 'not_delivered', message, oldBuildRunning: true }, deps);
+    return endUpdate(
+      record,
+      { kind: 'failed', reason: 'not_delivered', message, oldBuildRunning: true },
+      deps,
+    );
   }
   if (!(await ports.store.attachCommand(record.deployId, update.sequence, commandId))) return undefined;
   const deadline = new Date(
     Date.parse(update.startedAt) + commandTimeoutSeconds(settings.bootTimeoutSeconds) * 1000,
   );
   await ports.checks.schedule(
-    { kind: 'update-check', deployId: record.deployId, sequence: update.sequence, attempt: 1, deadline: deadline.toISOString() },
+    {
+      kind: 'update-check',
+      deployId: record.deployId,
+      sequence: update.sequence,
+      attempt: 1,
+      deadline: deadline.toISOString(),
+    },
     settings.checkIntervalSeconds,
   );
-  deps.log.info('Update sent', { deployId: record.deployId, instanceId, commandId, sequence: update.sequence });
+  deps.log.info('Update sent', {
+    deployId: record.deployId,
+    instanceId,
+    commandId,
+    sequence: update.sequence,
+  });
   return undefined;
 };

@@ -46,7 +46,12 @@ export const updateInputFor = async (
       const object = byKey.get(key);
       if (!object) throw new UpdateInputError(`the build has no ${spec.name} artifact (${key})`);
       const url = await links.linkFor(config.bucket, key);
-      return { name: spec.name, url, sizeBytes: object.sizeBytes, ...(object.eTag ? { eTag: object.eTag } : {}) };
+      return {
+        name: spec.name,
+        url,
+        sizeBytes: object.sizeBytes,
+        ...(object.eTag ? { eTag: object.eTag } : {}),
+      };
     }),
   );
   const document: UpdateInputDocument = {
