@@ -56,15 +56,7 @@ export const createRunCommand = (ssm: SSMClient): RunCommand => ({
       const out = await ssm.send(
         new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }),
       );
-      const status = STATUS[out.Status ?? ''] ?? 'pending';
-      if (status === 'pending') return { status };
-      return {
-        status,
-        responseCode: out.ResponseCode ?? -1,
-        output: `${out.StandardOutputContent ?? ''}\n${out.StandardErrorContent ?? ''}`.slice(
-          -OUTPUT_TAIL_CHARS,
-        ),
-      };
+      return resultOf(out);
     } catch (error) {
       // Right after SendCommand the invocation may not be visible yet: ask again later.
       if (error instanceof Error && error.name === 'InvocationDoesNotExist') return { status: 'pending' };
