@@ -16,6 +16,7 @@ export const DEAD_LETTER_QUEUES = [
   'notifier-dlq',
   'provisioner-dlq',
   'provisioner-probes-dlq',
+  'provisioner-updates-dlq',
   'reaper-requests-dlq',
 ] as const;
 
@@ -23,7 +24,7 @@ export const DEAD_LETTER_QUEUES = [
 export const FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
   'slack-ingress': ['ingress'],
   'branch-resolver': ['consume'],
-  provisioner: ['provision', 'probe', 'phoneHome'],
+  provisioner: ['provision', 'probe', 'phoneHome', 'update'],
   notifier: ['notify'],
   reaper: ['sweep', 'nightly', 'reconcile', 'requests'],
 };

@@ -120,6 +120,9 @@ const provisionerParams = (config: StageConfig, stage: string): StackParams => {
     probeSubnetIds: csv(network.probeSubnetIds),
     probeSecurityGroupId: network.probeSecurityGroupId,
     phoneHome: bool(instances.phoneHome),
+    followBuilds: bool(instances.followBuilds),
+    // branch-envs-update may start the new build and then the old one, each within the boot timeout.
+    updateTimeoutSeconds: String(2 * instances.bootTimeoutSeconds + 300),
   };
 };
 

@@ -119,6 +119,8 @@ const Instances = z.strictObject({
   probeIntervalSeconds: int(1, 900),
   keepFailedInstances: flag,
   phoneHome: flag,
+  /** Live environments update in place when a newer build of their branch lands (ADR 0021). */
+  followBuilds: flag.default(true),
 });
 
 const Network = z.strictObject({
