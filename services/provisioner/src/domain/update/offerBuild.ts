@@ -20,6 +20,12 @@ export interface OfferOptions {
   requested: boolean;
 }
 
+/** Longer than the update function's timeout: a send still in flight is never doubled. */
+const RESEND_AFTER_MS = 120_000;
+
+const sendLost = (update: NonNullable<DeploymentRecord['update']>, deps: UpdateDeps): boolean =>
+  !update.commandId && deps.ports.now().getTime() - Date.parse(update.startedAt) > RESEND_AFTER_MS;
+
 const sameBuild = (a: Build, b: Build): boolean => a.headSha === b.headSha && a.builtAt === b.builtAt;
 
 const follows = (record: DeploymentRecord, deps: UpdateDeps): boolean =>
@@ -31,9 +37,9 @@ const whileUpdating = async (
   build: Build,
   deps: UpdateDeps,
 ): Promise<OfferOutcome | 'lost'> => {
-  // A redelivery after the update started but before its command was recorded sends it again;
-  // the script holds a lock, and only one command id is ever recorded.
-  if (!record.update.commandId && sameBuild(build, record.update.build)) {
+  // A send that died after the update started (no command recorded long after) is sent again by
+  // the next delivery; only one command id is ever recorded.
+  if (sendLost(record.update, deps) && sameBuild(build, record.update.build)) {
     await sendUpdate(record, deps);
     return 'started';
   }
