@@ -63,6 +63,8 @@ const KEY = `arn:aws:kms:${R}:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const fn = (name: string) => `arn:aws:lambda:${R}:${A}:function:${name}`;
 
 const managed = { 'ec2:ResourceTag/ManagedBy': 'branch-envs', 'ec2:ResourceTag/Stage': 'local' };
+const ssmManaged = { 'ssm:resourceTag/ManagedBy': 'branch-envs', 'ssm:resourceTag/Stage': 'local' };
+const document = (name: string) => `arn:aws:ssm:${R}:${A}:document/${name}`;
 const requestTags = { 'aws:RequestTag/ManagedBy': 'branch-envs', 'aws:RequestTag/Stage': 'local' };
 const AWS_SSM_KEY = awsSsmKeyPolicy(A, R);
 const CMK_DEFAULT = defaultKeyPolicy(A);
@@ -167,6 +169,14 @@ export const PROVISIONER_ROWS: Row[] = [
   ['signs artifact URLs under the prefix', 'provisioner', 's3:GetObject', artifact('build-artifacts/shop-main.jar'), 'allow'],
   ['cannot read outside the artifact prefix', 'provisioner', 's3:GetObject', artifact('config/ci.env'), 'deny'],
   ['publishes to its bus', 'provisioner', 'events:PutEvents', bus(), 'allow'],
+  ['runs its update document (ADR 0021)', 'provisioner', 'ssm:SendCommand', document('branch-envs-local-update'), 'allow'],
+  ['cannot run any other document, such as AWS-RunShellScript', 'provisioner', 'ssm:SendCommand', `arn:aws:ssm:${R}::document/AWS-RunShellScript`, 'deny'],
+  ["cannot run another stage's update document", 'provisioner', 'ssm:SendCommand', document('branch-envs-prod-update'), 'deny'],
+  ["sends the update to its stage's managed instances", 'provisioner', 'ssm:SendCommand', INSTANCE, 'allow', ssmManaged],
+  ['cannot send a command to an unmanaged instance', 'provisioner', 'ssm:SendCommand', INSTANCE, 'deny'],
+  ["cannot send a command to another stage's instance", 'provisioner', 'ssm:SendCommand', INSTANCE, 'deny', { ...ssmManaged, 'ssm:resourceTag/Stage': 'prod' }],
+  ['reads the result of its commands', 'provisioner', 'ssm:GetCommandInvocation', '*', 'allow'],
+  ['cannot send commands from the reaper', 'reaper', 'ssm:SendCommand', document('branch-envs-local-update'), 'deny'],
   ["cannot publish to another stage's bus", 'provisioner', 'events:PutEvents', bus('branch-envs-prod-bus'), 'deny'],
   ['attaches the probe to its VPC (ProbeVpcAccessPolicy)', 'provisioner', 'ec2:CreateNetworkInterface', ec2('subnet/subnet-0aaaaaaaaaaaaaaaa'), 'allow'],
   ['cannot touch network interfaces of another account', 'provisioner', 'ec2:DeleteNetworkInterface', `arn:aws:ec2:${R}:210987654321:network-interface/eni-0123456789abcdef0`, 'deny'],
