@@ -171,7 +171,9 @@ describe('event wiring: the contracts’ declarations against the packaged rules
     expect(wrong).toEqual([]);
   });
 
-  it.each(stacks)('%s routes exactly the AWS events declared for it, on the stage bus to its own queue', (stack) => {
+  it.each(
+    stacks,
+  )('%s routes exactly the AWS events declared for it, on the stage bus to its own queue', (stack) => {
     // Prepare
     const queues = resourcesOfType(template(stack), 'AWS::SQS::Queue').map(({ logicalId }) => logicalId);
     const declared = EXTERNAL_EVENTS.filter((e) => (e.consumers as readonly string[]).includes(stack));
@@ -182,7 +184,9 @@ describe('event wiring: the contracts’ declarations against the packaged rules
       .flatMap(({ resource }) => {
         const targets = (resource.Properties?.Targets as { Arn?: { 'Fn::GetAtt'?: unknown[] } }[]) ?? [];
         const toQueue = targets.every((t) => queues.includes(String(t.Arn?.['Fn::GetAtt']?.[0])));
-        const types = (resource.Properties?.EventPattern as Record<string, unknown>)['detail-type'] as string[];
+        const types = (resource.Properties?.EventPattern as Record<string, unknown>)[
+          'detail-type'
+        ] as string[];
         return toQueue ? types : types.map((type) => `${type} (not to a queue of ${stack})`);
       });
 
@@ -198,7 +202,10 @@ describe('event wiring: the contracts’ declarations against the packaged rules
         const targets = (resource.Properties?.Targets as { Arn?: { 'Fn::GetAtt'?: unknown[] } }[]) ?? [];
         return targets.length > 0 && targets.every((t) => t.Arn?.['Fn::GetAtt']?.[0] === 'EventBus');
       })
-      .flatMap(({ resource }) => (resource.Properties?.EventPattern as Record<string, unknown>)['detail-type'] as string[]);
+      .flatMap(
+        ({ resource }) =>
+          (resource.Properties?.EventPattern as Record<string, unknown>)['detail-type'] as string[],
+      );
 
     // Assess
     expect(unique(forwarded)).toEqual(unique(EXTERNAL_EVENTS.map((e) => e.detailType)));

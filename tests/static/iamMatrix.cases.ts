@@ -24,6 +24,8 @@ export const ROLES = {
   instance: 'provisioner/InstanceRole',
   /** Not a role: the managed policy the platform exports for CI's upload user. */
   ciUpload: 'platform/CiArtifactUploadPolicy',
+  /** EventBridge's role for forwarding S3 uploads from the default bus to the stage bus (ADR 0021). */
+  uploadForwarder: 'platform/ArtifactUploadsForwardRole',
 } as const;
 
 /** Packaged roles with a policy attached outside the templates, as an operator might. */
@@ -170,7 +172,7 @@ export const PROVISIONER_ROWS: Row[] = [
   ['cannot read outside the artifact prefix', 'provisioner', 's3:GetObject', artifact('config/ci.env'), 'deny'],
   ['publishes to its bus', 'provisioner', 'events:PutEvents', bus(), 'allow'],
   ['runs its update document (ADR 0021)', 'provisioner', 'ssm:SendCommand', document('branch-envs-local-update'), 'allow'],
-  ['cannot run any other document, such as AWS-RunShellScript', 'provisioner', 'ssm:SendCommand', `arn:aws:ssm:${R}::document/AWS-RunShellScript`, 'deny'],
+  ['cannot run any other document', 'provisioner', 'ssm:SendCommand', document('someone-elses-document'), 'deny'],
   ["cannot run another stage's update document", 'provisioner', 'ssm:SendCommand', document('branch-envs-prod-update'), 'deny'],
   ["sends the update to its stage's managed instances", 'provisioner', 'ssm:SendCommand', INSTANCE, 'allow', ssmManaged],
   ['cannot send a command to an unmanaged instance', 'provisioner', 'ssm:SendCommand', INSTANCE, 'deny'],
@@ -233,6 +235,7 @@ export const SECRETS_OF: Record<RoleName, string[]> = {
   instance: [],
   instanceWithSsmCore: [],
   ciUpload: [],
+  uploadForwarder: [],
 };
 const SYSTEM_SECRETS = ['slack/signing-secret', 'slack/bot-token', 'slack/webhook-url', 'github/token'];
 
@@ -315,8 +318,17 @@ export const CI_UPLOAD_ROWS: Row[] = [
   ['cannot read a system secret', 'ciUpload', 'ssm:GetParameter', param('github/token'), 'deny'],
 ];
 
+/** The forwarding rule's role puts events on the stage bus and nowhere else. */
+// biome-ignore format: one row per line keeps the matrix a table
+const FORWARDER_ROWS: Row[] = [
+  ['forwards uploads to the stage bus', 'uploadForwarder', 'events:PutEvents', bus(), 'allow'],
+  ['cannot put events on another bus', 'uploadForwarder', 'events:PutEvents', bus('branch-envs-prod-bus'), 'deny'],
+  ['cannot send commands to instances', 'uploadForwarder', 'ssm:SendCommand', INSTANCE, 'deny', ssmManaged],
+];
+
 export const MATRIX: Row[] = [
   ...CI_UPLOAD_ROWS,
+  ...FORWARDER_ROWS,
   ...INSTANCE_ROWS,
   ...PROVISIONER_ROWS,
   ...REAPER_ROWS,

@@ -4,7 +4,8 @@ import { awsErrorName } from '../aws/clients';
 import { isRecord } from './cfnTypes';
 import type { ApplyOutcome, ResourceApplier } from './resourceAppliers';
 
-const contentOf = (content: unknown): string => (typeof content === 'string' ? content : JSON.stringify(content));
+const contentOf = (content: unknown): string =>
+  typeof content === 'string' ? content : JSON.stringify(content);
 
 /**
  * AWS::SSM::Document: created in moto with its content as JSON (CloudFormation takes it as an
@@ -44,7 +45,10 @@ export const withEventBridgeNotifications =
     const eventBridge = isRecord(notifications?.EventBridgeConfiguration)
       ? notifications.EventBridgeConfiguration
       : undefined;
-    if (eventBridge && (eventBridge.EventBridgeEnabled === true || eventBridge.EventBridgeEnabled === 'true')) {
+    if (
+      eventBridge &&
+      (eventBridge.EventBridgeEnabled === true || eventBridge.EventBridgeEnabled === 'true')
+    ) {
       await input.clients.s3.send(
         new PutBucketNotificationConfigurationCommand({
           Bucket: input.name,
