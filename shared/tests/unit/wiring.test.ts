@@ -39,6 +39,8 @@ describe('contractsConsumedBy', () => {
       'InstanceTerminated',
       'ExpiryExtended',
       'RequestRefused',
+      'InstanceUpdated',
+      'UpdateFailed',
     ]);
   });
 
