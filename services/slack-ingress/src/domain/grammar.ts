@@ -40,6 +40,8 @@ export type DeployCommand =
       requestedSeconds: number;
       capped: boolean;
       fresh: boolean;
+      /** `--no-follow`: no automatic updates when a newer build lands (ADR 0021). */
+      noFollow: boolean;
     }
   | { kind: 'list'; scope: 'all' | 'mine' }
   | { kind: 'status'; target: Target }
@@ -119,14 +121,22 @@ export const parseTarget = (word: string): Target | Invalid => {
   return invalid(`${code(word)} is neither a deploy id nor a branch name.`);
 };
 
+const DEPLOY_OPTIONS: ReadonlySet<string> = new Set(['--fresh', '--no-follow']);
+
 const splitWords = (text: string): string[] => text.split(/\s+/).filter((word) => word !== '');
 
 const parseDeploy = (words: readonly string[], config: GrammarConfig): DeployCommand => {
-  const unknownOption = words.find((word) => word.startsWith('--') && word.toLowerCase() !== '--fresh');
+  const unknownOption = words.find(
+    (word) => word.startsWith('--') && !DEPLOY_OPTIONS.has(word.toLowerCase()),
+  );
   if (unknownOption)
-    return invalid(`I don't know the option ${code(unknownOption, 30)}; the only one is \`--fresh\`.`);
-  const fresh = words.some((word) => word.toLowerCase() === '--fresh');
-  let rest = words.filter((word) => word.toLowerCase() !== '--fresh');
+    return invalid(
+      `I don't know the option ${code(unknownOption, 30)}; the options are \`--fresh\` and \`--no-follow\`.`,
+    );
+  const has = (option: string) => words.some((word) => word.toLowerCase() === option);
+  const fresh = has('--fresh');
+  const noFollow = has('--no-follow');
+  let rest = words.filter((word) => !DEPLOY_OPTIONS.has(word.toLowerCase()));
   let requestedSeconds = config.defaultTtlSeconds;
   if (rest.length >= 2 && rest[rest.length - 2]?.toLowerCase() === 'for') {
     const durationText = rest[rest.length - 1] ?? '';
@@ -151,6 +161,7 @@ const parseDeploy = (words: readonly string[], config: GrammarConfig): DeployCom
     requestedSeconds,
     capped,
     fresh,
+    noFollow,
   };
 };
 

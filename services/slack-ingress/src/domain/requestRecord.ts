@@ -6,6 +6,8 @@ export interface DeployRequestFacts {
   deployId: string;
   query: string;
   ttlSeconds: number;
+  /** `--no-follow`: the record opts out of updates in place; absent, the stage default applies. */
+  noFollow?: boolean;
 }
 
 export const REQUESTED_STEP = 'requested';
@@ -41,5 +43,6 @@ export const requestedRecord = (facts: DeployRequestFacts, ctx: RequestContext):
     keepOvernight: false,
     history: [{ step: REQUESTED_STEP, at: now.toISOString() }],
     version: 0,
+    ...(facts.noFollow ? { follow: false } : {}),
   };
 };

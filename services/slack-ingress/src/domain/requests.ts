@@ -34,7 +34,10 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
   const { ports, actor, settings } = ctx;
   const deployId = ports.newId();
   await ports.registry.open(
-    requestedRecord({ deployId, query: command.query, ttlSeconds: command.ttlSeconds }, ctx),
+    requestedRecord(
+      { deployId, query: command.query, ttlSeconds: command.ttlSeconds, noFollow: command.noFollow },
+      ctx,
+    ),
   );
   await publishOrAbandon(ctx, deployId, [
     {

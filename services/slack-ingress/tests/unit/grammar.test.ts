@@ -13,6 +13,7 @@ const deploy = (query: string, ttlSeconds = 4 * H, extra: Record<string, unknown
   requestedSeconds: ttlSeconds,
   capped: false,
   fresh: false,
+  noFollow: false,
   ...extra,
 });
 
@@ -62,6 +63,8 @@ describe('parseDeployCommand', () => {
     ['login --fresh', deploy('login', 4 * H, { fresh: true })],
     ['--fresh login for 2h', deploy('login', 2 * H, { fresh: true })],
     ['login --FRESH', deploy('login', 4 * H, { fresh: true })],
+    ['login --no-follow', deploy('login', 4 * H, { noFollow: true })],
+    ['--no-follow login --fresh for 2h', deploy('login', 2 * H, { fresh: true, noFollow: true })],
     // list, status, extend
     ['list', { kind: 'list', scope: 'all' }],
     ['LIST', { kind: 'list', scope: 'all' }],
