@@ -168,7 +168,7 @@ describe('updates in place on moto', () => {
     expect(record?.update).toBeUndefined();
   });
 
-  it('delivers an artifact upload as S3 "Object Created" that the provisioner's parser reads, on a rule shaped like the stack's', async () => {
+  it('delivers an artifact upload as S3 "Object Created" that the provisioner’s parser reads, on a rule shaped like the stack’s', async () => {
     // Prepare: the platform's forwarding rule and the provisioner's rule, as the stacks declare them.
     // moto hands S3 events to the rules of every bus, not only the default one as AWS does, so this
     // proves the event's shape and the patterns, not the forwarding hop.
