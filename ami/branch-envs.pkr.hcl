@@ -190,6 +190,20 @@ build {
     ]
   }
 
+  # Updates in place (ADR 0021): SSM Run Command runs this script from the AMI, so it costs the
+  # user data nothing. It calls the boot scripts cloud-init writes next to it.
+  provisioner "file" {
+    source      = "${path.root}/../cloud-init/profiles/jvm-postgres/scripts/branch-envs-update.sh"
+    destination = "/tmp/branch-envs-update.sh"
+  }
+  provisioner "shell" {
+    execute_command = "sudo -E bash '{{ .Path }}'"
+    inline = [
+      "install -D -m 0755 /tmp/branch-envs-update.sh /usr/local/libexec/branch-envs/branch-envs-update.sh",
+      "rm -f /tmp/branch-envs-update.sh",
+    ]
+  }
+
   post-processors {
     post-processor "manifest" {
       output     = var.manifest_path

@@ -6,6 +6,7 @@
  */
 import { type EventContract, SERVICE_NAMES, type ServiceName } from '@branch-envs/shared/envelope';
 import { allContracts, contractsConsumedBy } from '@branch-envs/shared/events';
+import { EXTERNAL_EVENTS } from '@branch-envs/shared/events/external';
 import {
   type CfnTemplate,
   listStacks,
@@ -26,12 +27,29 @@ interface EventRule {
   sources: unknown[];
 }
 
-/** The rules that route bus events (scheduled rules have no EventPattern). */
+/** An AWS event (shared/src/events/external.ts) routed by one rule: its detail-types and sources are AWS's. */
+const isExternalRule = (properties: Record<string, unknown>): boolean => {
+  const pattern = properties.EventPattern as Record<string, unknown>;
+  const types = (pattern['detail-type'] as unknown[] | undefined) ?? [];
+  const sources = (pattern.source as unknown[] | undefined) ?? [];
+  return (
+    types.length > 0 &&
+    types.every((type) => EXTERNAL_EVENTS.some((e) => e.detailType === type && sources.includes(e.source)))
+  );
+};
+
+/** The rules that route external (AWS) events, checked by their own tests below. */
+const externalRules = (template: CfnTemplate) =>
+  resourcesOfType(template, 'AWS::Events::Rule').filter(
+    ({ resource }) => resource.Properties?.EventPattern !== undefined && isExternalRule(resource.Properties),
+  );
+
+/** The rules that route bus events (scheduled rules have no EventPattern); AWS's own events aside. */
 const eventRules = (template: CfnTemplate): EventRule[] =>
   resourcesOfType(template, 'AWS::Events::Rule').flatMap(({ logicalId, resource }) => {
     const properties = resource.Properties ?? {};
     const pattern = properties.EventPattern as Record<string, unknown> | undefined;
-    if (pattern === undefined) return [];
+    if (pattern === undefined || isExternalRule(properties)) return [];
     const detailTypes = pattern['detail-type'] as unknown[] | undefined;
     return [{ logicalId, properties, detailTypes, sources: (pattern.source as unknown[] | undefined) ?? [] }];
   });
@@ -151,5 +169,45 @@ describe('event wiring: the contracts’ declarations against the packaged rules
 
     // Assess
     expect(wrong).toEqual([]);
+  });
+
+  it.each(
+    stacks,
+  )('%s routes exactly the AWS events declared for it, on the stage bus to its own queue', (stack) => {
+    // Prepare
+    const queues = resourcesOfType(template(stack), 'AWS::SQS::Queue').map(({ logicalId }) => logicalId);
+    const declared = EXTERNAL_EVENTS.filter((e) => (e.consumers as readonly string[]).includes(stack));
+
+    // Act
+    const consumed = externalRules(template(stack))
+      .filter(({ resource }) => resource.Properties?.EventBusName === stageBus)
+      .flatMap(({ resource }) => {
+        const targets = (resource.Properties?.Targets as { Arn?: { 'Fn::GetAtt'?: unknown[] } }[]) ?? [];
+        const toQueue = targets.every((t) => queues.includes(String(t.Arn?.['Fn::GetAtt']?.[0])));
+        const types = (resource.Properties?.EventPattern as Record<string, unknown>)[
+          'detail-type'
+        ] as string[];
+        return toQueue ? types : types.map((type) => `${type} (not to a queue of ${stack})`);
+      });
+
+    // Assess
+    expect(unique(consumed)).toEqual(unique(declared.map((e) => e.detailType)));
+  });
+
+  it('forwards every declared AWS event from the default bus to the stage bus in the platform stack', () => {
+    // Act
+    const forwarded = externalRules(template('platform'))
+      .filter(({ resource }) => resource.Properties?.EventBusName === 'default')
+      .filter(({ resource }) => {
+        const targets = (resource.Properties?.Targets as { Arn?: { 'Fn::GetAtt'?: unknown[] } }[]) ?? [];
+        return targets.length > 0 && targets.every((t) => t.Arn?.['Fn::GetAtt']?.[0] === 'EventBus');
+      })
+      .flatMap(
+        ({ resource }) =>
+          (resource.Properties?.EventPattern as Record<string, unknown>)['detail-type'] as string[],
+      );
+
+    // Assess
+    expect(unique(forwarded)).toEqual(unique(EXTERNAL_EVENTS.map((e) => e.detailType)));
   });
 });

@@ -25,6 +25,8 @@ export const ROLES = {
   instance: 'provisioner/InstanceRole',
   /** Not a role: the managed policy the platform exports for CI's upload user. */
   ciUpload: 'platform/CiArtifactUploadPolicy',
+  /** EventBridge's role for forwarding S3 uploads from the default bus to the stage bus (ADR 0021). */
+  uploadForwarder: 'platform/ArtifactUploadsForwardRole',
 } as const;
 
 /** Packaged roles with a policy attached outside the templates, as an operator might. */
@@ -71,6 +73,8 @@ const KEY = `arn:aws:kms:${R}:${A}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const fn = (name: string) => `arn:aws:lambda:${R}:${A}:function:${name}`;
 
 const managed = { 'ec2:ResourceTag/ManagedBy': 'branch-envs', 'ec2:ResourceTag/Stage': 'local' };
+const ssmManaged = { 'ssm:resourceTag/ManagedBy': 'branch-envs', 'ssm:resourceTag/Stage': 'local' };
+const document = (name: string) => `arn:aws:ssm:${R}:${A}:document/${name}`;
 const requestTags = { 'aws:RequestTag/ManagedBy': 'branch-envs', 'aws:RequestTag/Stage': 'local' };
 const AWS_SSM_KEY = awsSsmKeyPolicy(A, R);
 const CMK_DEFAULT = defaultKeyPolicy(A);
@@ -141,6 +145,9 @@ export const INSTANCE_ROWS: Row[] = [
   ['opens Session Manager data channels', 'instance', 'ssmmessages:OpenDataChannel', '*', 'allow'],
   ['reports to Systems Manager as a managed instance', 'instance', 'ssm:UpdateInstanceInformation', INSTANCE, 'allow'],
   ['cannot run commands on other instances', 'instance', 'ssm:SendCommand', INSTANCE, 'deny'],
+  ['receives Run Command messages for its updates (ADR 0022)', 'instance', 'ec2messages:GetMessages', '*', 'allow'],
+  ['replies to Run Command with its result (ADR 0022)', 'instance', 'ec2messages:SendReply', '*', 'allow'],
+  ['cannot create SSM associations', 'instance', 'ssm:CreateAssociation', INSTANCE, 'deny'],
   ['still cannot read the signing secret with the SSM managed policy', 'instanceWithSsmCore', 'ssm:GetParameter', param('slack/signing-secret'), 'explicit deny'],
   ['still cannot read the GitHub token with the SSM managed policy', 'instanceWithSsmCore', 'ssm:GetParameters', param('github/token'), 'explicit deny'],
   ['still cannot read the rest of the account with the SSM managed policy', 'instanceWithSsmCore', 'ssm:GetParameter', otherParam('prod/db/password'), 'explicit deny'],
@@ -178,6 +185,14 @@ export const PROVISIONER_ROWS: Row[] = [
   ['signs artifact URLs under the prefix', 'provisioner', 's3:GetObject', artifact('build-artifacts/shop-main.jar'), 'allow'],
   ['cannot read outside the artifact prefix', 'provisioner', 's3:GetObject', artifact('config/ci.env'), 'deny'],
   ['publishes to its bus', 'provisioner', 'events:PutEvents', bus(), 'allow'],
+  ['runs its update document (ADR 0021)', 'provisioner', 'ssm:SendCommand', document('branch-envs-local-update'), 'allow'],
+  ['cannot run any other document', 'provisioner', 'ssm:SendCommand', document('someone-elses-document'), 'deny'],
+  ["cannot run another stage's update document", 'provisioner', 'ssm:SendCommand', document('branch-envs-prod-update'), 'deny'],
+  ["sends the update to its stage's managed instances", 'provisioner', 'ssm:SendCommand', INSTANCE, 'allow', ssmManaged],
+  ['cannot send a command to an unmanaged instance', 'provisioner', 'ssm:SendCommand', INSTANCE, 'deny'],
+  ["cannot send a command to another stage's instance", 'provisioner', 'ssm:SendCommand', INSTANCE, 'deny', { ...ssmManaged, 'ssm:resourceTag/Stage': 'prod' }],
+  ['reads the result of its commands', 'provisioner', 'ssm:GetCommandInvocation', '*', 'allow'],
+  ['cannot send commands from the reaper', 'reaper', 'ssm:SendCommand', document('branch-envs-local-update'), 'deny'],
   ["cannot publish to another stage's bus", 'provisioner', 'events:PutEvents', bus('branch-envs-prod-bus'), 'deny'],
   ['attaches the probe to its VPC (ProbeVpcAccessPolicy)', 'provisioner', 'ec2:CreateNetworkInterface', ec2('subnet/subnet-0aaaaaaaaaaaaaaaa'), 'allow'],
   ['cannot touch network interfaces of another account', 'provisioner', 'ec2:DeleteNetworkInterface', `arn:aws:ec2:${R}:210987654321:network-interface/eni-0123456789abcdef0`, 'deny'],
@@ -247,6 +262,7 @@ export const SECRETS_OF: Record<RoleName, string[]> = {
   instance: [],
   instanceWithSsmCore: [],
   ciUpload: [],
+  uploadForwarder: [],
 };
 const SYSTEM_SECRETS = [
   'slack/signing-secret',
@@ -335,8 +351,17 @@ export const CI_UPLOAD_ROWS: Row[] = [
   ['cannot read a system secret', 'ciUpload', 'ssm:GetParameter', param('github/token'), 'deny'],
 ];
 
+/** The forwarding rule's role puts events on the stage bus and nowhere else. */
+// biome-ignore format: one row per line keeps the matrix a table
+const FORWARDER_ROWS: Row[] = [
+  ['forwards uploads to the stage bus', 'uploadForwarder', 'events:PutEvents', bus(), 'allow'],
+  ['cannot put events on another bus', 'uploadForwarder', 'events:PutEvents', bus('branch-envs-prod-bus'), 'deny'],
+  ['cannot send commands to instances', 'uploadForwarder', 'ssm:SendCommand', INSTANCE, 'deny', ssmManaged],
+];
+
 export const MATRIX: Row[] = [
   ...CI_UPLOAD_ROWS,
+  ...FORWARDER_ROWS,
   ...INSTANCE_ROWS,
   ...PROVISIONER_ROWS,
   ...REAPER_ROWS,

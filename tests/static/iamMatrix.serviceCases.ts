@@ -26,6 +26,8 @@ export const TRUST_ROWS: TrustRow[] = [
   ['is assumed by EventBridge Scheduler for this account', 'nightlyScheduler', 'scheduler.amazonaws.com', 'allow', own],
   ["cannot be assumed by Scheduler for another account's schedule", 'nightlyScheduler', 'scheduler.amazonaws.com', 'deny', { 'aws:SourceAccount': '210987654321' }],
   ['cannot be assumed by Lambda', 'nightlyScheduler', 'lambda.amazonaws.com', 'deny', own],
+  ['is assumed by EventBridge to forward uploads', 'uploadForwarder', 'events.amazonaws.com', 'allow'],
+  ['cannot be assumed by Lambda', 'uploadForwarder', 'lambda.amazonaws.com', 'deny'],
 ];
 
 export type ServiceRow = [

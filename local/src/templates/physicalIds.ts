@@ -73,6 +73,10 @@ const NAMERS: Record<string, Namer> = {
       attributes: { Type: String(p.Type ?? 'String'), Value: ctx.name(p.Value, `${id}.Value`) ?? '' },
     };
   },
+  'AWS::SSM::Document': (id, p, ctx) => {
+    const name = ctx.name(p.Name, `${id}.Name`) ?? generated(ctx, id, 128);
+    return { name, ref: name, attributes: {} };
+  },
   'AWS::S3::Bucket': (id, p, ctx) => {
     const name = ctx.name(p.BucketName, `${id}.BucketName`) ?? generated(ctx, id, 63).toLowerCase();
     return {

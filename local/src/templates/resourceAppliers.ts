@@ -17,6 +17,7 @@ import { CreateQueueCommand, SetQueueAttributesCommand, TagQueueCommand } from '
 import { PutParameterCommand, type PutParameterCommandInput } from '@aws-sdk/client-ssm';
 import { type AwsClients, awsErrorName } from '../aws/clients';
 import { isRecord } from './cfnTypes';
+import { applyDocument, withEventBridgeNotifications } from './documentAppliers';
 
 export type ApplyOutcome = 'created' | 'updated';
 
@@ -250,5 +251,6 @@ export const RESOURCE_APPLIERS: Record<string, ResourceApplier> = {
   'AWS::SQS::QueuePolicy': applyQueuePolicy,
   'AWS::DynamoDB::Table': applyTable,
   'AWS::SSM::Parameter': applyParameter,
-  'AWS::S3::Bucket': applyBucket,
+  'AWS::S3::Bucket': withEventBridgeNotifications(applyBucket),
+  'AWS::SSM::Document': applyDocument,
 };

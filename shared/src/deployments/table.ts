@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { Ulid } from '../envelope';
+import { Build } from '../events/build';
 import { BranchName, EpochSeconds, IsoDateTime, Owner, ReplyTo } from '../events/common';
 import { Capacity } from '../pricing/capacity';
 import { EnvironmentCost, Market } from '../pricing/cost';
@@ -27,6 +28,24 @@ export const PhoneHome = z
   })
   .strict();
 export type PhoneHome = z.infer<typeof PhoneHome>;
+
+/**
+ * An update in place the provisioner has started (ADR 0021): the build it brings, the SSM command
+ * that carries it once sent, and its number. Present only while the update runs, so "at most one
+ * update per environment" is one `attribute_not_exists(#update)` condition.
+ */
+export const UpdateInFlight = z
+  .object({
+    /** A ULID minted when the update starts: the cause its outcome events derive their ids from. */
+    id: Ulid,
+    build: Build,
+    sequence: z.number().int().positive(),
+    reseed: z.boolean(),
+    startedAt: IsoDateTime,
+    commandId: z.string().min(1).optional(),
+  })
+  .strict();
+export type UpdateInFlight = z.infer<typeof UpdateInFlight>;
 
 export const HistoryEntry = z.object({ step: z.string(), at: IsoDateTime, note: z.string().optional() });
 
@@ -68,6 +87,15 @@ export const DeploymentRecord = z.object({
   keepOvernight: z.boolean().default(false),
   history: z.array(HistoryEntry).default([]),
   ttl: EpochSeconds.optional(),
+  /** Follows new builds of its branch (issue 18); absent: as the stage's `followBuilds` says. */
+  follow: z.boolean().optional(),
+  /** The build the environment runs: set by the provisioner's launch claim, then by each update. */
+  build: Build.optional(),
+  update: UpdateInFlight.optional(),
+  /** The newest build that landed while an update ran; applied after it (ADR 0021). */
+  pendingBuild: Build.optional(),
+  /** How many updates were started; the compare-and-swap guard of every update write. */
+  updates: z.number().int().nonnegative().optional(),
   version: z.number().int().nonnegative().default(0),
 });
 export type DeploymentRecord = z.infer<typeof DeploymentRecord>;

@@ -7,16 +7,19 @@ export const DETAIL_TYPE = 'DeployRequested';
 export const SCHEMA_VERSION = 3;
 
 /**
- * v3 of DeployRequested: v2 plus `capacity`, the market the user chose with `--spot` or
- * `--on-demand` (ADR 0027). Absent: the stage's `instances.capacity`. The REQUESTED record carries the
- * same choice, which is what the provisioner reads; the event says it for the archive and replays.
+ * v3 of DeployRequested: v2 plus two optional choices the REQUESTED record also carries (the
+ * services read the record; the event says it for the archive and replays):
+ * - `capacity`, the market chosen with `--spot` or `--on-demand` (ADR 0027); absent: the stage's
+ *   `instances.capacity`;
+ * - `follow`, false after `--no-follow`: no in-place updates on a new build (ADR 0021); absent: the
+ *   stage's `instances.followBuilds`.
  * v1 and v2 stay accepted.
  */
 export const DeployRequestedV3 = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description:
-    'A user asked for an environment for the branch matching a query, parsed where it was typed, optionally on Spot or on-demand.',
+    'A user asked for an environment for the branch matching a query, parsed where it was typed, optionally on Spot or on-demand and whether it follows new builds.',
   producers: ['slack-ingress'],
   consumers: ['branch-resolver'],
   data: z
@@ -33,6 +36,8 @@ export const DeployRequestedV3 = defineEvent({
       fresh: z.boolean(),
       /** `--spot` or `--on-demand`; absent: the stage's default capacity. */
       capacity: z.enum(['spot', 'on-demand']).optional(),
+      /** False after `--no-follow`; absent: the stage's `followBuilds`. */
+      follow: z.boolean().optional(),
       owner: Owner,
       replyTo: ReplyTo,
     })

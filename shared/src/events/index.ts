@@ -16,10 +16,13 @@ import { InstanceReadyV2 } from './InstanceReady.v2';
 import { InstanceTerminated } from './InstanceTerminated';
 import { InstanceTerminatedV2 } from './InstanceTerminated.v2';
 import { PullRequestClosed } from './PullRequestClosed';
+import { InstanceUpdated } from './InstanceUpdated';
 import { RequestRefused } from './RequestRefused';
 import { TerminateRequested } from './TerminateRequested';
+import { UpdateFailed } from './UpdateFailed';
 
 export { ResolvedArtifact } from './BranchResolved';
+export { Build, BuildArtifact, CommitSha } from './build';
 export * from './common';
 export { FailureReason } from './DeployFailed';
 export { BranchCandidate, RejectionReason } from './DeployRejected';
@@ -27,6 +30,7 @@ export { ExpiryReason } from './InstanceExpiring.v2';
 export { TerminationReason } from './InstanceTerminated';
 export { TerminationReasonV2 } from './InstanceTerminated.v2';
 export { TerminateTarget } from './TerminateRequested';
+export { UpdateFailureReason } from './UpdateFailed';
 export {
   BranchResolved,
   DeployFailed,
@@ -46,6 +50,8 @@ export {
   PullRequestClosed,
   RequestRefused,
   TerminateRequested,
+  InstanceUpdated,
+  UpdateFailed,
 };
 
 /** Every supported event version. Add a new version beside the old one; never edit a published one. */
@@ -69,6 +75,8 @@ export const allContracts = [
   RequestRefused,
   PullRequestClosed,
   HomeRequested,
+  InstanceUpdated,
+  UpdateFailed,
 ] as const;
 
 export type AnyContract = (typeof allContracts)[number];

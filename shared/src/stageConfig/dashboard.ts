@@ -16,6 +16,7 @@ export const DEAD_LETTER_QUEUES = [
   'notifier-dlq',
   'provisioner-dlq',
   'provisioner-probes-dlq',
+  'provisioner-updates-dlq',
   'reaper-requests-dlq',
   'slack-ingress-home-dlq',
 ] as const;
@@ -25,7 +26,7 @@ export const FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
   'slack-ingress': ['ingress', 'home'],
   'github-ingress': ['webhook'],
   'branch-resolver': ['consume'],
-  provisioner: ['provision', 'probe', 'phoneHome'],
+  provisioner: ['provision', 'probe', 'phoneHome', 'update'],
   notifier: ['notify'],
   reaper: ['sweep', 'nightly', 'reconcile', 'requests'],
 };

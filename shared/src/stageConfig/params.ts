@@ -132,6 +132,9 @@ const provisionerParams = (config: StageConfig, stage: string): StackParams => {
     phoneHome: bool(instances.phoneHome),
     capacity: instances.capacity,
     priceTableJson: JSON.stringify(config.pricing),
+    followBuilds: bool(instances.followBuilds),
+    // branch-envs-update may start the new build and then the old one, each within the boot timeout.
+    updateTimeoutSeconds: String(2 * instances.bootTimeoutSeconds + 300),
   };
 };
 

@@ -124,6 +124,8 @@ const Instances = z.strictObject({
   capacity: z.enum(['on-demand', 'spot', 'spot-then-on-demand'], {
     error: 'must be on-demand, spot or spot-then-on-demand',
   }),
+  /** Live environments update in place when a newer build of their branch lands (ADR 0021). */
+  followBuilds: flag.default(true),
 });
 
 const Network = z.strictObject({

@@ -45,6 +45,8 @@ describe('contractsConsumedBy', () => {
       'InstanceTerminated',
       'ExpiryExtended',
       'RequestRefused',
+      'InstanceUpdated',
+      'UpdateFailed',
     ]);
   });
 

@@ -27,7 +27,7 @@ const acquireInTurn = async (
   inv: Invocation,
 ): Promise<Exclude<Acquired, { kind: 'busy' }>> => {
   const { store, clock } = ports;
-  const rank = STATE_RANK[plan.state];
+  const rank = plan.rank ?? STATE_RANK[plan.state];
   const started = clock.now().getTime();
   for (;;) {
     const acquired = await store.acquire(plan.deployId, rank, inv.eventId, clock.now());
@@ -141,7 +141,7 @@ const showState = async (plan: StatePlan, ports: NotifierPorts, inv: Invocation)
   try {
     const delivery = await sendState(plan, record, ports, inv);
     const githubDeploymentId = await syncGithub(plan.github, record.githubDeploymentId, ports, inv);
-    const rank = STATE_RANK[plan.state];
+    const rank = plan.rank ?? STATE_RANK[plan.state];
     const update = {
       rank,
       state: plan.state,

@@ -11,7 +11,8 @@ import {
 import type { Clocked } from './messages/lifetime';
 import { expiringMessage, extendedMessage, refusedMessage, warningOf } from './messages/notices';
 import { rejectedMessage } from './messages/rejections';
-import type { Facts, MessageState } from './states';
+import { updatedMessage, updateFailedMessage } from './messages/updates';
+import { type Facts, type MessageState, updateRank } from './states';
 
 /** Every event the notifier consumes, as the contracts declare; the queue's rule lists the same detail types. */
 export const NOTIFIER_CONTRACTS = contractsConsumedBy('notifier');
@@ -36,6 +37,8 @@ export interface StatePlan {
   kind: 'state';
   deployId: string;
   state: MessageState;
+  /** Set when the state's own rank does not order it: updates rank by their sequence. */
+  rank?: number;
   replyTo: ReplyTo | undefined;
   /** What this event teaches about the deployment, remembered for later messages. */
   facts: Facts;
@@ -78,7 +81,7 @@ const state = (
   deployId: string,
   messageState: MessageState,
   replyTo: ReplyTo | undefined,
-  rest: Pick<StatePlan, 'facts' | 'render' | 'github'>,
+  rest: Pick<StatePlan, 'facts' | 'render' | 'github' | 'rank'>,
 ): StatePlan => ({ kind: 'state', deployId, state: messageState, replyTo, ...rest });
 
 const planners: Planners = {
@@ -144,6 +147,29 @@ const planners: Planners = {
         state: 'inactive',
         description: `Terminated: ${d.reason}`,
         ...(d.branch ? { retireEnvironment: `preview/${d.branch}` } : {}),
+      },
+    }),
+  InstanceUpdated: ({ detail: { data: d } }, view) =>
+    state(d.deployId, 'updated', d.replyTo, {
+      rank: updateRank(d.sequence),
+      facts: { branch: d.branch, instanceId: d.instanceId, url: d.url },
+      render: (known) => updatedMessage(d, known, view),
+      github: {
+        kind: 'status',
+        state: 'success',
+        description: description(`Updated to ${d.headSha.slice(0, 7)}`),
+        environmentUrl: d.url,
+      },
+    }),
+  UpdateFailed: ({ detail: { data: d } }, view) =>
+    state(d.deployId, 'update_failed', d.replyTo, {
+      rank: updateRank(d.sequence),
+      facts: { branch: d.branch, instanceId: d.instanceId },
+      render: (known) => updateFailedMessage(d, known, view),
+      github: {
+        kind: 'status',
+        state: d.oldBuildRunning ? 'success' : 'failure',
+        description: description(`Update to ${d.headSha.slice(0, 7)} failed: ${d.reason}`),
       },
     }),
   InstanceExpiring: ({ detail: { data: d } }, view) => {

@@ -11,6 +11,9 @@ export const STATE_RANK = {
   found: 10,
   launching: 20,
   ready: 30,
+  /** Nominal: update n is ranked {@link updateRank}(n), between ready and the next state. */
+  updated: 30,
+  update_failed: 30,
   failed: 80,
   rejected: 85,
   terminated: 100,
@@ -20,6 +23,12 @@ export type MessageState = keyof typeof STATE_RANK;
 
 /** At or past this rank the environment is gone: no expiry warning or extension reply makes sense. */
 export const ENDED_RANK = STATE_RANK.rejected;
+
+/**
+ * Update n of an environment ranks above ready and every earlier update, and below every state
+ * after ready: n / (n + 1) stays under 1 however many updates there are.
+ */
+export const updateRank = (sequence: number): number => STATE_RANK.ready + sequence / (sequence + 1);
 
 /** Whether a message showing `currentRank` may be replaced by `state`. */
 export const advances = (currentRank: number | undefined, state: MessageState): boolean =>

@@ -1,7 +1,7 @@
 import { notify } from '../../src/domain/notify';
 import { type NotifierEvent, planFor } from '../../src/domain/plan';
 import type { Invocation, NotifierPorts } from '../../src/domain/ports';
-import { advances, STATE_RANK } from '../../src/domain/states';
+import { advances, STATE_RANK, updateRank } from '../../src/domain/states';
 import { GithubApiError, MessageBusyError, NoRouteError, SlackApiError } from '../../src/errors';
 import { deploymentStory, silentLogger } from '../helpers/factories';
 import {
@@ -47,11 +47,31 @@ describe('state ordering', () => {
       .map(([state]) => state);
 
     // Assess
-    expect(order).toEqual(['resolving', 'found', 'launching', 'ready', 'failed', 'rejected', 'terminated']);
+    expect(order).toEqual([
+      'resolving',
+      'found',
+      'launching',
+      'ready',
+      'updated',
+      'update_failed',
+      'failed',
+      'rejected',
+      'terminated',
+    ]);
     expect(advances(STATE_RANK.ready, 'launching')).toBe(false);
     expect(advances(STATE_RANK.ready, 'ready')).toBe(false);
     expect(advances(STATE_RANK.ready, 'terminated')).toBe(true);
     expect(advances(undefined, 'found')).toBe(true);
+  });
+
+  it('ranks each update after ready and the updates before it, and before every later state', () => {
+    // Act
+    const ranks = [1, 2, 3, 1000].map(updateRank);
+
+    // Assess
+    expect(ranks[0]).toBeGreaterThan(STATE_RANK.ready);
+    expect([...ranks].sort((a, b) => a - b)).toEqual(ranks);
+    expect(Math.max(...ranks)).toBeLessThan(STATE_RANK.failed);
   });
 
   it('edits one message through every state, replacing the original each time', async () => {

@@ -84,10 +84,11 @@ const helpLines = ({
   maxTtlSeconds,
   nightly,
 }: HelpOptions) => [
-  `\`${d} <query> [for <duration>] [--fresh]\`: start an environment for the branch matching <query>: ` +
+  `\`${d} <query> [for <duration>] [--fresh] [--no-follow] [--spot|--on-demand]\`: start an environment for the branch matching <query>: ` +
     'a branch fragment (`login-page`), a ticket id (`ABC-123`), a PR (`#42`) or `raw:<GitHub search qualifiers>`. ' +
     `It lives for ${formatDuration(defaultTtlSeconds)} (or until the nightly shutdown, if that comes first) unless you say \`for 30m\`, \`for 2h\` or \`for 1d\` ` +
-    `(at most ${formatDuration(maxTtlSeconds)}). \`--fresh\` starts a new one even if the branch already runs. ` +
+    `(at most ${formatDuration(maxTtlSeconds)}). \`--fresh\` starts a new one even if the branch already runs; ` +
+    '`--no-follow` keeps it on the build it started with, even when newer builds of the branch land. ' +
     '`--spot` or `--on-demand` picks the EC2 market for this one (Spot is cheaper, but EC2 may take it back).',
   `\`${d} list [mine]\`: every live environment (or yours): branch, owner, URL, state, time left, cost.`,
   `\`${d} status <id|branch>\`: one environment in detail, with its step history.`,

@@ -42,6 +42,8 @@ export type DeployCommand =
       fresh: boolean;
       /** `--spot` / `--on-demand`; absent: the stage's `instances.capacity`. */
       capacity?: 'spot' | 'on-demand';
+      /** `--no-follow`: no automatic updates when a newer build lands (ADR 0021). */
+      noFollow: boolean;
     }
   | { kind: 'list'; scope: 'all' | 'mine' }
   | { kind: 'status'; target: Target }
@@ -121,19 +123,20 @@ export const parseTarget = (word: string): Target | Invalid => {
   return invalid(`${code(word)} is neither a deploy id nor a branch name.`);
 };
 
+
 const splitWords = (text: string): string[] => text.split(/\s+/).filter((word) => word !== '');
 
-/** `--fresh`, and `--spot` or `--on-demand` (ADR 0027), in any case and anywhere after the query. */
-const DEPLOY_OPTIONS = ['--fresh', '--spot', '--on-demand'] as const;
+/** `--fresh`, `--no-follow` (ADR 0021), and `--spot` or `--on-demand` (ADR 0027), in any case and anywhere after the query. */
+const DEPLOY_OPTIONS = ['--fresh', '--no-follow', '--spot', '--on-demand'] as const;
 
-type DeployOptions = { fresh: boolean; capacity?: 'spot' | 'on-demand'; rest: string[] };
+type DeployOptions = { fresh: boolean; noFollow: boolean; capacity?: 'spot' | 'on-demand'; rest: string[] };
 
 const parseDeployOptions = (words: readonly string[]): DeployOptions | Invalid => {
   const isOption = (word: string) => (DEPLOY_OPTIONS as readonly string[]).includes(word.toLowerCase());
   const unknownOption = words.find((word) => word.startsWith('--') && !isOption(word));
   if (unknownOption)
     return invalid(
-      `I don't know the option ${code(unknownOption, 30)}; the options are \`--fresh\`, \`--spot\` and \`--on-demand\`.`,
+      `I don't know the option ${code(unknownOption, 30)}; the options are \`--fresh\`, \`--no-follow\`, \`--spot\` and \`--on-demand\`.`,
     );
   const given = new Set(words.filter(isOption).map((word) => word.toLowerCase()));
   if (given.has('--spot') && given.has('--on-demand'))
@@ -141,6 +144,7 @@ const parseDeployOptions = (words: readonly string[]): DeployOptions | Invalid =
   const capacity = given.has('--spot') ? 'spot' : given.has('--on-demand') ? 'on-demand' : undefined;
   return {
     fresh: given.has('--fresh'),
+    noFollow: given.has('--no-follow'),
     ...(capacity ? { capacity } : {}),
     rest: words.filter((word) => !isOption(word)),
   };
@@ -149,7 +153,7 @@ const parseDeployOptions = (words: readonly string[]): DeployOptions | Invalid =
 const parseDeploy = (words: readonly string[], config: GrammarConfig): DeployCommand => {
   const options = parseDeployOptions(words);
   if ('kind' in options) return options;
-  const { fresh, capacity } = options;
+  const { fresh, noFollow, capacity } = options;
   let rest = options.rest;
   let requestedSeconds = config.defaultTtlSeconds;
   if (rest.length >= 2 && rest[rest.length - 2]?.toLowerCase() === 'for') {
@@ -175,6 +179,7 @@ const parseDeploy = (words: readonly string[], config: GrammarConfig): DeployCom
     requestedSeconds,
     capped,
     fresh,
+    noFollow,
     ...(capacity ? { capacity } : {}),
   };
 };

@@ -66,6 +66,7 @@ export const parseButton = ({ actionId, value }: ButtonRequest, settings: Ingres
       requestedSeconds: ttl,
       capped: false,
       fresh: false,
+      noFollow: false,
     };
   }
   if (target.kind !== 'deploy') return { kind: 'unknown', reason: replies.buttonWithoutDeployment };

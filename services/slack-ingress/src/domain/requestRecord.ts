@@ -8,6 +8,8 @@ export interface DeployRequestFacts {
   ttlSeconds: number;
   /** `--spot` / `--on-demand`: the provisioner reads it from the record (ADR 0027). */
   capacity?: 'spot' | 'on-demand';
+  /** `--no-follow`: the record opts out of updates in place; absent, the stage default applies. */
+  noFollow?: boolean;
 }
 
 export const REQUESTED_STEP = 'requested';
@@ -44,5 +46,6 @@ export const requestedRecord = (facts: DeployRequestFacts, ctx: RequestContext):
     keepOvernight: false,
     history: [{ step: REQUESTED_STEP, at: now.toISOString() }],
     version: 0,
+    ...(facts.noFollow ? { follow: false } : {}),
   };
 };

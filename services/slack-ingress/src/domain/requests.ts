@@ -30,7 +30,7 @@ const publishOrAbandon = async (
   }
 };
 
-/** DeployRequested v3 for a `/deploy`: the parsed query, its lifetime, and `--spot` / `--on-demand`. */
+/** DeployRequested v3 for a `/deploy`: the parsed query, its lifetime, `--spot` / `--on-demand`, `--no-follow`. */
 const deployRequested = (
   command: DeployRequest,
   deployId: string,
@@ -45,6 +45,7 @@ const deployRequested = (
     ttlCapped: command.capped,
     fresh: command.fresh,
     ...(command.capacity ? { capacity: command.capacity } : {}),
+    ...(command.noFollow ? { follow: false } : {}),
     owner: ctx.actor,
     replyTo: replyToOf(ctx),
   },
@@ -60,6 +61,7 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
         deployId,
         query: command.query,
         ttlSeconds: command.ttlSeconds,
+        noFollow: command.noFollow,
         ...(command.capacity ? { capacity: command.capacity } : {}),
       },
       ctx,

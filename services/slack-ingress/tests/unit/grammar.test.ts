@@ -13,6 +13,7 @@ const deploy = (query: string, ttlSeconds = 4 * H, extra: Record<string, unknown
   requestedSeconds: ttlSeconds,
   capped: false,
   fresh: false,
+  noFollow: false,
   ...extra,
 });
 
@@ -67,6 +68,8 @@ describe('parseDeployCommand', () => {
     ['login for 2h --on-demand', deploy('login', 2 * H, { capacity: 'on-demand' })],
     ['--On-Demand login --fresh', deploy('login', 4 * H, { fresh: true, capacity: 'on-demand' })],
     ['login --spot --spot', deploy('login', 4 * H, { capacity: 'spot' })],
+    ['login --no-follow', deploy('login', 4 * H, { noFollow: true })],
+    ['--no-follow login --fresh for 2h', deploy('login', 2 * H, { fresh: true, noFollow: true })],
     // list, status, extend
     ['list', { kind: 'list', scope: 'all' }],
     ['LIST', { kind: 'list', scope: 'all' }],
@@ -120,7 +123,7 @@ describe('parseDeployCommand', () => {
     ['login for -1h', /couldn't read the duration/],
     [
       'login --force',
-      /don't know the option `--force`; the options are `--fresh`, `--spot` and `--on-demand`/,
+      /don't know the option `--force`; the options are `--fresh`, `--no-follow`, `--spot` and `--on-demand`/,
     ],
     ['login --spot --on-demand', /Choose one of `--spot` and `--on-demand`/],
     ['--spot', /what to deploy/],

@@ -3,6 +3,7 @@ import { TransitionConflictError } from '@branch-envs/shared/errors';
 import { type Failure, isLaunchError, launchFailure, preparationFailure } from '../failures';
 import { failedStep, recordedFailure, STEPS, wasClaimed } from '../history';
 import type { LaunchedInstance, LaunchSpec } from '../ports';
+import { launchedBuild } from '../update/builds';
 import type { Job, ProvisionDeps, Step } from './job';
 import { launchAttempts, launchWithFallback } from './launchPlan';
 import { announceLaunch, launchSpecFor, phoneHomeClaim } from './launchSpec';
@@ -75,7 +76,8 @@ const claim = async (job: Job, spec: LaunchSpec, { ports }: ProvisionDeps): Prom
       from: ['RESOLVED'],
       step: STEPS.launching,
       at: ports.now(),
-      set: phoneHomeClaim(job.detail, spec),
+      // What it runs, so a newer build of the branch can be told apart later (ADR 0021).
+      set: { ...phoneHomeClaim(job.detail, spec), build: launchedBuild(job.detail.data) },
     });
     return true;
   } catch (error) {
