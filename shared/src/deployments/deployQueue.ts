@@ -40,13 +40,20 @@ export const DeployQueueItem = z.object({
 });
 export type DeployQueueItem = z.infer<typeof DeployQueueItem>;
 
-export const emptyQueue = (): DeployQueueItem => ({ deployId: QUEUE_KEY, kind: 'queue', version: 0, entries: [] });
+export const emptyQueue = (): DeployQueueItem => ({
+  deployId: QUEUE_KEY,
+  kind: 'queue',
+  version: 0,
+  entries: [],
+});
 
 export const waitingOf = (entries: readonly QueueEntry[]): QueueEntry[] =>
   entries.filter((entry) => entry.state === 'waiting');
 
 const byEnqueued = (a: QueueEntry, b: QueueEntry): number =>
-  a.enqueuedAt === b.enqueuedAt ? a.entryId.localeCompare(b.entryId) : a.enqueuedAt.localeCompare(b.enqueuedAt);
+  a.enqueuedAt === b.enqueuedAt
+    ? a.entryId.localeCompare(b.entryId)
+    : a.enqueuedAt.localeCompare(b.enqueuedAt);
 
 /**
  * The order slots are offered in. Each user has a queue of their own, oldest first; the stage queue
@@ -110,3 +117,22 @@ export const entriesThatFit = (
 /** Waiting entries whose time is up at `nowSeconds`. */
 export const expiredOf = (entries: readonly QueueEntry[], nowSeconds: number): QueueEntry[] =>
   waitingOf(entries).filter((entry) => entry.expiresAt <= nowSeconds);
+
+/**
+ * A change to the queue, computed from the version read: the entries to write (undefined: write
+ * nothing) and what to hand back to the caller. It may be called again on a newer version when
+ * another writer won, so it must not have effects of its own.
+ */
+export type QueueChange<R> = (
+  queue: DeployQueueItem,
+) => Promise<{ entries?: QueueEntry[]; result: R }> | { entries?: QueueEntry[]; result: R };
+
+export interface QueueStore {
+  /** A consistent read; an empty queue (version 0) when the item does not exist yet. */
+  read(): Promise<DeployQueueItem>;
+  /**
+   * Applies `change` by compare-and-swap on the version it read, re-reading and re-applying when
+   * another writer won. Throws a TransitionConflictError after `rounds` lost rounds.
+   */
+  update<R>(change: QueueChange<R>): Promise<{ result: R; queue: DeployQueueItem }>;
+}

@@ -1,26 +1,16 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure } from '../conditions';
 import { BranchEnvsError, TransitionConflictError } from '../errors';
-import { DeployQueueItem, emptyQueue, MAX_QUEUE_ENTRIES, QUEUE_KEY, type QueueEntry } from './deployQueue';
+import {
+  DeployQueueItem,
+  emptyQueue,
+  MAX_QUEUE_ENTRIES,
+  QUEUE_KEY,
+  type QueueEntry,
+  type QueueStore,
+} from './deployQueue';
 
-/**
- * A change to the queue, computed from the version read: the entries to write (undefined: write
- * nothing) and what to hand back to the caller. It may be called again on a newer version when
- * another writer won, so it must not have effects of its own.
- */
-export type QueueChange<R> = (
-  queue: DeployQueueItem,
-) => Promise<{ entries?: QueueEntry[]; result: R }> | { entries?: QueueEntry[]; result: R };
-
-export interface QueueStore {
-  /** A consistent read; an empty queue (version 0) when the item does not exist yet. */
-  read(): Promise<DeployQueueItem>;
-  /**
-   * Applies `change` by compare-and-swap on the version it read, re-reading and re-applying when
-   * another writer won. Throws {@link TransitionConflictError} after `rounds` lost rounds.
-   */
-  update<R>(change: QueueChange<R>): Promise<{ result: R; queue: DeployQueueItem }>;
-}
+export type { QueueChange, QueueStore } from './deployQueue';
 
 export interface QueueStoreOptions {
   client: DynamoDBDocumentClient;
@@ -50,7 +40,8 @@ export const createQueueStore = ({ client, tableName, rounds = 8 }: QueueStoreOp
 
   /** Writes version+1 if the item is still at `read.version` (or still absent at version 0). */
   const swap = async (read: DeployQueueItem, entries: QueueEntry[]): Promise<DeployQueueItem | undefined> => {
-    if (entries.length > MAX_QUEUE_ENTRIES) throw new QueueFullError(`the queue holds ${MAX_QUEUE_ENTRIES} at most`);
+    if (entries.length > MAX_QUEUE_ENTRIES)
+      throw new QueueFullError(`the queue holds ${MAX_QUEUE_ENTRIES} at most`);
     const next = DeployQueueItem.parse({ ...read, version: read.version + 1, entries });
     try {
       await client.send(

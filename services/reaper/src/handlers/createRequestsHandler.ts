@@ -7,6 +7,7 @@ import { handleExtendRequested } from '../domain/extendRequest';
 import type { ReaperDeps } from '../domain/ports';
 import { handleTerminateRequested } from '../domain/terminateRequest';
 import type { Runtime } from '../wiring';
+import { passOverQueue } from './createScheduledHandlers';
 import { flushing } from './flushing';
 
 /**
@@ -27,6 +28,7 @@ export const createRequestsHandler = (
           ? await handleTerminateRequested(event.detail, deps)
           : await handleExtendRequested(event.detail, deps);
       logger.info(`Handled ${event.detailType}`, { outcome: outcome.kind });
+      if (outcome.kind === 'terminating') await passOverQueue(deps);
     },
   });
   return flushing(rt, consume);
