@@ -42,6 +42,7 @@ const IngressEnv = z
     ),
     DEFAULT_TTL: duration('4h'),
     MAX_TTL: duration('2d'),
+    QUEUE_MAX_WAIT_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
     ...nightlyVariables,
     /** Swapped in at send time only (local mode points it at the Slack catcher). */
     SLACK_HOOKS_ORIGIN: origin('https://hooks.slack.com'),
@@ -90,6 +91,7 @@ export const loadIngressConfig = (env: Record<string, string | undefined> = proc
       terminateCommand: c.TERMINATE_COMMAND,
       defaultTtlSeconds: c.DEFAULT_TTL,
       maxTtlSeconds: c.MAX_TTL,
+      queueMaxWaitSeconds: c.QUEUE_MAX_WAIT_MINUTES * 60,
       nightly: nightlyConfigOf(c),
       policy: {
         allowedUsers: new Set(c.ALLOWED_USERS),

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createQueueStore } from '@branch-envs/shared/deployments/queueStore';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { newId } from '@branch-envs/shared/ids';
 import { createPublisher } from '@branch-envs/shared/publish';
@@ -54,6 +55,7 @@ export const buildDependencies = (
       deployments: createDeploymentReader(repository),
       registry: createRequestRegistry(repository, now),
       groups: createSlackGroupDirectory({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
+      queue: createQueueStore({ client: clients.dynamo, tableName: config.deploymentsTable }),
       now,
       newId: () => newId(now().getTime()),
     },

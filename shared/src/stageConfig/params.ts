@@ -39,7 +39,7 @@ const slackIngressParams = (config: StageConfig): StackParams => ({
   ...nightlyParams(config),
 });
 
-const slackIngressOwnParams = ({ slack, deployments }: StageConfig): StackParams => ({
+const slackIngressOwnParams = ({ slack, deployments, ...config }: StageConfig): StackParams => ({
   deployCommand: slack.deployCommand,
   terminateCommand: slack.terminateCommand,
   allowedUsers: csv(slack.allowedUsers),
@@ -47,6 +47,7 @@ const slackIngressOwnParams = ({ slack, deployments }: StageConfig): StackParams
   allowedUserGroups: csv(slack.allowedUserGroups),
   defaultTtl: deployments.defaultTtl,
   maxTtl: deployments.maxTtl,
+  queueMaxWaitMinutes: config.queue.maxWaitMinutes,
 });
 
 const branchResolverParams = (config: StageConfig, stage: string): StackParams => ({
@@ -83,6 +84,8 @@ const reaperParams = (config: StageConfig): StackParams => {
     terminatingGrace: reaper.terminatingGrace,
     reconcileGrace: reaper.reconcileGrace,
     terminateBatchSize: reaper.terminateBatchSize,
+    maxLivePerUser: String(deployments.maxLivePerUser),
+    maxLiveTotal: String(deployments.maxLiveTotal),
   };
 };
 

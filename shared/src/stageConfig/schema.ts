@@ -134,6 +134,7 @@ const Reaper = z.strictObject({
   reconcileGrace: duration,
   terminateBatchSize: int(1, 1000),
 });
+const Queue = z.strictObject({ maxWaitMinutes: int(1, 1440) });
 const Platform = z.strictObject({ archiveRetentionDays: int(0, 3650) });
 const Alarms = z.strictObject({
   topicArn: optionalId(
@@ -153,6 +154,7 @@ const Shape = z.strictObject({
   network: Network,
   resolver: Resolver,
   reaper: Reaper,
+  queue: Queue,
   platform: Platform,
   alarms: Alarms,
 });

@@ -11,12 +11,18 @@ import {
   type TerminateCommand,
 } from './grammar';
 import { ACTIONS, listMessage, statusMessage } from './messages/deploymentViews';
+import { queuedSection } from './messages/queueList';
 import { replies } from './messages/replies';
 import type { Actor, Conversation, IngressPorts, IngressSettings, Outcome, RequestContext } from './ports';
+import { queuedFor, requestQueue } from './queueRequest';
 import { requestDeploy, requestExtend, requestTerminate } from './requests';
 
 /** A parsed request, whichever way it arrived (slash command or button). */
-export type Command = DeployCommand | TerminateCommand | { kind: 'unknown'; reason: string };
+export type Command =
+  | DeployCommand
+  | TerminateCommand
+  | { kind: 'queue'; deployId: string }
+  | { kind: 'unknown'; reason: string };
 
 export interface SlashCommandRequest {
   command: string;
@@ -79,6 +85,7 @@ export const parseButton = ({ actionId, value }: ButtonRequest, settings: Ingres
     };
   }
   if (actionId === ACTIONS.terminate) return { kind: 'terminate', target };
+  if (actionId === ACTIONS.queueMe) return { kind: 'queue', deployId: target.deployId };
   return { kind: 'unknown', reason: replies.unknownButton };
 };
 
@@ -107,7 +114,9 @@ const listDeployments = async (scope: 'all' | 'mine', ctx: RequestContext): Prom
   const view = { now: ctx.ports.now(), nightly: ctx.settings.nightly };
   const records =
     scope === 'mine' ? await deployments.liveByOwner(ctx.actor.userId) : await deployments.live();
-  return { kind: 'answered', message: listMessage(records, view, scope) };
+  const listed = listMessage(records, view, scope);
+  const queued = await queuedFor(scope, ctx);
+  return { kind: 'answered', message: queuedSection(listed, queued, view) };
 };
 
 type Runnable = Exclude<Command, { kind: 'help' | 'invalid' | 'unknown' }>;
@@ -124,6 +133,8 @@ const run = (command: Runnable, ctx: RequestContext): Promise<Outcome> => {
       return requestExtend(command.target, command.extension, ctx);
     case 'terminate':
       return requestTerminate(command.target, ctx);
+    case 'queue':
+      return requestQueue(command.deployId, ctx);
   }
 };
 

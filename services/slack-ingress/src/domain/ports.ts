@@ -1,3 +1,4 @@
+import type { QueueStore } from '@branch-envs/shared/deployments/deployQueue';
 import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { NightlyConfig } from '@branch-envs/shared/lifetime';
 import type { Publisher } from '@branch-envs/shared/publish';
@@ -45,6 +46,8 @@ export interface IngressPorts {
   groups: GroupDirectory;
   now: () => Date;
   newId: () => string;
+  /** The deploy queue (ADR 0025); without it, [Queue me] answers that queueing is off. */
+  queue?: QueueStore;
 }
 
 export interface IngressSettings extends GrammarConfig {
@@ -53,6 +56,8 @@ export interface IngressSettings extends GrammarConfig {
   policy: AccessPolicy;
   /** The reaper's nightly shutdown, so replies say when an environment really ends (ADR 0012). */
   nightly: NightlyConfig;
+  /** How long a queued request waits for a slot before it is dropped (ADR 0025). */
+  queueMaxWaitSeconds?: number;
 }
 
 /**
