@@ -48,9 +48,10 @@ describeIfAll('the deploy queue, end to end on the local stack', () => {
     const firstId = first.ack.deployId ?? '';
 
     // Act: a second deploy is refused over the quota, with [Queue me]
-    const refused = await slashAnswered('/deploy DEMO-1', { timeoutMs: 60_000 });
+    const refused = await slashAnswered('/deploy DEMO-1', { timeoutMs: 60_000, idleMs: 10_000 });
     const refusedId = refused.ack.deployId ?? '';
     const queueMe = refused.buttons.find((b) => b.actionId === 'queue_me');
+    if (!queueMe) throw new Error(`no [Queue me] in:\n${refused.printed.join('\n')}`);
 
     // Assess
     expect(refused.follow?.finalStatus).toBe('REJECTED');
