@@ -8,9 +8,11 @@ import { newId } from '@branch-envs/shared/ids';
 import { createPublisher } from '@branch-envs/shared/publish';
 import { createSecretReader } from '@branch-envs/shared/secrets';
 import { createDeploymentReader } from './adapters/deploymentReader';
+import { createOpenBranchesReader } from './adapters/openBranchesReader';
 import { createRequestRegistry } from './adapters/requestRegistry';
 import { createResponsePoster } from './adapters/responseUrl';
 import { createSlackGroupDirectory } from './adapters/slackUserGroups';
+import { createSlackViews } from './adapters/slackViews';
 import type { IngressConfig } from './config';
 import { SecretUnavailableError } from './errors';
 import type { IngressDependencies } from './handlers/createIngressHandler';
@@ -56,6 +58,14 @@ export const buildDependencies = (
       registry: createRequestRegistry(repository, now),
       groups: createSlackGroupDirectory({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
       queue: createQueueStore({ client: clients.dynamo, tableName: config.deploymentsTable }),
+      views: createSlackViews({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
+      ...(config.resolverCacheTable
+        ? {
+            openBranches: createOpenBranchesReader(clients.dynamo, config.resolverCacheTable, (error) =>
+              logger.warn('open branches unreadable', { error }),
+            ),
+          }
+        : {}),
       now,
       newId: () => newId(now().getTime()),
     },
