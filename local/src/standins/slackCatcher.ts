@@ -10,6 +10,7 @@ import {
   send,
 } from './httpServer';
 import { displayOptions, findDeployId, renderSlackMessage } from './slackRender';
+import { createViewsCatcher } from './slackViewsCatcher';
 
 export type CaughtKind = 'response_url' | 'chat.postMessage' | 'chat.update' | 'webhook';
 
@@ -178,7 +179,15 @@ const hook = (inbox: Inbox, path: string, payload: Record<string, unknown>): Ans
   return { status: 200, body: { ok: true } };
 };
 
-const route = (inbox: Inbox, options: SlackCatcherOptions, req: IncomingMessage, body: Buffer): Answer => {
+type Views = ReturnType<typeof createViewsCatcher>;
+
+const route = (
+  inbox: Inbox,
+  options: SlackCatcherOptions,
+  req: IncomingMessage,
+  body: Buffer,
+  views: Views,
+): Answer => {
   const url = new URL(req.url ?? '/', 'http://catcher');
   const path = url.pathname;
   if (req.method === 'GET' && path === '/_messages') {
@@ -189,13 +198,17 @@ const route = (inbox: Inbox, options: SlackCatcherOptions, req: IncomingMessage,
   }
   if (req.method === 'POST' && path === '/_reset') {
     inbox.clear();
+    views.clear();
     return { status: 200, body: { ok: true } };
   }
+  if (req.method === 'GET' && path === '/_views')
+    return { status: 200, body: { views: views.list(Number(url.searchParams.get('since') ?? 0)) } };
   if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
+  if (path === '/api/views.open') return views.open(req, parseJsonBody(body));
   if (path === '/api/auth.test') return authTest(options, req);
   if (path === '/api/chat.postMessage' || path === '/api/chat.update')
     return chatApi(inbox, options, req, parsePayload(req, body));
-  if (/^\/(commands|actions|webhook)\//.test(path)) return hook(inbox, path, parsePayload(req, body));
+  if (/^\/(commands|actions|app|webhook)\//.test(path)) return hook(inbox, path, parsePayload(req, body));
   return { status: 404, body: { ok: false, error: 'unknown_method' } };
 };
 
@@ -206,10 +219,11 @@ const route = (inbox: Inbox, options: SlackCatcherOptions, req: IncomingMessage,
  */
 export const startSlackCatcher = async (options: SlackCatcherOptions = {}): Promise<SlackCatcher> => {
   const inbox = createInbox(options.print);
+  const views = createViewsCatcher(options.botToken);
   const server = await listen(
     (req, res) => {
       readBody(req).then(
-        (body) => send(res, route(inbox, options, req, body)),
+        (body) => send(res, route(inbox, options, req, body, views)),
         () => send(res, { status: 400, body: { ok: false, error: 'invalid_request' } }),
       );
     },
