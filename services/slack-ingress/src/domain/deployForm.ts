@@ -2,6 +2,7 @@ import { formatDuration } from '@branch-envs/shared/duration';
 import { realEnd } from '@branch-envs/shared/lifetime';
 import type { OpenBranch } from '@branch-envs/shared/openBranches';
 import { type Clocked, truncate, wallClockPhrase } from '@branch-envs/shared/slack';
+import { OPEN_DEPLOY_FORM } from './blocks';
 import type { IngressSettings } from './ports';
 
 /**
@@ -11,7 +12,7 @@ import type { IngressSettings } from './ports';
  */
 export const FORM = {
   callbackId: 'deploy_form',
-  openAction: 'open_deploy_form',
+  openAction: OPEN_DEPLOY_FORM,
   shortcut: 'deploy_branch',
   branch: { block: 'branch', action: 'branch' },
   query: { block: 'query', action: 'query' },

@@ -14,7 +14,7 @@ import { ACTIONS, listMessage, statusMessage } from './messages/deploymentViews'
 import { queuedSection } from './messages/queueList';
 import { replies } from './messages/replies';
 import type { Actor, Conversation, IngressPorts, IngressSettings, Outcome, RequestContext } from './ports';
-import { queuedFor, requestQueue } from './queueRequest';
+import { queuedFor, requestQueue, withQueuePlace } from './queueRequest';
 import { requestDeploy, requestExtend, requestTerminate } from './requests';
 
 /** A parsed request, whichever way it arrived (slash command or button). */
@@ -101,7 +101,8 @@ const showStatus = async (target: Target, ctx: RequestContext): Promise<Outcome>
         message: notice(replies.terminatedBeforeLaunch(item.deployId)),
       };
     }
-    return { kind: 'answered', message: statusMessage(item, view, { live: isLive(item.status) }) };
+    const shown = statusMessage(item, view, { live: isLive(item.status) });
+    return { kind: 'answered', message: await withQueuePlace(shown, item.deployId, ctx) };
   }
   const [newest, ...older] = await deployments.byBranch(target.branch, 10);
   if (!newest) return { kind: 'answered', message: notice(replies.branchHasNoDeployments(target.branch)) };

@@ -1,6 +1,6 @@
 import { placeOf, type QueueEntry, waitingOf } from '@branch-envs/shared/deployments/deployQueue';
 import type { DeploymentItem } from '@branch-envs/shared/deployments/table';
-import { notice } from './blocks';
+import { MAX_BLOCKS, notice, type SlackMessage, section } from './blocks';
 import { queueReplies } from './messages/queueReplies';
 import type { Outcome, RequestContext } from './ports';
 import { replyToOf } from './requestRecord';
@@ -82,4 +82,24 @@ export const queuedFor = async (scope: 'mine' | 'all', ctx: RequestContext) => {
     .map((entry) => ({ entry, place: placeOf(entries, entry.entryId) ?? 0 }))
     .filter(({ entry }) => scope === 'all' || entry.owner.userId === ctx.actor.userId)
     .sort((a, b) => a.place - b.place);
+};
+
+/** `/deploy status <id>` of a refused request that waits in the queue: its place, under the record. */
+export const withQueuePlace = async (
+  shown: SlackMessage,
+  deployId: string,
+  ctx: RequestContext,
+): Promise<SlackMessage> => {
+  if (!ctx.ports.queue) return shown;
+  const { entries } = await ctx.ports.queue.read();
+  const entry = entries.find((e) => e.entryId === deployId);
+  if (!entry) return shown;
+  const line =
+    entry.state === 'started'
+      ? queueReplies.alreadyStarted(entry)
+      : queueReplies.alreadyQueued(entry, placeOf(entries, deployId) ?? 1, {
+          now: ctx.ports.now(),
+          nightly: ctx.settings.nightly,
+        });
+  return { text: shown.text, blocks: [...shown.blocks.slice(0, MAX_BLOCKS - 1), section(line)] };
 };
