@@ -99,7 +99,9 @@ describe('[Queue me] on a quota refusal (moto)', () => {
     expect(first.status).toBe(200);
     expect(first.text).toContain('is queued: number 1 in line');
     expect(again.text).toContain('is already queued: number 1 in line');
-    const status = replyOf(await handler(slashEvent('/deploy', `status ${record.deployId}`), lambdaContext()));
+    const status = replyOf(
+      await handler(slashEvent('/deploy', `status ${record.deployId}`), lambdaContext()),
+    );
     expect(JSON.stringify(status?.blocks)).toContain('is already queued: number 1 in line');
     const entries = (await queueItem())?.entries as { entryId: string; state: string; expiresAt: number }[];
     expect(entries.filter((e) => e.entryId === record.deployId)).toHaveLength(1);
