@@ -201,10 +201,9 @@ const route = (
     views.clear();
     return { status: 200, body: { ok: true } };
   }
-  if (req.method === 'GET' && path === '/_views')
-    return { status: 200, body: { views: views.list(Number(url.searchParams.get('since') ?? 0)) } };
+  const viewed = views.route(req, url, () => parseJsonBody(body));
+  if (viewed) return viewed;
   if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
-  if (path === '/api/views.open') return views.open(req, parseJsonBody(body));
   if (path === '/api/auth.test') return authTest(options, req);
   if (path === '/api/chat.postMessage' || path === '/api/chat.update')
     return chatApi(inbox, options, req, parsePayload(req, body));

@@ -20,13 +20,13 @@ export type CheckedSubmission =
     }
   | { ok: false; errors: Record<string, string> };
 
-const valueOf = (values: Values, field: { block: string; action: string }) =>
+const fieldOf = (values: Values, field: { block: string; action: string }) =>
   values[field.block]?.[field.action];
 
 /** The query: the branch picked or the query typed, exactly one of them. */
 const queryOf = (values: Values): { text: string } | { block: string; error: string } => {
-  const picked = valueOf(values, FORM.branch)?.selected_option?.value?.trim() ?? '';
-  const typed = valueOf(values, FORM.query)?.value?.trim() ?? '';
+  const picked = fieldOf(values, FORM.branch)?.selected_option?.value?.trim() ?? '';
+  const typed = fieldOf(values, FORM.query)?.value?.trim() ?? '';
   if (picked === '' && typed === '')
     return { block: FORM.branch.block, error: 'Pick a branch, or type a query below.' };
   if (picked !== '' && typed !== '')
@@ -38,33 +38,40 @@ const queryOf = (values: Values): { text: string } | { block: string; error: str
  * What `view_submission` checks before anything is published: every problem is returned against
  * the block it concerns, as Slack's `response_action: errors` shows them under the field.
  */
+const queryCheck = (values: Values, errors: Record<string, string>) => {
+  const query = queryOf(values);
+  if ('error' in query) {
+    errors[query.block] = query.error;
+    return undefined;
+  }
+  const parsed = parseDeployQuery(query.text);
+  if (parsed.ok) return { text: query.text, parsed: parsed.query };
+  const block = fieldOf(values, FORM.query)?.value ? FORM.query.block : FORM.branch.block;
+  errors[block] = queryRefusal(parsed.problem);
+  return undefined;
+};
+
 export const checkSubmission = (
   values: Values,
   responseUrls: readonly { channelId: string; responseUrl: string }[],
   settings: IngressSettings,
 ): CheckedSubmission => {
   const errors: Record<string, string> = {};
-  const query = queryOf(values);
-  const parsed = 'text' in query ? parseDeployQuery(query.text) : undefined;
-  if ('error' in query) errors[query.block] = query.error;
-  else if (parsed && !parsed.ok)
-    errors[valueOf(values, FORM.query)?.value ? FORM.query.block : FORM.branch.block] = queryRefusal(
-      parsed.problem,
-    );
-  const ttl = Number(valueOf(values, FORM.lifetime)?.selected_option?.value ?? Number.NaN);
+  const query = queryCheck(values, errors);
+  const ttl = Number(fieldOf(values, FORM.lifetime)?.selected_option?.value ?? Number.NaN);
   if (!lifetimeChoices(settings).includes(ttl))
     errors[FORM.lifetime.block] = 'Pick one of the lifetimes offered.';
-  const channelId = valueOf(values, FORM.channel)?.selected_conversation ?? '';
+  const channelId = fieldOf(values, FORM.channel)?.selected_conversation ?? '';
   if (channelId === '') errors[FORM.channel.block] = 'Pick the channel I should tell you in.';
-  if (Object.keys(errors).length > 0 || !parsed?.ok || !('text' in query)) return { ok: false, errors };
-  const fresh = (valueOf(values, FORM.fresh)?.selected_options ?? []).some((o) => o.value === 'fresh');
+  if (!query || Object.keys(errors).length > 0) return { ok: false, errors };
+  const fresh = (fieldOf(values, FORM.fresh)?.selected_options ?? []).some((o) => o.value === 'fresh');
   const responseUrl = responseUrls.find((r) => r.channelId === channelId)?.responseUrl;
   return {
     ok: true,
     command: {
       kind: 'deploy',
       query: query.text,
-      parsedQuery: parsed.query,
+      parsedQuery: query.parsed,
       ttlSeconds: ttl,
       requestedSeconds: ttl,
       capped: false,
