@@ -102,7 +102,9 @@ const showStatus = async (target: Target, ctx: RequestContext): Promise<Outcome>
       };
     }
     const shown = statusMessage(item, view, { live: isLive(item.status) });
-    return { kind: 'answered', message: await withQueuePlace(shown, item.deployId, ctx) };
+    // Only a request refused over a quota can be waiting in the queue.
+    const message = item.status === 'REJECTED' ? await withQueuePlace(shown, item.deployId, ctx) : shown;
+    return { kind: 'answered', message };
   }
   const [newest, ...older] = await deployments.byBranch(target.branch, 10);
   if (!newest) return { kind: 'answered', message: notice(replies.branchHasNoDeployments(target.branch)) };

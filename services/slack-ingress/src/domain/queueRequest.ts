@@ -76,8 +76,7 @@ export const cancelQueuedFor = async (scope: 'mine' | 'all', ctx: RequestContext
 
 /** The waiting entries in fair order, for `/deploy list`; `mine` keeps the user's own. */
 export const queuedFor = async (scope: 'mine' | 'all', ctx: RequestContext) => {
-  if (!ctx.ports.queue) return [];
-  const { entries } = await ctx.ports.queue.read();
+  const entries = (await readForDisplay(ctx))?.entries ?? [];
   return waitingOf(entries)
     .map((entry) => ({ entry, place: placeOf(entries, entry.entryId) ?? 0 }))
     .filter(({ entry }) => scope === 'all' || entry.owner.userId === ctx.actor.userId)
@@ -90,8 +89,7 @@ export const withQueuePlace = async (
   deployId: string,
   ctx: RequestContext,
 ): Promise<SlackMessage> => {
-  if (!ctx.ports.queue) return shown;
-  const { entries } = await ctx.ports.queue.read();
+  const entries = (await readForDisplay(ctx))?.entries ?? [];
   const entry = entries.find((e) => e.entryId === deployId);
   if (!entry) return shown;
   const line =
@@ -102,4 +100,16 @@ export const withQueuePlace = async (
           nightly: ctx.settings.nightly,
         });
   return { text: shown.text, blocks: [...shown.blocks.slice(0, MAX_BLOCKS - 1), section(line)] };
+};
+
+/**
+ * The queue for a list or a status: secondary to what was asked, so a queue that cannot be read
+ * leaves it out rather than turning the whole answer into "something went wrong".
+ */
+const readForDisplay = async (ctx: RequestContext) => {
+  try {
+    return await ctx.ports.queue?.read();
+  } catch {
+    return undefined;
+  }
 };
