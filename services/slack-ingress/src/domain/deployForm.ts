@@ -63,10 +63,58 @@ const input = (
   ...(hint ? { hint: plain(hint, 2000) } : {}),
 });
 
+const pickerBlocks = () => [
+  input(
+    FORM.branch.block,
+    'Branch (open pull requests)',
+    {
+      type: 'external_select',
+      action_id: FORM.branch.action,
+      min_query_length: 0,
+      placeholder: plain('Type to search'),
+    },
+    true,
+  ),
+  input(
+    FORM.query.block,
+    'Or a query',
+    { type: 'plain_text_input', action_id: FORM.query.action, max_length: 256 },
+    true,
+    'As after /deploy: a branch fragment, a ticket id (ABC-123), #42 or raw:<GitHub search>',
+  ),
+];
+
+const freshBlock = () =>
+  input(
+    FORM.fresh.block,
+    'Options',
+    {
+      type: 'checkboxes',
+      action_id: FORM.fresh.action,
+      options: [option('A new environment even if the branch runs (--fresh)', 'fresh')],
+    },
+    true,
+  );
+
+const channelBlock = (channelId?: string) =>
+  input(
+    FORM.channel.block,
+    'Where I tell you how it goes',
+    {
+      type: 'conversations_select',
+      action_id: FORM.channel.action,
+      response_url_enabled: true,
+      default_to_current_conversation: true,
+      ...(channelId ? { initial_conversation: channelId } : {}),
+    },
+    false,
+  );
+
 /** The modal `views.open` sends. `channelId` preselects where the form was opened from, if anywhere. */
 export const deployFormView = (settings: IngressSettings, view: Clocked, channelId?: string) => {
   const choices = lifetimeChoices(settings).map((s) => option(lifetimeLabel(s, settings, view), String(s)));
   const initial = choices.find((c) => c.value === String(settings.defaultTtlSeconds)) ?? choices[0];
+  const lifetime = { type: 'static_select', action_id: FORM.lifetime.action, options: choices };
   return {
     type: 'modal',
     callback_id: FORM.callbackId,
@@ -74,57 +122,15 @@ export const deployFormView = (settings: IngressSettings, view: Clocked, channel
     submit: plain('Deploy', 24),
     close: plain('Cancel', 24),
     blocks: [
-      input(
-        FORM.branch.block,
-        'Branch (open pull requests)',
-        {
-          type: 'external_select',
-          action_id: FORM.branch.action,
-          min_query_length: 0,
-          placeholder: plain('Type to search'),
-        },
-        true,
-      ),
-      input(
-        FORM.query.block,
-        'Or a query',
-        { type: 'plain_text_input', action_id: FORM.query.action, max_length: 256 },
-        true,
-        'As after /deploy: a branch fragment, a ticket id (ABC-123), #42 or raw:<GitHub search>',
-      ),
+      ...pickerBlocks(),
       input(
         FORM.lifetime.block,
         'Lifetime',
-        {
-          type: 'static_select',
-          action_id: FORM.lifetime.action,
-          options: choices,
-          ...(initial ? { initial_option: initial } : {}),
-        },
+        { ...lifetime, ...(initial ? { initial_option: initial } : {}) },
         false,
       ),
-      input(
-        FORM.fresh.block,
-        'Options',
-        {
-          type: 'checkboxes',
-          action_id: FORM.fresh.action,
-          options: [option('A new environment even if the branch runs (--fresh)', 'fresh')],
-        },
-        true,
-      ),
-      input(
-        FORM.channel.block,
-        'Where I tell you how it goes',
-        {
-          type: 'conversations_select',
-          action_id: FORM.channel.action,
-          response_url_enabled: true,
-          default_to_current_conversation: true,
-          ...(channelId ? { initial_conversation: channelId } : {}),
-        },
-        false,
-      ),
+      freshBlock(),
+      channelBlock(channelId),
     ],
   };
 };
