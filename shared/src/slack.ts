@@ -15,6 +15,8 @@ export const SLACK_ACTIONS = {
   extend: 'extend',
   keepOvernight: 'keep_overnight',
   terminate: 'terminate',
+  /** On a quota refusal; its value is the refused request's deployId (ADR 0025). */
+  queueMe: 'queue_me',
 } as const;
 
 export type TextObject = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string };

@@ -1,10 +1,12 @@
 /** `branch-envs`: talk to the local stack the way Slack and an operator would. */
+
 import { Command, InvalidArgumentError } from 'commander';
 import { registerOps } from '../ops/opsCommand';
 import { DEFAULT_STATE_DIR, readEndpoints } from '../stack/stateFile';
 import { fileButtonStore } from './buttons';
 import type { ConversationOptions } from './conversation';
 import { runHome } from './homeFlow';
+import { runForm } from './formFlow';
 import { isInteractive, offerButtons } from './interactive';
 import {
   caughtMessages,
@@ -114,6 +116,33 @@ program
     });
     if (result.status !== 200 || !result.view) process.exitCode = 1;
     else await promptAfter({ ...opts, follow: true }, result.buttons.length);
+  });
+
+program
+  .command('form')
+  .description(
+    'open the Deploy form as the "Deploy a branch" shortcut does, type into its branch picker, pick, submit',
+  )
+  .argument('<typed>', 'what to type into the branch picker, e.g. checkout or #46')
+  .option('--user <id>', 'Slack user id', 'U0LOCAL1')
+  .option('--channel <id>', 'the channel picked for the conversation', 'C0LOCAL01')
+  .option('--pick <n>', 'which offered branch to pick, from 1', (v) => Number(v), 1)
+  .option('--fresh', 'tick --fresh')
+  .action(async (typed: string, opts: { user: string; channel: string; pick: number; fresh?: boolean }) => {
+    const result = await runForm(endpoints(), {
+      userId: opts.user,
+      channelId: opts.channel,
+      typed,
+      pick: opts.pick - 1,
+      fresh: Boolean(opts.fresh),
+    });
+    for (const [i, o] of result.options.entries())
+      console.log(`${i + 1 === opts.pick ? '→' : ' '} ${o.text.text}`);
+    console.log(
+      `submitted: HTTP ${result.submit.status}${result.submit.body ? ` ${result.submit.body}` : ''}`,
+    );
+    if (result.answer) console.log(result.answer.lines.join('\n'));
+    if (result.submit.status !== 200 || result.submit.body !== '') process.exitCode = 1;
   });
 
 const local = program.command('local').description('inspect and drive the running local stack');

@@ -11,6 +11,7 @@ import {
 } from './httpServer';
 import { displayOptions, findDeployId, renderSlackMessage } from './slackRender';
 import { createViewsApi, type ViewsMethod } from './slackViews';
+import { createViewsCatcher } from './slackViewsCatcher';
 
 export type CaughtKind = 'response_url' | 'chat.postMessage' | 'chat.update' | 'webhook' | ViewsMethod;
 
@@ -182,11 +183,14 @@ const hook = (inbox: Inbox, path: string, payload: Record<string, unknown>): Ans
 };
 
 type ViewsApi = ReturnType<typeof createViewsApi>;
+/** `views.open` as the Deploy form needs it, and `GET /_views` (ADR 0026). */
+type Modals = ReturnType<typeof createViewsCatcher>;
 
 const route = (
   inbox: Inbox,
   options: SlackCatcherOptions,
   views: ViewsApi,
+  modals: Modals,
   req: IncomingMessage,
   body: Buffer,
 ): Answer => {
@@ -200,8 +204,11 @@ const route = (
   }
   if (req.method === 'POST' && path === '/_reset') {
     inbox.clear();
+    modals.clear();
     return { status: 200, body: { ok: true } };
   }
+  const viewed = modals.route(req, url, () => parseJsonBody(body));
+  if (viewed) return viewed;
   if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
   return post(inbox, options, views, req, path, body);
 };
@@ -225,7 +232,7 @@ const post = (
     return chatApi(inbox, options, req, parsePayload(req, body));
   const viewsMethod = VIEWS_METHODS[path];
   if (viewsMethod) return views(viewsMethod, req, parsePayload(req, body));
-  if (/^\/(commands|actions|webhook)\//.test(path)) return hook(inbox, path, parsePayload(req, body));
+  if (/^\/(commands|actions|app|webhook)\//.test(path)) return hook(inbox, path, parsePayload(req, body));
   return { status: 404, body: { ok: false, error: 'unknown_method' } };
 };
 
@@ -244,10 +251,11 @@ export const startSlackCatcher = async (options: SlackCatcherOptions = {}): Prom
       ...(userId ? { user: userId } : {}),
     }),
   );
+  const modals = createViewsCatcher(options.botToken);
   const server = await listen(
     (req, res) => {
       readBody(req).then(
-        (body) => send(res, route(inbox, options, views, req, body)),
+        (body) => send(res, route(inbox, options, views, modals, req, body)),
         () => send(res, { status: 400, body: { ok: false, error: 'invalid_request' } }),
       );
     },

@@ -5,6 +5,7 @@ import {
   nightlyConfigOf,
   nightlyVariables,
 } from '@branch-envs/shared/config';
+import type { QuotaLimits } from '@branch-envs/shared/deployments/deployQueue';
 import { parseCompoundDuration } from '@branch-envs/shared/duration';
 import { SlackUserId } from '@branch-envs/shared/events/common';
 import { z } from 'zod';
@@ -30,6 +31,9 @@ const ReaperEnv = z.object({
   TERMINATE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   /** 'false' leaves environments running when their pull request closes (issue 18). */
   TERMINATE_ON_PR_CLOSE: z.enum(['true', 'false']).default('true'),
+  /** The provisioner's quotas, which the deploy queue fills up to (ADR 0025). */
+  MAX_LIVE_PER_USER: z.coerce.number().int().min(1).max(1000).default(3),
+  MAX_LIVE_TOTAL: z.coerce.number().int().min(1).max(100_000).default(20),
   /** Optional: reconcile only instances whose tag of this name equals STAGE (several stages, one account). */
   RECONCILE_STAGE_TAG: z
     .string()
@@ -45,6 +49,7 @@ export interface ReaperConfig {
   terminateBatchSize: number;
   reconcileStageTag: string | undefined;
   policy: ReaperPolicy;
+  quota: QuotaLimits;
 }
 
 /** Reads the environment once, at cold start; a bad value fails there, naming the variable. */
@@ -58,6 +63,7 @@ export const loadReaperConfig = (env: Record<string, string | undefined> = proce
     idempotencyTable: c.IDEMPOTENCY_TABLE,
     terminateBatchSize: c.TERMINATE_BATCH_SIZE,
     reconcileStageTag: c.RECONCILE_STAGE_TAG,
+    quota: { maxLivePerUser: c.MAX_LIVE_PER_USER, maxLiveTotal: c.MAX_LIVE_TOTAL },
     policy: {
       adminUsers: new Set(c.ADMIN_USERS),
       warnBeforeSeconds: c.WARN_BEFORE,

@@ -3,6 +3,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createQueueStore } from '@branch-envs/shared/deployments/queueStore';
+import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { metrics, logger as rootLogger } from '@branch-envs/shared/observability';
 import { createPublisher } from '@branch-envs/shared/publish';
 import { createDeploymentStore } from './adapters/deploymentStore';
@@ -10,6 +12,7 @@ import { createEc2Fleet } from './adapters/ec2Fleet';
 import { createTelemetry } from './adapters/telemetry';
 import { loadReaperConfig, type ReaperConfig } from './config';
 import { PRODUCER } from './domain/causes';
+import type { QueuePorts } from './domain/deployQueue';
 import type { ReaperDeps } from './domain/ports';
 
 export interface Clients {
@@ -37,6 +40,16 @@ export const defaultClients = (): Clients => ({
   eventBridge: new EventBridgeClient({}),
   ec2: new EC2Client({ maxAttempts: 1 }),
 });
+
+const queuePorts = (documents: DynamoDBDocumentClient, config: ReaperConfig): QueuePorts => {
+  const tableName = config.deploymentsTable;
+  const repository = createDeploymentRepository({ client: documents, tableName });
+  return {
+    store: createQueueStore({ client: documents, tableName }),
+    limits: config.quota,
+    openRequest: async (record) => (await repository.create(record)).created,
+  };
+};
 
 /** Wires config and clients into the domain's ports. Tests call it with moto clients. */
 export const createRuntime = (
@@ -71,6 +84,7 @@ export const createRuntime = (
     clock: () => new Date(),
     telemetry,
     log: logger,
+    queue: queuePorts(documents, config),
     ...overrides,
   };
   return { config, clients, deps, logger, flush: () => telemetry.flush() };

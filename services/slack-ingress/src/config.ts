@@ -40,8 +40,11 @@ const IngressEnv = z
     ALLOWED_USER_GROUPS: commaSeparated(
       z.string().regex(/^S[A-Z0-9]{2,20}$/, 'must be a Slack user-group id'),
     ),
+    /** The resolver's cache table, where it keeps the open pull requests the Deploy form offers. */
+    RESOLVER_CACHE_TABLE: z.string().min(1).optional(),
     DEFAULT_TTL: duration('4h'),
     MAX_TTL: duration('2d'),
+    QUEUE_MAX_WAIT_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
     ...nightlyVariables,
     /** Swapped in at send time only (local mode points it at the Slack catcher). */
     SLACK_HOOKS_ORIGIN: origin('https://hooks.slack.com'),
@@ -67,6 +70,7 @@ export interface IngressConfig {
   stage: string;
   eventBusName: string;
   deploymentsTable: string;
+  resolverCacheTable: string | undefined;
   signingSecretParam: string;
   botTokenParam: string | undefined;
   slackHooksOrigin: string;
@@ -81,6 +85,7 @@ export const loadIngressConfig = (env: Record<string, string | undefined> = proc
     stage: c.STAGE,
     eventBusName: c.EVENT_BUS_NAME,
     deploymentsTable: c.DEPLOYMENTS_TABLE,
+    resolverCacheTable: c.RESOLVER_CACHE_TABLE,
     signingSecretParam: c.SIGNING_SECRET_PARAM,
     botTokenParam: c.BOT_TOKEN_PARAM,
     slackHooksOrigin: c.SLACK_HOOKS_ORIGIN,
@@ -90,6 +95,7 @@ export const loadIngressConfig = (env: Record<string, string | undefined> = proc
       terminateCommand: c.TERMINATE_COMMAND,
       defaultTtlSeconds: c.DEFAULT_TTL,
       maxTtlSeconds: c.MAX_TTL,
+      queueMaxWaitSeconds: c.QUEUE_MAX_WAIT_MINUTES * 60,
       nightly: nightlyConfigOf(c),
       policy: {
         allowedUsers: new Set(c.ALLOWED_USERS),

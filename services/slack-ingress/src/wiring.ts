@@ -2,14 +2,17 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createQueueStore } from '@branch-envs/shared/deployments/queueStore';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { newId } from '@branch-envs/shared/ids';
 import { createPublisher } from '@branch-envs/shared/publish';
 import { createSecretReader } from '@branch-envs/shared/secrets';
 import { createDeploymentReader } from './adapters/deploymentReader';
+import { createOpenBranchesReader } from './adapters/openBranchesReader';
 import { createRequestRegistry } from './adapters/requestRegistry';
 import { createResponsePoster } from './adapters/responseUrl';
 import { createSlackGroupDirectory } from './adapters/slackUserGroups';
+import { createSlackModals } from './adapters/slackModals';
 import type { IngressConfig } from './config';
 import { SecretUnavailableError } from './errors';
 import type { IngressDependencies } from './handlers/createIngressHandler';
@@ -54,6 +57,15 @@ export const buildDependencies = (
       deployments: createDeploymentReader(repository),
       registry: createRequestRegistry(repository, now),
       groups: createSlackGroupDirectory({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
+      queue: createQueueStore({ client: clients.dynamo, tableName: config.deploymentsTable }),
+      views: createSlackModals({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
+      ...(config.resolverCacheTable
+        ? {
+            openBranches: createOpenBranchesReader(clients.dynamo, config.resolverCacheTable, (error) =>
+              logger.warn('open branches unreadable', { error }),
+            ),
+          }
+        : {}),
       now,
       newId: () => newId(now().getTime()),
     },

@@ -39,7 +39,7 @@ const slackIngressParams = (config: StageConfig): StackParams => ({
   ...nightlyParams(config),
 });
 
-const slackIngressOwnParams = ({ slack, deployments }: StageConfig): StackParams => ({
+const slackIngressOwnParams = ({ slack, deployments, ...config }: StageConfig): StackParams => ({
   deployCommand: slack.deployCommand,
   terminateCommand: slack.terminateCommand,
   allowedUsers: csv(slack.allowedUsers),
@@ -50,6 +50,7 @@ const slackIngressOwnParams = ({ slack, deployments }: StageConfig): StackParams
   // The Home tab shows admins the quota use against these (ADR 0023).
   maxLivePerUser: String(deployments.maxLivePerUser),
   maxLiveTotal: String(deployments.maxLiveTotal),
+  queueMaxWaitMinutes: config.queue.maxWaitMinutes,
 });
 
 const branchResolverParams = (config: StageConfig, stage: string): StackParams => ({
@@ -93,6 +94,8 @@ const reaperParams = (config: StageConfig): StackParams => {
     reconcileGrace: reaper.reconcileGrace,
     terminateBatchSize: reaper.terminateBatchSize,
     terminateOnPrClose: bool(reaper.terminateOnPrClose),
+    maxLivePerUser: String(deployments.maxLivePerUser),
+    maxLiveTotal: String(deployments.maxLiveTotal),
   };
 };
 

@@ -142,6 +142,7 @@ const Reaper = z.strictObject({
   terminateBatchSize: int(1, 1000),
   terminateOnPrClose: flag,
 });
+const Queue = z.strictObject({ maxWaitMinutes: int(1, 1440) });
 const Platform = z.strictObject({ archiveRetentionDays: int(0, 3650) });
 const Alarms = z.strictObject({
   topicArn: optionalId(
@@ -161,6 +162,7 @@ const Shape = z.strictObject({
   network: Network,
   resolver: Resolver,
   reaper: Reaper,
+  queue: Queue,
   platform: Platform,
   alarms: Alarms,
   pricing: PriceTable,

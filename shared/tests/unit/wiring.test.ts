@@ -69,6 +69,7 @@ describe('contractsProducedBy', () => {
   it('lists the contracts that name the service among their producers', () => {
     // Act + Assess
     expect(names(contractsProducedBy('reaper'))).toEqual([
+      'DeployRequested',
       'InstanceExpiring',
       'InstanceTerminated',
       'InstanceTerminated',

@@ -16,6 +16,7 @@ import {
   SearchResultSchema,
   searchFromRest,
 } from './githubShapes';
+import { rememberOpenBranches } from './openBranchesSnapshot';
 
 export type { GithubCallStats } from './githubRequests';
 
@@ -107,7 +108,11 @@ export const createGithubGateway = (options: GithubGatewayOptions) => {
         return requests.callsLeft();
       },
       stats: requests.stats,
-      openPulls: (cursor) => (useGraphql ? graphqlOpenPulls : restOpenPulls)(requests, cursor),
+      openPulls: async (cursor) => {
+        const page = await (useGraphql ? graphqlOpenPulls : restOpenPulls)(requests, cursor);
+        if (cursor === undefined) await rememberOpenBranches(options.cache, page, logger);
+        return page;
+      },
       searchPulls: (q, perPage) => searchPulls(requests, q, perPage),
       pull: async (number) => {
         const projection = { parse: pullFromRest, cached: PullSummarySchema };

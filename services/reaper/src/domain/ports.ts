@@ -4,6 +4,7 @@ import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deplo
 import type { Owner } from '@branch-envs/shared/events/common';
 import type { Log } from '@branch-envs/shared/log';
 import type { Publisher } from '@branch-envs/shared/publish';
+import type { QueuePorts } from './deployQueue';
 import type { NightlyConfig } from './nightlySchedule';
 
 /** The knobs of reaping, from config (README, Configuration). Durations are in seconds. */
@@ -120,4 +121,6 @@ export interface ReaperDeps {
   clock: () => Date;
   telemetry: Telemetry;
   log: Log;
+  /** The deploy queue (ADR 0025); without it, sweeps and terminations leave the queue alone. */
+  queue?: QueuePorts;
 }

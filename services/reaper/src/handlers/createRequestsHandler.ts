@@ -9,6 +9,7 @@ import type { ReaperDeps } from '../domain/ports';
 import { handlePullRequestClosed } from '../domain/pullRequestClosed';
 import { handleTerminateRequested } from '../domain/terminateRequest';
 import type { Runtime } from '../wiring';
+import { passOverQueue } from './createScheduledHandlers';
 import { flushing } from './flushing';
 
 /**
@@ -31,6 +32,7 @@ export const createRequestsHandler = (
             ? await handlePullRequestClosed(event.detail, deps)
             : await handleExtendRequested(event.detail, deps);
       logger.info(`Handled ${event.detailType}`, { outcome: outcome.kind });
+      if (outcome.kind === 'terminating') await passOverQueue(deps);
     },
   });
   return flushing(rt, consume);

@@ -1,5 +1,7 @@
 import * as z from 'zod';
+import { cancelQueued, type QueueRun, runQueue } from '../domain/deployQueue';
 import { runNightly } from '../domain/nightly';
+import type { ReaperDeps } from '../domain/ports';
 import { runReconciliation } from '../domain/reconcile';
 import { runSweep } from '../domain/sweep';
 import type { Runtime } from '../wiring';
@@ -7,10 +9,32 @@ import { counts, flushing } from './flushing';
 
 /** The scheduled runs: the TTL sweep, the nightly shutdown and the orphan reconciliation. */
 
+/**
+ * A pass over the deploy queue after the sweep or a termination freed slots. A failed pass is
+ * logged, not thrown: the queue item is unchanged or complete, and the next minute's sweep runs it again.
+ */
+export const passOverQueue = async (deps: ReaperDeps): Promise<Partial<Record<keyof QueueRun, number>>> => {
+  if (!deps.queue) return {};
+  try {
+    const run = await runQueue(deps, deps.queue);
+    return { started: run.started.length, expired: run.expired.length };
+  } catch (error) {
+    deps.telemetry.count('QueueRunsFailed');
+    deps.log.error('The pass over the deploy queue failed', { error });
+    return {};
+  }
+};
+
 export const createSweepHandler = (rt: Runtime) =>
   flushing(rt, async () => {
     const summary = await runSweep(rt.deps);
-    const result = { ...summary, expired: counts(summary.expired), resumed: counts(summary.resumed) };
+    const queue = await passOverQueue(rt.deps);
+    const result = {
+      ...summary,
+      expired: counts(summary.expired),
+      resumed: counts(summary.resumed),
+      queue,
+    };
     rt.deps.log.info('Sweep done', result);
     return result;
   });
@@ -31,7 +55,12 @@ export const scheduledTimeOf = (event: unknown): Date | undefined => {
 export const createNightlyHandler = (rt: Runtime) =>
   flushing(rt, async (event: unknown) => {
     const summary = await runNightly(rt.deps, scheduledTimeOf(event));
-    const result = summary.ran ? { ...summary, report: counts(summary.report) } : summary;
+    // The nightly run ends every environment not kept overnight; nobody should wake up to a queued one.
+    const cancelled =
+      summary.ran && rt.deps.queue ? (await cancelQueued(rt.deps.queue, () => true)).length : 0;
+    const result = summary.ran
+      ? { ...summary, report: counts(summary.report), queueCancelled: cancelled }
+      : summary;
     rt.deps.log.info('Nightly run done', result);
     return result;
   });

@@ -83,6 +83,7 @@ export const createWorld = async (options: {
   policy?: Partial<ReaperPolicy>;
   clock?: () => Date;
   batchSize?: number;
+  quota?: { maxLivePerUser: number; maxLiveTotal: number };
 }): Promise<World> => {
   const config = motoClientConfig(motoEndpoint(), options.region);
   const dynamo = new DynamoDBClient(config);
@@ -105,6 +106,7 @@ export const createWorld = async (options: {
     terminateBatchSize: options.batchSize ?? 100,
     reconcileStageTag: undefined,
     policy: testPolicy(options.policy),
+    quota: options.quota ?? { maxLivePerUser: 3, maxLiveTotal: 20 },
   };
   const rt = createRuntime(
     reaperConfig,

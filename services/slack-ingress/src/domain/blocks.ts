@@ -100,6 +100,9 @@ const helpLines = ({
   `\`${d} help\`: this message.`,
 ];
 
+/** The [Deploy a branch] button's action id; ingress opens the Deploy form for it (ADR 0026). */
+export const OPEN_DEPLOY_FORM = 'open_deploy_form';
+
 /** Usage and examples; `problem` (mrkdwn) leads when the help answers a mistake. */
 export const helpMessage = (options: HelpOptions, problem?: string): SlackMessage => {
   const { deployCommand: d } = options;
@@ -116,6 +119,18 @@ export const helpMessage = (options: HelpOptions, problem?: string): SlackMessag
     context(
       `Examples: \`${d} ABC-123\` · \`${d} login-page for 2h\` · \`${d} #42\` · \`${d} status ABC-123\``,
     ),
+    // The Deploy form (ADR 0026): the same request, picked from the open pull requests.
+    {
+      type: 'actions',
+      elements: [
+        {
+          type: 'button',
+          text: { type: 'plain_text', text: 'Deploy a branch' },
+          action_id: OPEN_DEPLOY_FORM,
+          value: 'form',
+        },
+      ],
+    },
   ]);
 };
 

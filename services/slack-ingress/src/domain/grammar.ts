@@ -88,7 +88,7 @@ export const screenText = (text: string): Invalid | undefined => {
 };
 
 /** A refused query, in words a Slack user can act on. */
-const queryRefusal = (problem: QueryProblem): string => {
+export const queryRefusal = (problem: QueryProblem): string => {
   switch (problem.code) {
     case 'empty':
       return 'Tell me what to deploy: a branch fragment, a ticket id or a PR number.';

@@ -11,12 +11,18 @@ import {
   type TerminateCommand,
 } from './grammar';
 import { ACTIONS, listMessage, statusMessage } from './messages/deploymentViews';
+import { queuedSection } from './messages/queueList';
 import { replies } from './messages/replies';
 import type { Actor, Conversation, IngressPorts, IngressSettings, Outcome, RequestContext } from './ports';
+import { queuedFor, requestQueue, withQueuePlace } from './queueRequest';
 import { requestDeploy, requestExtend, requestTerminate } from './requests';
 
 /** A parsed request, whichever way it arrived (slash command or button). */
-export type Command = DeployCommand | TerminateCommand | { kind: 'unknown'; reason: string };
+export type Command =
+  | DeployCommand
+  | TerminateCommand
+  | { kind: 'queue'; deployId: string }
+  | { kind: 'unknown'; reason: string };
 
 export interface SlashCommandRequest {
   command: string;
@@ -80,6 +86,7 @@ export const parseButton = ({ actionId, value }: ButtonRequest, settings: Ingres
     };
   }
   if (actionId === ACTIONS.terminate) return { kind: 'terminate', target };
+  if (actionId === ACTIONS.queueMe) return { kind: 'queue', deployId: target.deployId };
   return { kind: 'unknown', reason: replies.unknownButton };
 };
 
@@ -95,7 +102,10 @@ const showStatus = async (target: Target, ctx: RequestContext): Promise<Outcome>
         message: notice(replies.terminatedBeforeLaunch(item.deployId)),
       };
     }
-    return { kind: 'answered', message: statusMessage(item, view, { live: isLive(item.status) }) };
+    const shown = statusMessage(item, view, { live: isLive(item.status) });
+    // Only a request refused over a quota can be waiting in the queue.
+    const message = item.status === 'REJECTED' ? await withQueuePlace(shown, item.deployId, ctx) : shown;
+    return { kind: 'answered', message };
   }
   const [newest, ...older] = await deployments.byBranch(target.branch, 10);
   if (!newest) return { kind: 'answered', message: notice(replies.branchHasNoDeployments(target.branch)) };
@@ -108,7 +118,9 @@ const listDeployments = async (scope: 'all' | 'mine', ctx: RequestContext): Prom
   const view = { now: ctx.ports.now(), nightly: ctx.settings.nightly };
   const records =
     scope === 'mine' ? await deployments.liveByOwner(ctx.actor.userId) : await deployments.live();
-  return { kind: 'answered', message: listMessage(records, view, scope, { admin: ctx.role === 'admin' }) };
+  const listed = listMessage(records, view, scope, { admin: ctx.role === 'admin' });
+  const queued = await queuedFor(scope, ctx);
+  return { kind: 'answered', message: queuedSection(listed, queued, view) };
 };
 
 type Runnable = Exclude<Command, { kind: 'help' | 'invalid' | 'unknown' }>;
@@ -125,6 +137,8 @@ const run = (command: Runnable, ctx: RequestContext): Promise<Outcome> => {
       return requestExtend(command.target, command.extension, ctx);
     case 'terminate':
       return requestTerminate(command.target, ctx);
+    case 'queue':
+      return requestQueue(command.deployId, ctx);
   }
 };
 

@@ -1,5 +1,7 @@
+import type { QueueStore } from '@branch-envs/shared/deployments/deployQueue';
 import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { NightlyConfig } from '@branch-envs/shared/lifetime';
+import type { OpenBranch } from '@branch-envs/shared/openBranches';
 import type { Publisher } from '@branch-envs/shared/publish';
 import type { AccessPolicy, GroupDirectory, Role } from './authorization';
 import type { SlackMessage } from './blocks';
@@ -45,6 +47,12 @@ export interface IngressPorts {
   groups: GroupDirectory;
   now: () => Date;
   newId: () => string;
+  /** The deploy queue (ADR 0025); without it, [Queue me] answers that queueing is off. */
+  queue?: QueueStore;
+  /** Slack's `views.open`, for the Deploy form (ADR 0026). */
+  views?: { open(triggerId: string, view: unknown): Promise<void> };
+  /** The resolver's last listing of open pull requests, for the form's type-ahead. */
+  openBranches?: () => Promise<readonly OpenBranch[]>;
 }
 
 export interface IngressSettings extends GrammarConfig {
@@ -53,6 +61,8 @@ export interface IngressSettings extends GrammarConfig {
   policy: AccessPolicy;
   /** The reaper's nightly shutdown, so replies say when an environment really ends (ADR 0012). */
   nightly: NightlyConfig;
+  /** How long a queued request waits for a slot before it is dropped (ADR 0025). */
+  queueMaxWaitSeconds?: number;
 }
 
 /**

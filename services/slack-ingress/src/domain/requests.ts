@@ -4,8 +4,10 @@ import { TerminateRequested, type TerminateTarget } from '@branch-envs/shared/ev
 import type { OutgoingEventOf } from '@branch-envs/shared/publish';
 import { notice } from './blocks';
 import { cappedNote, type DeployCommand, type Extension, type Target } from './grammar';
+import { queueReplies } from './messages/queueReplies';
 import { deployAck, extendAck, replies, terminateAck, terminateLabel } from './messages/replies';
 import type { Outcome, RequestContext } from './ports';
+import { cancelQueuedFor } from './queueRequest';
 import { replyToOf, requestedRecord } from './requestRecord';
 import { type CheckedTarget, checkTarget, isOutcome } from './targets';
 import { code } from './text';
@@ -110,7 +112,13 @@ const terminateCheck = async (
 export const requestTerminate = async (target: TerminateTarget, ctx: RequestContext): Promise<Outcome> => {
   const requestId = ctx.ports.newId();
   const checked = await terminateCheck(target, ctx, requestId);
-  if (isOutcome(checked)) return checked;
+  const scope = target.kind === 'mine' || target.kind === 'all' ? target.kind : undefined;
+  if (isOutcome(checked)) {
+    const cancelled = scope && checked.kind === 'answered' ? await cancelQueuedFor(scope, ctx) : 0;
+    return cancelled > 0
+      ? { kind: 'answered', message: notice(queueReplies.cancelledOnly(cancelled)) }
+      : checked;
+  }
   await ctx.ports.publisher.publish([
     {
       contract: TerminateRequested,
@@ -118,9 +126,11 @@ export const requestTerminate = async (target: TerminateTarget, ctx: RequestCont
       cause: { correlationId: checked.correlationId },
     },
   ]);
+  const cancelled = scope ? await cancelQueuedFor(scope, ctx) : 0;
+  const ack = terminateAck(checked.label, requestId);
   return {
     kind: 'published',
-    message: notice(terminateAck(checked.label, requestId)),
+    message: notice(cancelled > 0 ? `${ack}\n${queueReplies.cancelled(cancelled)}` : ack),
     detailType: TerminateRequested.detailType,
     correlationId: checked.correlationId,
   };

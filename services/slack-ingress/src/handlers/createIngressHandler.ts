@@ -2,11 +2,14 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type { ResponsePoster } from '../adapters/responseUrl';
 import { notice, somethingWentWrong } from '../domain/blocks';
+import { FORM } from '../domain/deployForm';
 import { type Command, handleCommand, parseButton, parseSlashCommand } from '../domain/handleCommand';
 import { replies } from '../domain/messages/replies';
 import type { IngressPorts, IngressSettings, Outcome } from '../domain/ports';
 import { checkSlackSignature } from '../domain/signature';
 import { SlackTransportError } from '../errors';
+import { handleFormPayload } from './formInteractions';
+import { parseFormPayload } from './formPayloads';
 import { parseButtonPress, parseSlashCommandForm } from './forms';
 import { handleSlackEvent } from './slackEvents';
 import {
@@ -104,7 +107,21 @@ const handleVerified = (request: SlackHttpRequest, deps: IngressDependencies, re
     });
     return request.route === 'commands' ? ephemeral(RETRY_NOTICE) : acknowledged();
   }
-  return request.route === 'commands' ? handleSlashCommand(form, deps) : handleButton(form, deps, ref);
+  return request.route === 'commands' ? handleSlashCommand(form, deps) : handleInteraction(form, deps, ref);
+};
+
+/** The Deploy form's payloads go to their own handler; every other interaction is a button press. */
+const handleInteraction = (form: URLSearchParams, deps: IngressDependencies, ref: string) => {
+  const payload = parseFormPayload(parseJsonOrUndefined(form.get('payload') ?? ''), FORM.openAction);
+  return payload.kind === 'other' ? handleButton(form, deps, ref) : handleFormPayload(payload, deps, ref);
+};
+
+const parseJsonOrUndefined = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 };
 
 const handleRequest = async (event: APIGatewayProxyEventV2, deps: IngressDependencies, ref: string) => {

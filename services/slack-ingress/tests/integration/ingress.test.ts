@@ -156,7 +156,9 @@ describe('slack-ingress against moto', () => {
     const blocks = JSON.stringify(replyOf(result)?.blocks);
     expect(blocks).toContain('Live environments (2)');
     expect(blocks).toContain('feature/other');
-    expect(new Set(dynamoCommands)).toEqual(new Set(['QueryCommand']));
+    // The queued requests (ADR 0025) are one item, read by key.
+    expect(new Set(dynamoCommands)).toEqual(new Set(['QueryCommand', 'GetItemCommand']));
+    expect(dynamoCommands.filter((c) => c === 'GetItemCommand')).toHaveLength(1);
   });
 
   it('shows status by id through GetItem and by branch through the branch index', async () => {
@@ -179,7 +181,7 @@ describe('slack-ingress against moto', () => {
 
     // Assess
     expect(JSON.stringify(replyOf(result)?.blocks)).toContain('Your live environments (1)');
-    expect(dynamoCommands).toEqual(['QueryCommand']);
+    expect(dynamoCommands).toEqual(['QueryCommand', 'GetItemCommand']);
   });
 
   it('publishes TerminateRequested for an owner and refuses a non-owner', async () => {

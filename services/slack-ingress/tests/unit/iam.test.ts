@@ -65,6 +65,13 @@ describe('the IAM statements of slack-ingress', () => {
         Resource: arn('dynamodb', `table/branch-envs-${STAGE}-idempotency`),
       },
       {
+        Sid: 'ReadOpenBranches',
+        Effect: 'Allow',
+        Action: 'dynamodb:GetItem',
+        Resource: arn('dynamodb', `table/branch-envs-${STAGE}-resolver-cache`),
+        Condition: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['snapshot open-pulls'] } },
+      },
+      {
         Sid: 'ReadSlackSecrets',
         Effect: 'Allow',
         Action: 'ssm:GetParameter',
@@ -93,6 +100,7 @@ describe('the IAM statements of slack-ingress', () => {
 
     // Assess
     expect(dynamoActions.sort()).toEqual([
+      'dynamodb:GetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',

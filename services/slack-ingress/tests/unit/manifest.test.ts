@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
+import { FORM } from '../../src/domain/deployForm';
 import { testConfig } from '../helpers/factories';
 
 const root = join(__dirname, '..', '..', '..', '..');
@@ -9,10 +10,11 @@ interface Manifest {
   features: {
     slash_commands: { command: string; url: string; should_escape: boolean }[];
     app_home?: Record<string, boolean>;
+    shortcuts?: { callback_id: string; type: string }[];
   };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
-    interactivity: { is_enabled: boolean; request_url: string };
+    interactivity: { is_enabled: boolean; request_url: string; message_menu_options_url?: string };
     event_subscriptions?: { request_url: string; bot_events: string[]; user_events?: string[] };
   };
 }
@@ -39,9 +41,17 @@ describe('slack-app-manifest.yml', () => {
     expect(manifest.settings.interactivity).toEqual({
       is_enabled: true,
       request_url: expect.stringMatching(/^https:\/\/.+\/slack\/interactions$/),
+      message_menu_options_url: expect.stringMatching(/^https:\/\/.+\/slack\/interactions$/),
     });
     expect(serverless).toContain('path: /slack/commands');
     expect(serverless).toContain('path: /slack/interactions');
+  });
+
+  it('declares the Deploy a branch shortcut with the callback id ingress opens the form for', () => {
+    // Assess
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ type: 'global', callback_id: FORM.shortcut }),
+    ]);
   });
 
   it('asks for no more scopes than commands and chat:write', () => {

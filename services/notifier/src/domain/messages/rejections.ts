@@ -87,14 +87,18 @@ const alreadyRunning = (existing: LiveDeploymentSummary): Headed => ({
   ],
 });
 
-const quotaExceeded = (reason: Extract<Reason, { code: 'quota_exceeded' }>): Headed => ({
+/** Over a quota the user may queue the request (ADR 0025); the button's value is the refused deployId. */
+const quotaExceeded = (reason: Extract<Reason, { code: 'quota_exceeded' }>, deployId: string): Headed => ({
   headline:
     reason.scope === 'user'
       ? `🚦 You already have ${reason.live.length} live environment(s); the limit is ${reason.limit}.`
       : `🚦 The team already runs ${reason.limit} environments, the most allowed.`,
   blocks: [
     ...(reason.live.length > 0 ? [section(listOf(reason.live, liveLine))] : []),
-    section('Terminate one you no longer need, then deploy again.'),
+    section(
+      'Terminate one you no longer need, then deploy again; or queue this request, and it starts by itself when a slot frees up.',
+      button('Queue me', ACTIONS.queueMe, deployId),
+    ),
   ],
 });
 
@@ -132,7 +136,7 @@ const rejectionBlocks = (data: Rejected, reason: Reason, now: Date): Headed => {
         blocks: [section(`${escapeMrkdwn(reason.message)}\n${retryWhen(reason.retryAfter, now)}`)],
       };
     case 'quota_exceeded':
-      return quotaExceeded(reason);
+      return quotaExceeded(reason, data.deployId);
   }
 };
 
