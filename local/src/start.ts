@@ -2,8 +2,10 @@
  * `npm start`: the whole system on this machine, in the foreground, until Ctrl-C.
  * Options: --no-schedules (or LOCAL_SCHEDULES=off), SIM_BOOT_DELAY_MS=<ms>, SIM_PHONE_HOME=off,
  * LOCAL_PREWARM=all|http|none, LOCAL_CONCURRENCY=<n> (concurrent invocations per function, default 1),
- * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state).
+ * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state),
+ * --faults <rate|dep=rate,…> (the fault layer in front of aws, github, slack and instance; ADR 0017).
  */
+import { describeRates, type FaultRates, faultsArgument, parseFaultSpec } from './faults/faultSpec';
 import { DEFAULT_STATE_DIR, type LocalStack, startLocalStack } from './stack/localStack';
 import {
   endpointBanner,
@@ -32,6 +34,16 @@ if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency 
   process.exit(2);
 }
 
+const faultRates = ((): FaultRates | undefined => {
+  try {
+    const spec = faultsArgument(process.argv);
+    return spec === undefined ? undefined : parseFaultSpec(spec);
+  } catch (error) {
+    console.error((error as Error).message);
+    return process.exit(2);
+  }
+})();
+
 let stack: LocalStack | undefined;
 let stopping = false;
 
@@ -53,6 +65,7 @@ const main = async (): Promise<void> => {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   log('starting the branch-envs local stack');
+  if (faultRates) log(`fault layer on: ${describeRates(faultRates)} of requests get a fault`);
   stack = await startLocalStack({
     stateDir,
     schedules: schedulesEnabled,
@@ -60,6 +73,7 @@ const main = async (): Promise<void> => {
     ...(concurrency !== undefined ? { maxConcurrency: concurrency } : {}),
     phoneHome: process.env.SIM_PHONE_HOME !== 'off',
     prewarm,
+    ...(faultRates ? { faults: { rates: faultRates } } : {}),
     log,
     functionLog: terminalFunctionLog(stateDir),
     slackPrint: printStamped,
