@@ -65,16 +65,16 @@ const xml = (status: number, code: string, body: string): FaultAnswer => ({
 const json10Answer = (call: CallInfo, throttle: boolean, pick: () => number): FaultAnswer => {
   const ct = 'application/x-amz-json-1.0';
   if (header(call, 'x-amz-target').startsWith('AmazonSQS.')) {
-    // SQS is query-compatible: the query error code travels in x-amzn-query-error.
-    const code = throttle ? 'RequestThrottled' : 'InternalError';
+    // SQS is query-compatible: its model gives RequestThrottled HTTP 403 and the query code in
+    // x-amzn-query-error; a server fault is the service framework's InternalFailure.
+    if (!throttle)
+      return json(500, ct, 'InternalFailure', { __type: 'com.amazon.coral.service#InternalFailure' });
     return json(
-      throttle ? 400 : 500,
+      403,
       ct,
-      code,
-      { __type: `com.amazonaws.sqs#${code}`, message: code },
-      {
-        'x-amzn-query-error': `AWS.SimpleQueueService.${code};${throttle ? 'Sender' : 'Receiver'}`,
-      },
+      'RequestThrottled',
+      { __type: 'com.amazonaws.sqs#RequestThrottled', message: 'Request is throttled.' },
+      { 'x-amzn-query-error': 'RequestThrottled;Sender' },
     );
   }
   const ns = 'com.amazonaws.dynamodb.v20120810';
