@@ -121,6 +121,8 @@ export interface ChaosFigures {
   orphanRecords: number;
   duplicateSlackPosts: number;
   dlqDepth: number;
+  /** Acknowledgements slower than Slack's 3 s (Slack would have shown the user a timeout). */
+  lateAcks: number;
 }
 
 const duplicatePosts = (messages: CaughtMessage[]): number => {
@@ -171,6 +173,7 @@ export const measure = (
     orphanRecords: orphanRecordIds.length,
     duplicateSlackPosts: duplicatePosts(messages),
     dlqDepth,
+    lateAcks: sent.filter((s) => s.ackMs > 3000).length,
     unanswered: sent.filter((s) => !answered.has(s.index)),
     orphanInstanceIds,
     orphanRecordIds,

@@ -7,7 +7,12 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LOCAL_SECRETS } from '../../local/src/config/localEnv';
 import { CHAOS_CRASHES } from '../../local/src/faults/crashHook';
-import { describeRates, NO_FAULTS, parseFaultSpec } from '../../local/src/faults/faultSpec';
+import {
+  describeRates,
+  FAULTS_VISIBILITY_SECONDS,
+  NO_FAULTS,
+  parseFaultSpec,
+} from '../../local/src/faults/faultSpec';
 import { type LocalStack, startLocalStack } from '../../local/src/stack/localStack';
 import { REPO_ROOT } from '../../local/src/templates/packaging';
 import { type ChaosArgs, parseChaosArgs } from './args';
@@ -21,6 +26,7 @@ const say = (line: string) => console.log(`[${((Date.now() - started) / 1000).to
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const startStack = (args: ChaosArgs, logFile: string): Promise<LocalStack> => {
+  mkdirSync(dirname(logFile), { recursive: true });
   writeFileSync(logFile, '');
   const write = (line: string) => appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
   return startLocalStack({
@@ -28,7 +34,8 @@ const startStack = (args: ChaosArgs, logFile: string): Promise<LocalStack> => {
     schedules: false,
     prewarm: 'all',
     bootDelayMs: 1500,
-    maxVisibilitySeconds: 2,
+    // Redeliveries must not beat the idempotency INPROGRESS record (see FAULTS_VISIBILITY_SECONDS).
+    maxVisibilitySeconds: FAULTS_VISIBILITY_SECONDS,
     env: {},
     faults: {
       rates: parseFaultSpec(args.faults),

@@ -5,7 +5,13 @@
  * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state),
  * --faults <rate|dep=rate,…> (the fault layer in front of aws, github, slack and instance; ADR 0017).
  */
-import { describeRates, type FaultRates, faultsArgument, parseFaultSpec } from './faults/faultSpec';
+import {
+  describeRates,
+  FAULTS_VISIBILITY_SECONDS,
+  type FaultRates,
+  faultsArgument,
+  parseFaultSpec,
+} from './faults/faultSpec';
 import { DEFAULT_STATE_DIR, type LocalStack, startLocalStack } from './stack/localStack';
 import {
   endpointBanner,
@@ -73,7 +79,7 @@ const main = async (): Promise<void> => {
     ...(concurrency !== undefined ? { maxConcurrency: concurrency } : {}),
     phoneHome: process.env.SIM_PHONE_HOME !== 'off',
     prewarm,
-    ...(faultRates ? { faults: { rates: faultRates } } : {}),
+    ...(faultRates ? { faults: { rates: faultRates }, maxVisibilitySeconds: FAULTS_VISIBILITY_SECONDS } : {}),
     log,
     functionLog: terminalFunctionLog(stateDir),
     slackPrint: printStamped,

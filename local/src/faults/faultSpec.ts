@@ -60,3 +60,12 @@ export const faultsArgument = (argv: readonly string[]): string | undefined => {
 
 export const describeRates = (rates: FaultRates): string =>
   DEPENDENCIES.map((d) => `${d} ${Math.round(rates[d] * 100)}%`).join(', ');
+
+/**
+ * The SQS visibility cap (seconds) to run with when faults are on. Locally the runner caps each
+ * queue's visibility timeout (5 s by default) so failures come back quickly; but a redelivery that
+ * comes back sooner than the function's timeout finds Powertools' INPROGRESS idempotency record
+ * (kept for the invocation's remaining time) still there, and fails again until the DLQ. In AWS the
+ * queues' visibility (180–360 s) outlasts every function's timeout (≤ 60 s); this keeps that order.
+ */
+export const FAULTS_VISIBILITY_SECONDS = 65;
