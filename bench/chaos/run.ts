@@ -134,7 +134,8 @@ const report = async (stack: LocalStack, sent: SentDeploy[], args: ChaosArgs, dr
     .filter((q) => q.name.endsWith('-dlq'))
     .reduce((s, q) => s + q.visible + q.inFlight, 0);
   const records = await scanRecords(stack.clients, stack.endpoints.deploymentsTable);
-  const m = measure(sent, stack.slack.messages(), records, await listInstances(stack.clients), depth);
+  const messages = stack.slack.messages();
+  const m = measure(sent, messages, records, await listInstances(stack.clients), depth);
   const { unanswered, orphanInstanceIds, orphanRecordIds, ...figures } = m;
   const result = {
     ...figures,
@@ -153,6 +154,10 @@ const report = async (stack: LocalStack, sent: SentDeploy[], args: ChaosArgs, dr
       deployId: u.deployId,
       status: u.status,
       ack: u.ackText,
+      record: records.find((r) => r.deployId === u.deployId)?.status,
+      slack: messages
+        .filter((x) => x.deployId === u.deployId)
+        .map((x) => `${x.kind}: ${String(x.payload.text ?? '').slice(0, 80)}`),
     })),
     orphanInstanceIds,
     orphanRecordIds,
