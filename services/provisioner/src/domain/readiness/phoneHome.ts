@@ -80,6 +80,18 @@ const settle = async (
     await ports.instances.terminate(target.instanceId);
     return 'terminated';
   }
+  if (record.status === 'READY' && record.url && report.status === 'ready') {
+    // A phone-home that died between the READY write and the publish is retried by the instance:
+    // publish the outcome again (same eventId, so deduplicated), or nobody ever hears "ready".
+    await ports.events.ready(
+      target.cause,
+      record,
+      target.instanceId,
+      record.url,
+      record.detectedBy ?? 'phone_home',
+    );
+    return 'republished';
+  }
   if (record.status !== 'RUNNING') return 'ignored';
   if (report.status === 'failed') {
     const kept = settings.keepFailedInstances;
