@@ -3,8 +3,16 @@
  * Options: --no-schedules (or LOCAL_SCHEDULES=off), SIM_BOOT_DELAY_MS=<ms>, SIM_PHONE_HOME=off,
  * LOCAL_PREWARM=all|http|none, LOCAL_CONCURRENCY=<n> (concurrent invocations per function, default 10),
  * LOCAL_BUNDLES=off (workers run the TypeScript sources through tsx instead of esbuild bundles, ADR 0016),
- * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state).
+ * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state),
+ * --faults <rate|dep=rate,…> (the fault layer in front of aws, github, slack and instance; ADR 0017).
  */
+import {
+  describeRates,
+  FAULTS_VISIBILITY_SECONDS,
+  type FaultRates,
+  faultsArgument,
+  parseFaultSpec,
+} from './faults/faultSpec';
 import { DEFAULT_STATE_DIR, type LocalStack, startLocalStack } from './stack/localStack';
 import {
   endpointBanner,
@@ -33,6 +41,16 @@ if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency 
   process.exit(2);
 }
 
+const faultRates = ((): FaultRates | undefined => {
+  try {
+    const spec = faultsArgument(process.argv);
+    return spec === undefined ? undefined : parseFaultSpec(spec);
+  } catch (error) {
+    console.error((error as Error).message);
+    return process.exit(2);
+  }
+})();
+
 let stack: LocalStack | undefined;
 let stopping = false;
 
@@ -54,6 +72,7 @@ const main = async (): Promise<void> => {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   log('starting the branch-envs local stack');
+  if (faultRates) log(`fault layer on: ${describeRates(faultRates)} of requests get a fault`);
   stack = await startLocalStack({
     stateDir,
     schedules: schedulesEnabled,
@@ -62,6 +81,7 @@ const main = async (): Promise<void> => {
     ...(process.env.LOCAL_BUNDLES === 'off' ? { bundles: false } : {}),
     phoneHome: process.env.SIM_PHONE_HOME !== 'off',
     prewarm,
+    ...(faultRates ? { faults: { rates: faultRates }, maxVisibilitySeconds: FAULTS_VISIBILITY_SECONDS } : {}),
     log,
     functionLog: terminalFunctionLog(stateDir),
     slackPrint: printStamped,

@@ -150,12 +150,18 @@ export const createEventConsumer = <const Cs extends readonly EventContract[]>(
       const { metadata } = consumed.detail as DetailOf<EventContract>;
       const log = loggerFor({ correlationId: metadata.correlationId, eventId: metadata.eventId }, baseLogger);
       if (consumed.replayName) log.info('Handling a replayed event', { replayName: consumed.replayName });
-      await handleOnce(consumed, {
-        logger: log,
-        lambdaContext,
-        record,
-        receiveCount: receiveCountOf(record),
-      });
+      const receiveCount = receiveCountOf(record);
+      try {
+        await handleOnce(consumed, { logger: log, lambdaContext, record, receiveCount });
+      } catch (error) {
+        // Without this, a record that fails until the DLQ leaves no trace of why (issue 17).
+        log.warn('Record failed; SQS delivers it again until maxReceiveCount, then the DLQ', {
+          detailType: consumed.detailType,
+          receiveCount,
+          error,
+        });
+        throw error;
+      }
     };
     return processPartialResponse(event, recordHandler, processor, {
       context: lambdaContext,

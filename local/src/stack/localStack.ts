@@ -9,6 +9,8 @@ import {
   LOCAL_STAGE,
   localModeOverrides,
 } from '../config/localEnv';
+import type { FaultLayer, FaultLayerOptions } from '../faults/faultLayer';
+import { startStackFaults } from '../faults/stackFaults';
 import type { FunctionLog } from '../runner/functionHost';
 import type { BodyEncoding } from '../runner/httpEvent';
 import { seedLocalData } from '../seed/seedLocalData';
@@ -57,6 +59,8 @@ export interface LocalStackOptions {
   slackPrint?(text: string): void;
   /** Sees every request the Slack and GitHub stand-ins hear, whole (tests scan them for secrets). */
   requestTap?: RequestTap;
+  /** Put the fault layer between the functions and every dependency (ADR 0017). */
+  faults?: Pick<FaultLayerOptions, 'rates' | 'crashes' | 'timeoutMs'>;
 }
 
 export interface LocalStack {
@@ -67,6 +71,7 @@ export interface LocalStack {
   github?: GithubStandIn;
   simulator: InstanceSimulator;
   runtime: LambdaRuntime;
+  faults?: FaultLayer;
   stop(): Promise<void>;
 }
 
@@ -201,18 +206,19 @@ const startRuntime = (
   clients: AwsClients,
   motoEndpoint: string,
   httpPort: number,
+  faults: FaultLayer | undefined,
 ) => {
   const overrides = {
     ...localModeOverrides({
-      slackCatcherUrl: standIns.slack.url,
-      simulatorUrl: standIns.simulator.url,
-      github: standIns.target,
+      slackCatcherUrl: faults?.urls.slack ?? standIns.slack.url,
+      simulatorUrl: faults?.urls.instanceHealth ?? standIns.simulator.url,
+      github: { ...standIns.target, apiUrl: faults?.urls.github ?? standIns.target.apiUrl },
     }),
     ...options.functionEnv,
   };
   return startLambdaRuntime({
     stacks,
-    environmentOf: (fn) => functionEnvironment(fn, overrides, motoEndpoint, LOCAL_REGION),
+    environmentOf: (fn) => functionEnvironment(fn, overrides, faults?.urls.aws ?? motoEndpoint, LOCAL_REGION),
     sqs: clients.sqs,
     region: LOCAL_REGION,
     accountId: LOCAL_ACCOUNT_ID,
@@ -236,7 +242,12 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
   const standIns = await startStandIns(options, clients, stoppers);
   const httpPort = await freePort();
   const httpApiUrl = `http://127.0.0.1:${httpPort}`;
-  const { applied: stacks, exports } = await applyAll(serviceDirs, motoEndpoint, httpApiUrl, clients);
+  const faults =
+    options.faults &&
+    track(await startStackFaults(options.faults, { motoEndpoint, ...standIns, httpApiUrl }), stoppers);
+  // Instances phone home to the API endpoint the templates name: through the layer when it is on.
+  const apiEndpoint = faults?.urls.phoneHome ?? httpApiUrl;
+  const { applied: stacks, exports } = await applyAll(serviceDirs, motoEndpoint, apiEndpoint, clients);
   log(`applied ${stacks.map((s) => s.stackName).join(', ')}`);
   const seeded = await seedLocalData(
     clients,
@@ -247,7 +258,7 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
   log(
     `seeded ${seeded.parameters.length} SSM secrets and ${seeded.objects} demo artifacts (missing on purpose: ${seeded.missing.join(', ')})`,
   );
-  const runtime = await startRuntime(options, stacks, standIns, clients, motoEndpoint, httpPort);
+  const runtime = await startRuntime(options, stacks, standIns, clients, motoEndpoint, httpPort, faults);
   stoppers.push(() => runtime.stop());
   const control = track<LocalServer>(
     await startControlServer(
@@ -271,6 +282,7 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
     github,
     simulator,
     runtime,
+    ...(faults ? { faults } : {}),
   };
 };
 

@@ -39,6 +39,31 @@ const seenBy = () => {
 };
 
 describe('createEventConsumer', () => {
+  it('logs why a record failed (a chaos-run DLQ message had no trace of its cause)', async () => {
+    // Prepare
+    const warn = jest.spyOn(Logger.prototype, 'warn');
+    const record = deliveredTimes(sqsRecordFor(DeployRequested.detailType, requested()), '3');
+    const consumer = createEventConsumer({
+      contracts: [DeployRequested],
+      persistenceStore: memoryPersistenceStore(),
+      logger: silent,
+      handler: async () => {
+        throw new Error('throttled');
+      },
+    });
+
+    // Act
+    const response = await consumer(sqsEvent(record), lambdaContext());
+
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringContaining('Record failed'),
+      expect.objectContaining({ detailType: 'DeployRequested', receiveCount: 3, error: expect.any(Error) }),
+    );
+    warn.mockRestore();
+  });
+
   it("hands the handler each event's SQS record and how often SQS delivered it", async () => {
     // Prepare
     const first = requested();

@@ -164,6 +164,28 @@ export const createEc2Instances = (ec2: EC2Client, settings: InstanceSettings): 
     }
   },
 
+  async launchedFor(deployId) {
+    const out = await ec2.send(
+      new DescribeInstancesCommand({
+        Filters: [
+          { Name: 'tag:DeployId', Values: [deployId] },
+          { Name: 'instance-state-name', Values: ['pending', 'running'] },
+        ],
+      }),
+    );
+    const instance = out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
+    if (!instance?.InstanceId) return undefined;
+    return {
+      instanceId: instance.InstanceId,
+      instanceType: instance.InstanceType ?? 'unknown',
+      market: instance.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
+      ...(instance.SubnetId ? { subnetId: instance.SubnetId } : {}),
+      ...(instance.Placement?.AvailabilityZone
+        ? { availabilityZone: instance.Placement.AvailabilityZone }
+        : {}),
+    };
+  },
+
   async describe(instanceId): Promise<InstanceObservation> {
     try {
       const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));

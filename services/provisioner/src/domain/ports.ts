@@ -58,6 +58,8 @@ export interface Instances {
   run(spec: LaunchSpec, attempt: LaunchAttempt, attemptIndex: number): Promise<LaunchedInstance>;
   terminate(instanceId: string): Promise<void>;
   describe(instanceId: string): Promise<InstanceObservation>;
+  /** The pending or running instance tagged with this deployId, if any (a launch whose claimer died). */
+  launchedFor(deployId: string): Promise<LaunchedInstance | undefined>;
 }
 
 /** The AMI to boot, from config or the latest bake, with the root device its volume mapping needs. */

@@ -84,6 +84,12 @@ export class FakeInstances implements Instances {
   public async describe(instanceId: string): Promise<InstanceObservation> {
     return this.observations.get(instanceId) ?? { state: 'missing' };
   }
+
+  public async launchedFor(deployId: string): Promise<LaunchedInstance | undefined> {
+    const alive = (id: string) => ['pending', 'running'].includes(this.observations.get(id)?.state ?? '');
+    const found = this.launched.find((l) => l.spec.deployId === deployId && alive(l.instanceId));
+    return found ? { instanceId: found.instanceId, instanceType: found.attempt.instanceType, market: found.attempt.market } : undefined;
+  }
 }
 
 export class FakeProbes implements ProbeScheduler {

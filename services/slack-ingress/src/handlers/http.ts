@@ -5,15 +5,16 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { logger } from '@branch-envs/shared/observability';
 import { loadIngressConfig } from '../config';
 import { buildDependencies } from '../wiring';
+import { INGRESS_CLIENT_OPTIONS } from './clientOptions';
 import { createIngressHandler } from './createIngressHandler';
 
 /**
  * The Lambda entry point: config and clients once per cold start, at module scope (STYLE §4). Slack
- * allows 3 s for an answer, so SDK calls get short timeouts and one retry instead of the defaults.
+ * allows 3 s for an answer, so SDK calls get short timeouts and one retry (clientOptions.ts).
  * `AWS_ENDPOINT_URL` (set by the local stack) points every client at moto.
  */
 const config = loadIngressConfig();
-const clientOptions = { maxAttempts: 2, requestHandler: { connectionTimeout: 1000, requestTimeout: 2000 } };
+const clientOptions = INGRESS_CLIENT_OPTIONS;
 const dependencies = buildDependencies(
   config,
   {

@@ -6,7 +6,7 @@ import type { ProvisionerPorts, QuotaRejection } from '../ports';
 import type { ProvisionSettings } from '../settings';
 import type { Job, ProvisionDeps, Step } from './job';
 import { quotaFor, rejectRequest, resolveRecord } from './requested';
-import { announce, answerTermination, launch, republishFailure } from './steps';
+import { announce, answerTermination, launch, republishFailure, resumeLaunch } from './steps';
 
 /**
  * REQUESTED (the record ingress wrote when the user asked): the quota, then `→ RESOLVED` and the
@@ -23,13 +23,13 @@ export const resolveRequested: Step = async (job, _record, deps) => {
 
 /**
  * The provisioner's state table: what a BranchResolved does with the record it finds. States
- * without a step are someone else's or finished: LAUNCHING belongs to the delivery that won the
- * claim, READY, TERMINATED and REJECTED are done.
+ * without a step are finished: READY, TERMINATED and REJECTED. LAUNCHING on a redelivery means the
+ * delivery that won the claim died before owning its instance (`resumeLaunch`).
  */
 export const STEP_BY_STATUS: Readonly<Record<DeploymentStatus, Step | undefined>> = {
   REQUESTED: resolveRequested,
   RESOLVED: launch,
-  LAUNCHING: undefined,
+  LAUNCHING: resumeLaunch,
   RUNNING: announce,
   READY: undefined,
   TERMINATING: answerTermination,

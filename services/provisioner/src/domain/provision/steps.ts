@@ -23,6 +23,29 @@ export const launch: Step = async (job, record, deps) => {
 };
 
 /**
+ * LAUNCHING on a redelivery: the delivery that won the claim died (a crash, or a write that kept
+ * failing) somewhere between the claim and owning its instance (issue 17's chaos run). Its
+ * idempotency record has expired, so nobody else is launching: adopt the instance tagged with this
+ * deployId if RunInstances got that far, else fail the deployment so the user hears why and nothing
+ * is left half-launched. Relaunching is not safe here: the phone-home token is in the record only as a
+ * hash, and a RunInstances with other parameters under the same ClientToken is refused by EC2.
+ */
+export const resumeLaunch: Step = async (job, _record, deps) => {
+  const instance = await deps.ports.instances.launchedFor(job.detail.data.deployId);
+  if (instance) {
+    job.log.warn('Adopting the instance of an interrupted launch', { instanceId: instance.instanceId });
+    return own(job, instance, deps);
+  }
+  return fail(job, interruptedLaunch, 'LAUNCHING', deps);
+};
+
+const interruptedLaunch: Failure = {
+  reason: 'launch_error',
+  message: 'The launch was interrupted before an instance started, so nothing is running. Deploy again.',
+  hints: [],
+};
+
+/**
  * RUNNING: announce the instance the record owns again (the same InstanceLaunched eventId, so
  * deduplicated) and start one more probe chain, in case the first announcement was lost.
  */

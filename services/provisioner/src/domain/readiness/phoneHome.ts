@@ -67,6 +67,26 @@ export const handlePhoneHome = async (
   return { kind: 'done', outcome: await settle(record, target, report, log, deps) };
 };
 
+/**
+ * A phone-home that died between the READY write and the publish is retried by the instance:
+ * publish the outcome again (same eventId, so deduplicated), or nobody ever hears "ready" (ADR 0018).
+ */
+const republishReady = async (
+  record: DeploymentRecord,
+  target: ReadinessTarget,
+  { ports }: ReadinessDeps,
+): Promise<ReadinessOutcome> => {
+  if (!record.url) return 'ignored';
+  await ports.events.ready(
+    target.cause,
+    record,
+    target.instanceId,
+    record.url,
+    record.detectedBy ?? 'phone_home',
+  );
+  return 'republished';
+};
+
 /** An authentic report about the deployment's own instance: act on it if the record is RUNNING. */
 const settle = async (
   record: DeploymentRecord,
@@ -80,6 +100,7 @@ const settle = async (
     await ports.instances.terminate(target.instanceId);
     return 'terminated';
   }
+  if (record.status === 'READY' && report.status === 'ready') return republishReady(record, target, deps);
   if (record.status !== 'RUNNING') return 'ignored';
   if (report.status === 'failed') {
     const kept = settings.keepFailedInstances;

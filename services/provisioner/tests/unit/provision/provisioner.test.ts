@@ -6,6 +6,7 @@ import { InstanceLaunched } from '@branch-envs/shared/events/InstanceLaunched';
 import { InstanceTerminated } from '@branch-envs/shared/events/InstanceTerminated';
 import { newId } from '@branch-envs/shared/ids';
 import type { Log, LogFields } from '@branch-envs/shared/log';
+import type { LaunchSpec } from '../../../src/domain/ports';
 import { newRecord, STEP_BY_STATUS } from '../../../src/domain/provision/provisioner';
 import type { ProvisionSettings } from '../../../src/domain/settings';
 import { LaunchError } from '../../../src/errors';
@@ -364,10 +365,33 @@ describe('the state table', () => {
       .map(([status]) => status);
 
     // Assess
-    expect(withStep).toEqual(['REQUESTED', 'RESOLVED', 'RUNNING', 'TERMINATING', 'FAILED']);
+    expect(withStep).toEqual(['REQUESTED', 'RESOLVED', 'LAUNCHING', 'RUNNING', 'TERMINATING', 'FAILED']);
   });
 
-  it('does nothing for a redelivery while another delivery holds the launch claim', async () => {
+  it('a provisioner killed between RunInstances and the record update left the record LAUNCHING forever: the redelivery adopts the instance', async () => {
+    // Prepare: the claim was won and RunInstances ran, then the worker died.
+    const { repository, publisher, instances, handle } = setup();
+    const detail = resolvedDetail();
+    await repository.create({ ...newRecord(detail, NOW), status: 'LAUNCHING' });
+    const orphan = await instances.run(
+      { deployId: detail.data.deployId } as LaunchSpec,
+      { instanceType: 't3.medium', market: 'on-demand' },
+      0,
+    );
+
+    // Act
+    await handle({ detail, log });
+
+    // Assess: no second instance; the record owns the first and the launch is announced.
+    expect(instances.launched).toHaveLength(1);
+    expect(await repository.get(detail.data.deployId)).toMatchObject({
+      status: 'RUNNING',
+      instanceId: orphan.instanceId,
+    });
+    expect(publisher.types()).toEqual([InstanceLaunched.detailType]);
+  });
+
+  it('a provisioner killed after the claim but before RunInstances left the user unanswered: the redelivery fails the deployment', async () => {
     // Prepare
     const { repository, publisher, instances, handle } = setup();
     const detail = resolvedDetail();
@@ -378,6 +402,7 @@ describe('the state table', () => {
 
     // Assess
     expect(instances.launched).toHaveLength(0);
-    expect(publisher.types()).toEqual([]);
+    expect(await repository.get(detail.data.deployId)).toMatchObject({ status: 'FAILED' });
+    expect(publisher.types()).toEqual([DeployFailed.detailType]);
   });
 });

@@ -240,7 +240,7 @@ describe('an instance reporting ready', () => {
     expect(publisher.dataOf(InstanceReady)).toEqual([expect.objectContaining({ detectedBy: 'phone_home' })]);
   });
 
-  it('does nothing when the deployment is READY already (a repeated report)', async () => {
+  it('a repeated report of a READY deployment publishes the same InstanceReady again (deduplicated by eventId)', async () => {
     // Prepare
     const { phoneHome, report, token, publisher } = await launched();
     await phoneHome(report(), token);
@@ -249,8 +249,27 @@ describe('an instance reporting ready', () => {
     const again = await phoneHome(report(), token);
 
     // Assess
-    expect(again).toEqual({ kind: 'done', outcome: 'ignored' });
-    expect(publisher.dataOf(InstanceReady)).toHaveLength(1);
+    expect(again).toEqual({ kind: 'done', outcome: 'republished' });
+    const ids = publisher.events
+      .filter((e) => e.detailType === InstanceReady.detailType)
+      .map((e) => e.detail.metadata.eventId);
+    expect(ids).toHaveLength(2);
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it('a phone-home killed between the READY write and the publish left the user without "ready": the instance\'s retry publishes it', async () => {
+    // Prepare: the first report wrote READY, then publishing failed (the worker died).
+    const { phoneHome, report, token, repository, publisher, detail } = await launched();
+    publisher.failNext = 1;
+    await expect(phoneHome(report(), token)).rejects.toThrow('EventBridge is down');
+    expect(await repository.get(detail.data.deployId)).toMatchObject({ status: 'READY' });
+
+    // Act
+    const retried = await phoneHome(report(), token);
+
+    // Assess
+    expect(retried).toEqual({ kind: 'done', outcome: 'republished' });
+    expect(publisher.dataOf(InstanceReady)).toEqual([expect.objectContaining({ detectedBy: 'phone_home' })]);
   });
 
   it('terminates the instance when a terminate came first', async () => {
