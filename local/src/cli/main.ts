@@ -5,8 +5,8 @@ import { registerOps } from '../ops/opsCommand';
 import { DEFAULT_STATE_DIR, readEndpoints } from '../stack/stateFile';
 import { fileButtonStore } from './buttons';
 import type { ConversationOptions } from './conversation';
-import { runHome } from './homeFlow';
 import { runForm } from './formFlow';
+import { runHome } from './homeFlow';
 import { isInteractive, offerButtons } from './interactive';
 import {
   caughtMessages,

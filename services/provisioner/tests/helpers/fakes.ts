@@ -88,7 +88,13 @@ export class FakeInstances implements Instances {
   public async launchedFor(deployId: string): Promise<LaunchedInstance | undefined> {
     const alive = (id: string) => ['pending', 'running'].includes(this.observations.get(id)?.state ?? '');
     const found = this.launched.find((l) => l.spec.deployId === deployId && alive(l.instanceId));
-    return found ? { instanceId: found.instanceId, instanceType: found.attempt.instanceType, market: found.attempt.market } : undefined;
+    return found
+      ? {
+          instanceId: found.instanceId,
+          instanceType: found.attempt.instanceType,
+          market: found.attempt.market,
+        }
+      : undefined;
   }
 }
 

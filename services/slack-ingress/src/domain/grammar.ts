@@ -123,7 +123,6 @@ export const parseTarget = (word: string): Target | Invalid => {
   return invalid(`${code(word)} is neither a deploy id nor a branch name.`);
 };
 
-
 const splitWords = (text: string): string[] => text.split(/\s+/).filter((word) => word !== '');
 
 /** `--fresh`, `--no-follow` (ADR 0021), and `--spot` or `--on-demand` (ADR 0027), in any case and anywhere after the query. */

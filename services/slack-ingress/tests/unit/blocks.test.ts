@@ -40,7 +40,9 @@ describe('helpMessage', () => {
     const text = textsOf(message.blocks).join('\n');
 
     // Assess
-    expect(text).toContain('`/napotedeploy <query> [for <duration>] [--fresh] [--no-follow] [--spot|--on-demand]`');
+    expect(text).toContain(
+      '`/napotedeploy <query> [for <duration>] [--fresh] [--no-follow] [--spot|--on-demand]`',
+    );
     expect(text).toContain('`/napoteterminate <id|branch|mine|all>`');
     expect(text).toContain('lives for 4h');
     expect(text).toContain('at most 2d');
