@@ -101,7 +101,6 @@ describe('the IAM statements of slack-ingress', () => {
     // Assess
     expect(dynamoActions.sort()).toEqual([
       'dynamodb:GetItem',
-      'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
