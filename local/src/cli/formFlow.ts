@@ -96,7 +96,7 @@ const submission = (opts: FormOptions, branch: string, lifetime: string, respons
 export const runForm = async (endpoints: StackEndpoints, opts: FormOptions): Promise<FormResult> => {
   const secret = await readSigningSecret(endpoints);
   const timeoutMs = opts.timeoutMs ?? 10_000;
-  const triggerId = `${Date.now()}.${randomBytes(6).toString('hex')}`;
+  const triggerId = `${Date.now()}.${Math.floor(Math.random() * 1e11)}.${randomBytes(16).toString('hex')}`;
   const shortcut = {
     type: 'shortcut',
     team: { id: TEAM },

@@ -210,7 +210,7 @@ const route = (
   const viewed = modals.route(req, url, () => parseJsonBody(body));
   if (viewed) return viewed;
   if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
-  return post(inbox, options, views, req, path, body);
+  return post(inbox, options, { views, modals }, req, path, body);
 };
 
 const VIEWS_METHODS: Readonly<Record<string, ViewsMethod>> = {
@@ -222,7 +222,7 @@ const VIEWS_METHODS: Readonly<Record<string, ViewsMethod>> = {
 const post = (
   inbox: Inbox,
   options: SlackCatcherOptions,
-  views: ViewsApi,
+  { views, modals }: { views: ViewsApi; modals: Modals },
   req: IncomingMessage,
   path: string,
   body: Buffer,
@@ -231,7 +231,14 @@ const post = (
   if (path === '/api/chat.postMessage' || path === '/api/chat.update')
     return chatApi(inbox, options, req, parsePayload(req, body));
   const viewsMethod = VIEWS_METHODS[path];
-  if (viewsMethod) return views(viewsMethod, req, parsePayload(req, body));
+  if (viewsMethod) {
+    const payload = parsePayload(req, body);
+    const answer = views(viewsMethod, req, payload);
+    // An opened modal is also kept for `GET /_views`, which the CLI's Deploy form reads (ADR 0026).
+    if (viewsMethod === 'views.open' && isRecord(answer.body) && answer.body.ok === true)
+      modals.open(req, payload);
+    return answer;
+  }
   if (/^\/(commands|actions|app|webhook)\//.test(path)) return hook(inbox, path, parsePayload(req, body));
   return { status: 404, body: { ok: false, error: 'unknown_method' } };
 };

@@ -50,11 +50,10 @@ export const createViewsCatcher = (botToken: string | undefined) => {
       opened.push({ seq, triggerId, view });
       return { status: 200, body: { ok: true, view: { id: `V${String(seq).padStart(8, '0')}`, ...view } } };
     },
-    /** The catcher's routes for views: `POST /api/views.open`, `GET /_views?since=`; undefined for others. */
+    /** The catcher's route for opened modals, `GET /_views?since=`; undefined for others (views.open itself is ./slackViews.ts). */
     route(req: IncomingMessage, url: URL, payload: () => unknown): Answer | undefined {
       if (req.method === 'GET' && url.pathname === '/_views')
         return { status: 200, body: { views: this.list(Number(url.searchParams.get('since') ?? 0)) } };
-      if (req.method === 'POST' && url.pathname === '/api/views.open') return this.open(req, payload());
       return undefined;
     },
   };

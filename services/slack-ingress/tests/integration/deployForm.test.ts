@@ -3,7 +3,7 @@ import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventb
 import { type Message, ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
+import { DeployRequestedV3 } from '@branch-envs/shared/events/DeployRequested.v3';
 import { OPEN_BRANCHES_KEY, type OpenBranchesSnapshot } from '@branch-envs/shared/openBranches';
 import { motoConfig, queueRoutedFrom, uniqueName } from '../../../../tests/helpers/aws';
 import { createPlatformTable, createTableFromTemplate } from '../../../../tests/helpers/tables';
@@ -245,7 +245,7 @@ describe('the Deploy form (moto)', () => {
 
     // Assess
     expect(result).toMatchObject({ statusCode: 200, body: '' });
-    const detail = DeployRequestedV2.detail.parse(JSON.parse(message?.Body ?? '{}').detail);
+    const detail = DeployRequestedV3.detail.parse(JSON.parse(message?.Body ?? '{}').detail);
     expect(detail.data).toMatchObject({
       query: 'feature/ABC-123-login-page',
       ttlSeconds: 7200,

@@ -1,7 +1,7 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { TransitionConflictError } from '@branch-envs/shared/errors';
 import { type Failure, isLaunchError, launchFailure, preparationFailure } from '../failures';
-import { failedStep, recordedFailure, STEPS, wasClaimed } from '../history';
+import { failedStep, recordedFailure, STEPS, stepTime, wasClaimed } from '../history';
 import type { LaunchedInstance, LaunchSpec } from '../ports';
 import { launchedBuild } from '../update/builds';
 import type { Job, ProvisionDeps, Step } from './job';
@@ -30,7 +30,9 @@ export const launch: Step = async (job, record, deps) => {
  * is left half-launched. Relaunching is not safe here: the phone-home token is in the record only as a
  * hash, and a RunInstances with other parameters under the same ClientToken is refused by EC2.
  */
-export const resumeLaunch: Step = async (job, _record, deps) => {
+export const resumeLaunch: Step = async (job, record, deps) => {
+  const claimedAt = stepTime(record, STEPS.launching)?.getTime() ?? 0;
+  if (deps.ports.now().getTime() - claimedAt < CLAIMER_MAY_STILL_RUN_MS) throw new LaunchInProgressError();
   const instance = await deps.ports.instances.launchedFor(job.detail.data.deployId);
   if (instance) {
     job.log.warn('Adopting the instance of an interrupted launch', { instanceId: instance.instanceId });
@@ -38,6 +40,21 @@ export const resumeLaunch: Step = async (job, _record, deps) => {
   }
   return fail(job, interruptedLaunch, 'LAUNCHING', deps);
 };
+
+/**
+ * How long after its claim the claimer may still be launching: the provision function's timeout (60 s)
+ * with a margin. Until then a copy of the event (another eventId, so not deduplicated) must not judge
+ * the launch interrupted: it is retried, and by then the record is RUNNING or the claimer is dead.
+ */
+export const CLAIMER_MAY_STILL_RUN_MS = 90_000;
+
+/** Thrown so the message comes back later, when the claimer has either owned its instance or died. */
+export class LaunchInProgressError extends Error {
+  public constructor() {
+    super('Another delivery claimed this launch moments ago and may still be launching; retrying later');
+    this.name = 'LaunchInProgressError';
+  }
+}
 
 const interruptedLaunch: Failure = {
   reason: 'launch_error',

@@ -8,6 +8,7 @@ import { newId } from '@branch-envs/shared/ids';
 import type { Log, LogFields } from '@branch-envs/shared/log';
 import type { LaunchSpec } from '../../../src/domain/ports';
 import { newRecord, STEP_BY_STATUS } from '../../../src/domain/provision/provisioner';
+import { CLAIMER_MAY_STILL_RUN_MS, LaunchInProgressError } from '../../../src/domain/provision/steps';
 import type { ProvisionSettings } from '../../../src/domain/settings';
 import { LaunchError } from '../../../src/errors';
 import { ownedBy, provisionSettings, resolvedDetail } from '../../helpers/factories';
@@ -402,6 +403,45 @@ describe('the state table', () => {
 
     // Assess
     expect(instances.launched).toHaveLength(0);
+    expect(await repository.get(detail.data.deployId)).toMatchObject({ status: 'FAILED' });
+    expect(publisher.types()).toEqual([DeployFailed.detailType]);
+  });
+
+  it('bug: a copy of BranchResolved (another eventId) arriving while the claimer was still launching failed the deployment', async () => {
+    // Prepare: the claim was taken 5 s ago by a delivery that is still running.
+    const { repository, publisher, instances, handle } = setup();
+    const detail = resolvedDetail();
+    const claimedAt = new Date(NOW.getTime() - 5_000).toISOString();
+    const record = newRecord(detail, NOW);
+    await repository.create({
+      ...record,
+      status: 'LAUNCHING',
+      history: [...record.history, { step: 'launching', at: claimedAt }],
+    });
+
+    // Act + Assess: retried later, nothing launched, nothing failed.
+    await expect(handle({ detail, log })).rejects.toThrow(LaunchInProgressError);
+    expect(instances.launched).toHaveLength(0);
+    expect(await repository.get(detail.data.deployId)).toMatchObject({ status: 'LAUNCHING' });
+    expect(publisher.types()).toEqual([]);
+  });
+
+  it('judges a launch interrupted only once its claimer must have timed out', async () => {
+    // Prepare: claimed longer ago than the provision function can run.
+    const { repository, publisher, handle } = setup();
+    const detail = resolvedDetail();
+    const claimedAt = new Date(NOW.getTime() - CLAIMER_MAY_STILL_RUN_MS - 1_000).toISOString();
+    const record = newRecord(detail, NOW);
+    await repository.create({
+      ...record,
+      status: 'LAUNCHING',
+      history: [...record.history, { step: 'launching', at: claimedAt }],
+    });
+
+    // Act
+    await handle({ detail, log });
+
+    // Assess
     expect(await repository.get(detail.data.deployId)).toMatchObject({ status: 'FAILED' });
     expect(publisher.types()).toEqual([DeployFailed.detailType]);
   });
