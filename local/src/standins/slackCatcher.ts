@@ -207,7 +207,7 @@ const route = (
     modals.clear();
     return { status: 200, body: { ok: true } };
   }
-  const viewed = modals.route(req, url, () => parseJsonBody(body));
+  const viewed = modals.route(req, url);
   if (viewed) return viewed;
   if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
   return post(inbox, options, { views, modals }, req, path, body);

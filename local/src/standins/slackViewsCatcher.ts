@@ -51,7 +51,7 @@ export const createViewsCatcher = (botToken: string | undefined) => {
       return { status: 200, body: { ok: true, view: { id: `V${String(seq).padStart(8, '0')}`, ...view } } };
     },
     /** The catcher's route for opened modals, `GET /_views?since=`; undefined for others (views.open itself is ./slackViews.ts). */
-    route(req: IncomingMessage, url: URL, payload: () => unknown): Answer | undefined {
+    route(req: IncomingMessage, url: URL): Answer | undefined {
       if (req.method === 'GET' && url.pathname === '/_views')
         return { status: 200, body: { views: this.list(Number(url.searchParams.get('since') ?? 0)) } };
       return undefined;
