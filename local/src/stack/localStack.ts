@@ -41,7 +41,7 @@ export interface LocalStackOptions {
   /** false: simulated instances never phone home, so only the provisioner's probes see them ready. */
   phoneHome?: boolean;
   maxVisibilitySeconds?: number;
-  /** Concurrent invocations per function, each in its own worker (default 10, as `DEFAULT_CONCURRENCY`). */
+  /** Concurrent invocations per function, each in its own worker (default 1, as `DEFAULT_CONCURRENCY`; ADR 0016). */
   maxConcurrency?: number;
   /** Workers start from esbuild bundles (default true, ADR 0016); false runs the sources through tsx. */
   bundles?: boolean;

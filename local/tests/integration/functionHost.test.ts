@@ -249,9 +249,15 @@ describe('FunctionHost started from esbuild bundles', () => {
     expect(peakOverlap(runs)).toBe(4);
   }, 60_000);
 
-  it('grows to ten environments by default and queues the rest of a burst behind them', async () => {
+  it('keeps one environment per function by default (ADR 0016)', () => {
+    expect(hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, undefined, { bundles }).maxConcurrency).toBe(
+      1,
+    );
+  });
+
+  it('grows to ten environments with a limit of ten and queues the rest of a burst behind them', async () => {
     // Prepare
-    const host = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, undefined, {
+    const host = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, 10, {
       bundles,
       maxColdStarts: 10,
     });
