@@ -1,6 +1,6 @@
 import { runForm } from '../../local/src/cli/formFlow';
 import { deploymentStatus } from '../../local/src/cli/localCommands';
-import { serviceExists, startTestStack, type TestStack } from './helpers/localStack';
+import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
 
 /**
  * Issue 19, part 3 on the local stack (ADR 0026): the "Deploy a branch" shortcut opens the Deploy form
@@ -12,19 +12,8 @@ const describeIfAll = all ? describe : describe.skip;
 
 let t: TestStack;
 
-const waitFor = async <T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 120_000,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`timed out waiting for ${what}\n${t.output.slice(-40).join('\n')}`);
-};
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 120_000): Promise<T> =>
+  waitUntil(t, what, probe, timeoutMs, 500);
 
 describeIfAll('the Deploy form, end to end on the local stack', () => {
   beforeAll(async () => {

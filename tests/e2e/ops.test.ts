@@ -18,7 +18,7 @@ import { createOpsClients, type OpsClients, type OpsTarget } from '../../local/s
 import { writeEndpoints } from '../../local/src/stack/stateFile';
 import { REPO_ROOT } from '../../local/src/templates/packaging';
 import { queueRoutedFrom } from '../helpers/aws';
-import { serviceExists, startTestStack, type TestStack } from './helpers/localStack';
+import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
 
 /**
  * `branch-envs ops` against the local stack: the CLI itself for doctor (its exit code is the
@@ -105,19 +105,8 @@ const drainTap = async (rounds = 1): Promise<Tapped[]> => {
   return tapped;
 };
 
-const waitFor = async <T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 30_000,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 300));
-  }
-  throw new Error(`timed out waiting for ${what}\n${t.output.slice(-40).join('\n')}`);
-};
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> =>
+  waitUntil(t, what, probe, timeoutMs, 300);
 
 /** The CLI as an operator runs it; asynchronously, since the stack it talks to lives in this process. */
 /**

@@ -6,7 +6,7 @@ import { stageNames } from '../../local/src/ops/names';
 import { replayNameFor, startReplay, waitForReplay } from '../../local/src/ops/replay';
 import { loadDemoRepository } from '../../local/src/standins/githubDemo';
 import { queueRoutedFrom } from '../helpers/aws';
-import { serviceExists, startTestStack, type TestStack } from './helpers/localStack';
+import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
 
 /**
  * Issue 18 on the local stack: a signed `pull_request` `closed` (merged) webhook, built from
@@ -57,19 +57,8 @@ const drainTap = async (): Promise<Tapped[]> => {
   return tapped;
 };
 
-const waitFor = async <T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 45_000,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}\n${t.output.slice(-40).join('\n')}`);
-};
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> =>
+  waitUntil(t, what, probe, timeoutMs, 250);
 
 const count = (detailType: string) => tapped.filter((e) => e.detailType === detailType).length;
 const webhookUrl = () => `${t.stack.endpoints.httpApiUrl}/github/webhook`;

@@ -6,7 +6,7 @@ import {
   listDeployments,
   readSigningSecret,
 } from '../../local/src/cli/localCommands';
-import { serviceExists, startTestStack, type TestStack } from './helpers/localStack';
+import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
 
 /**
  * Issue 19, part 4 on the local stack (ADR 0025): with the per-user quota full, the refusal offers
@@ -28,19 +28,8 @@ const slashAnswered = async (line: string, options: Parameters<TestStack['slash'
   return result;
 };
 
-const waitFor = async <T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
-): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`timed out waiting for ${what}\n${t.output.slice(-40).join('\n')}`);
-};
+const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> =>
+  waitUntil(t, what, probe, timeoutMs, 500);
 
 describeIfAll('the deploy queue, end to end on the local stack', () => {
   beforeAll(async () => {

@@ -83,3 +83,20 @@ export const startTestStack = async (options: Partial<LocalStackOptions> = {}): 
     stop: () => stack.stop(),
   };
 };
+
+/** Polls `probe` until it answers; on timeout the error carries the stack's last 40 lines of output. */
+export const waitUntil = async <T>(
+  stack: TestStack,
+  what: string,
+  probe: () => Promise<T | undefined>,
+  timeoutMs: number,
+  intervalMs = 250,
+): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = await probe();
+    if (found !== undefined) return found;
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+  throw new Error(`timed out waiting for ${what}\n${stack.output.slice(-40).join('\n')}`);
+};
