@@ -47,6 +47,10 @@ const startStack = (args: ChaosArgs, logFile: string): Promise<LocalStack> => {
       MAX_LIVE_TOTAL: '1000',
       TERMINATING_GRACE: '1m',
       RECONCILE_GRACE: '1m',
+      // Resolver and reaper read the same limit: requests that never reached the resolver are ended
+      // by the sweep (ADR 0018) within the drain rather than after 15 minutes.
+      MAX_REQUEST_AGE_SECONDS: '150',
+      STALE_REQUEST_GRACE: '30s',
     },
     log: write,
     functionLog: (fn, line, stream) => write(`[${fn}] ${stream}: ${line}`),

@@ -50,6 +50,9 @@ export const describeRun = (value: unknown): string => {
     ...terminationParts(value),
     ...reconcileParts(value),
     ...('keptOvernight' in value ? [`kept ${num(value.keptOvernight)} overnight`] : []),
+    ...(num(value.staleRejected) > 0
+      ? [`ended ${num(value.staleRejected)} request(s) that never reached the resolver`]
+      : []),
   ];
   return (parts.length > 0 ? parts : fallbackParts(value)).join(', ');
 };

@@ -22,11 +22,15 @@ describe('describeRun', () => {
       expired: report({ claimed: 2, closed: 2, instancesTerminated: 2 }),
       resumed: report({ closed: 1, handedToProvisioner: 1 }),
       warned: 1,
+      staleRejected: 0,
       itemsRead: 4,
     };
 
     // Act / Assess
     expect(describeRun(sweep)).toBe('warned 1, terminated 3, 1 not launched yet left to the provisioner');
+    expect(describeRun({ ...sweep, staleRejected: 2 })).toBe(
+      'warned 1, terminated 3, 1 not launched yet left to the provisioner, ended 2 request(s) that never reached the resolver',
+    );
   });
 
   it('a nightly run says what it terminated and kept, or that it was too late to run', () => {

@@ -28,6 +28,14 @@ const ReaperEnv = z.object({
   NIGHTLY_MAX_LATENESS: duration('2h'),
   TERMINATING_GRACE: duration('10m'),
   RECONCILE_GRACE: duration('10m'),
+  /** The branch-resolver's MAX_REQUEST_AGE_SECONDS (the stage config's resolver.maxRequestAgeSeconds). */
+  MAX_REQUEST_AGE_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 3600)
+    .default(900),
+  STALE_REQUEST_GRACE: duration('2m'),
   TERMINATE_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   /** 'false' leaves environments running when their pull request closes (issue 18). */
   TERMINATE_ON_PR_CLOSE: z.enum(['true', 'false']).default('true'),
@@ -72,6 +80,8 @@ export const loadReaperConfig = (env: Record<string, string | undefined> = proce
       nightlyMaxLatenessSeconds: c.NIGHTLY_MAX_LATENESS,
       terminatingGraceSeconds: c.TERMINATING_GRACE,
       reconcileGraceSeconds: c.RECONCILE_GRACE,
+      maxRequestAgeSeconds: c.MAX_REQUEST_AGE_SECONDS,
+      staleRequestGraceSeconds: c.STALE_REQUEST_GRACE,
       terminateOnPrClose: c.TERMINATE_ON_PR_CLOSE === 'true',
     },
   };

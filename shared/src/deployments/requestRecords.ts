@@ -1,4 +1,5 @@
 import { TransitionConflictError } from '../errors';
+import type { RejectionReason } from '../events/DeployRejected';
 import type { DeploymentRepository } from './repository';
 
 /**
@@ -10,10 +11,18 @@ import type { DeploymentRepository } from './repository';
 export const rejectRequested = async (
   repository: Pick<DeploymentRepository, 'transition'>,
   deployId: string,
-  { step, note, at }: { step: string; note: string; at: Date },
+  { step, note, at, rejection }: { step: string; note: string; at: Date; rejection?: RejectionReason },
 ): Promise<boolean> => {
   try {
-    await repository.transition(deployId, { to: 'REJECTED', from: ['REQUESTED'], step, note, at });
+    const set = rejection ? { rejection } : undefined;
+    await repository.transition(deployId, {
+      to: 'REJECTED',
+      from: ['REQUESTED'],
+      step,
+      note,
+      at,
+      ...(set ? { set } : {}),
+    });
     return true;
   } catch (error) {
     if (error instanceof TransitionConflictError) return false;

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { Ulid } from '../envelope';
 import { Build } from '../events/build';
 import { BranchName, EpochSeconds, IsoDateTime, Owner, ReplyTo } from '../events/common';
+import { RejectionReason } from '../events/DeployRejected';
 import { Capacity } from '../pricing/capacity';
 import { EnvironmentCost, Market } from '../pricing/cost';
 import { DeploymentStatus } from './states';
@@ -96,6 +97,11 @@ export const DeploymentRecord = z.object({
   pendingBuild: Build.optional(),
   /** How many updates were started; the compare-and-swap guard of every update write. */
   updates: z.number().int().nonnegative().optional(),
+  /**
+   * Set with REJECTED by the service that rejected the request: its answer, so a redelivery after a
+   * failed publish answers the same again instead of deciding anew (issue 17's chaos run, ADR 0018).
+   */
+  rejection: RejectionReason.optional(),
   version: z.number().int().nonnegative().default(0),
 });
 export type DeploymentRecord = z.infer<typeof DeploymentRecord>;

@@ -53,7 +53,7 @@ export const DeployRejected = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A deploy request will not launch anything; the reason says why and what to do.',
-  producers: ['branch-resolver', 'provisioner'],
+  producers: ['branch-resolver', 'provisioner', 'reaper'],
   consumers: ['notifier', 'slack-ingress'],
   data: z
     .object({

@@ -92,6 +92,8 @@ const reaperParams = (config: StageConfig): StackParams => {
     nightlyMaxLateness: nightly.maxLateness,
     terminatingGrace: reaper.terminatingGrace,
     reconcileGrace: reaper.reconcileGrace,
+    // A REQUESTED record older than the resolver's limit is never resolved: the sweep ends it (ADR 0018).
+    maxRequestAgeSeconds: config.resolver.maxRequestAgeSeconds,
     terminateBatchSize: reaper.terminateBatchSize,
     terminateOnPrClose: bool(reaper.terminateOnPrClose),
     maxLivePerUser: String(deployments.maxLivePerUser),

@@ -70,6 +70,7 @@ describe('contractsProducedBy', () => {
     // Act + Assess
     expect(names(contractsProducedBy('reaper'))).toEqual([
       'DeployRequested',
+      'DeployRejected',
       'InstanceExpiring',
       'InstanceTerminated',
       'InstanceTerminated',

@@ -59,7 +59,16 @@ export const createDeploymentLookup = (
         : { deployId: outcome.holder, branch, status: 'REQUESTED' };
     },
     async markRejected(deployId, reason) {
-      await rejectRequested(repository, deployId, { step: 'rejected', note: reason, at: now() });
+      await rejectRequested(repository, deployId, {
+        step: 'rejected',
+        note: reason.code,
+        at: now(),
+        rejection: reason,
+      });
+    },
+    async priorRejection(deployId) {
+      const item = await repository.get(deployId);
+      return item?.kind === 'deployment' && item.status === 'REJECTED' ? item.rejection : undefined;
     },
   };
 };

@@ -3,6 +3,8 @@
  * deployments table) implement these; tests use in-memory versions. No AWS or Octokit types here.
  */
 
+import type { RejectionReason } from '@branch-envs/shared/events/DeployRejected';
+
 /** An open (or, by configuration, closed) pull request as the resolver sees it. */
 export interface PullSummary {
   number: number;
@@ -85,6 +87,8 @@ export interface DeploymentLookup {
    * Returns the live deployment that has the branch instead, if any; undefined means go ahead.
    */
   claimBranch(branch: string, deployId: string): Promise<LiveDeployment | undefined>;
-  /** Ends the request's REQUESTED record as REJECTED (nothing happens if there is none). */
-  markRejected(deployId: string, reason: string): Promise<void>;
+  /** Ends the request's REQUESTED record as REJECTED with this answer (nothing happens if there is none). */
+  markRejected(deployId: string, reason: RejectionReason): Promise<void>;
+  /** The answer a REJECTED record holds, when an earlier delivery of this request rejected it. */
+  priorRejection(deployId: string): Promise<RejectionReason | undefined>;
 }

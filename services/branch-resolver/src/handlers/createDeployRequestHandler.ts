@@ -74,7 +74,7 @@ const publishOutcome = async (
     return;
   }
   const { deployId, query, owner, replyTo } = data;
-  await deployments.markRejected(deployId, outcome.reason.code);
+  await deployments.markRejected(deployId, outcome.reason);
   const rejection = { deployId, query, owner, replyTo, reason: outcome.reason };
   await publisher.publish([{ contract: DeployRejected, data: rejection, cause: metadata }]);
 };
@@ -95,6 +95,24 @@ const decide = async (
   } catch (error) {
     return { outcome: answerOrRethrow(error, attempt, deps.maxReceiveCount, log), session };
   }
+};
+
+/**
+ * An earlier delivery that rejected the request and then failed to publish left its answer on the
+ * record: the user gets that one. Deciding anew could resolve the branch this time (GitHub answering
+ * again after a rate limit), and the REJECTED record would then launch nothing while the user saw
+ * only "Found branch…" (issue 17's chaos run).
+ */
+const decideOnce = async (
+  deps: DeployRequestHandlerDeps,
+  detail: Detail,
+  attempt: number,
+  log: Logger,
+): Promise<{ outcome: Outcome; session?: GithubSession }> => {
+  const prior = await deps.deployments.priorRejection(detail.data.deployId);
+  if (!prior) return decide(deps, detail, attempt, log);
+  log.info('The request was rejected by an earlier delivery; answering the same', { reason: prior.code });
+  return { outcome: { kind: 'rejected', reason: prior } };
 };
 
 /**
@@ -131,7 +149,7 @@ export const createDeployRequestHandler =
     const { detail } = event;
     const log = context.logger.createChild({ persistentKeys: { deployId: detail.data.deployId } });
     const attempt = context.receiveCount;
-    const decided = await decide(deps, detail, attempt, log);
+    const decided = await decideOnce(deps, detail, attempt, log);
     const outcome = await publishAnswer(deps, decided.outcome, detail, attempt, log);
     log.info('Deploy request answered', {
       outcome: outcome.kind === 'resolved' ? 'BranchResolved' : outcome.reason.code,

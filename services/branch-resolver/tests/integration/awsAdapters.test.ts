@@ -139,4 +139,28 @@ describe('the live deployment lookup against the branch GSI (moto)', () => {
     // Assess
     expect(live).toBeUndefined();
   });
+
+  it('keeps the rejection on the REJECTED record, so a redelivery answers the same (ADR 0018)', async () => {
+    // Prepare
+    const repository = createDeploymentRepository({ client: documents, tableName });
+    const requested = record('feature/rate-limited', 'REQUESTED', '2026-11-26T08:00:00.000Z');
+    await repository.create(requested);
+    const lookup = createDeploymentLookup(repository, createBranchClaims({ client: documents, tableName }));
+    const reason = {
+      code: 'upstream_error' as const,
+      upstream: 'github' as const,
+      message: 'GitHub rate limit',
+      retryAfter: 1_796_000_000,
+    };
+    const before = await lookup.priorRejection(requested.deployId);
+
+    // Act
+    await lookup.markRejected(requested.deployId, reason);
+
+    // Assess
+    expect(before).toBeUndefined();
+    expect(await lookup.priorRejection(requested.deployId)).toEqual(reason);
+    const stored = await repository.get(requested.deployId);
+    expect(stored).toMatchObject({ status: 'REJECTED', rejection: reason });
+  });
 });

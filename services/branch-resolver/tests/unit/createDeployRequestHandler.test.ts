@@ -1,13 +1,13 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
-import { DeployRejected } from '@branch-envs/shared/events/DeployRejected';
+import { DeployRejected, type RejectionReason } from '@branch-envs/shared/events/DeployRejected';
 import { DeployRequested } from '@branch-envs/shared/events/DeployRequested';
 import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { createPublisher } from '@branch-envs/shared/publish';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { GithubGateway } from '../../src/adapters/githubGateway';
-import type { GithubPort } from '../../src/domain/ports';
+import type { DeploymentLookup, GithubPort } from '../../src/domain/ports';
 import { CallBudgetExceededError, GithubRateLimitedError, GithubUnavailableError } from '../../src/errors';
 import { createDeployRequestHandler } from '../../src/handlers/createDeployRequestHandler';
 import { deployRequested, deployRequestedV2, quietLogger, testSettings } from '../helpers/factories';
@@ -28,19 +28,28 @@ const failingGithub = (error: unknown): GithubPort => ({
   },
 });
 
+/** Records in memory: what markRejected wrote is what priorRejection reads. */
+const memoryLookup = (): DeploymentLookup => {
+  const rejected = new Map<string, RejectionReason>();
+  return {
+    liveDeploymentOf: async () => undefined,
+    claimBranch: async () => undefined,
+    markRejected: async (deployId, reason) => {
+      rejected.set(deployId, reason);
+    },
+    priorRejection: async (deployId) => rejected.get(deployId),
+  };
+};
+
 /** The handler as the consumer runs it on SQS's `attempt`-th delivery of the record. */
-const handlerWith = (port: GithubPort, attempt = 1) => {
+const handlerWith = (port: GithubPort, attempt = 1, deployments: DeploymentLookup = memoryLookup()) => {
   const handler = createDeployRequestHandler({
     github: gatewayOf(port),
     artifacts: {
       bucket: 'branch-envs-test-artifacts',
       head: async (key) => ({ key, lastModified: new Date('2026-11-25T08:00:00Z'), sizeBytes: 1 }),
     },
-    deployments: {
-      liveDeploymentOf: async () => undefined,
-      claimBranch: async () => undefined,
-      markRejected: async () => {},
-    },
+    deployments,
     publisher: createPublisher({
       client: new EventBridgeClient({}),
       busName: 'bus',
@@ -214,5 +223,29 @@ describe('the DeployRequested handler', () => {
 
     // Assess
     await expect(run).rejects.toThrow('ThrottlingException');
+  });
+
+  it('bug: a rejection whose publish failed was decided anew on redelivery, and the user saw only "Found branch…" (chaos run)', async () => {
+    // Prepare: the first delivery meets GitHub's rate limit and its DeployRejected is not accepted
+    const records = memoryLookup();
+    const resetAt = Date.parse('2026-11-26T10:17:00Z') / 1000;
+    const event = consumed('ABC-123');
+    eventBridge
+      .on(PutEventsCommand)
+      .rejectsOnce(Object.assign(new Error('internal'), { name: 'InternalException' }))
+      .resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'e' }] });
+    const first = handlerWith(failingGithub(new GithubRateLimitedError(resetAt, 'core')), 1, records);
+    await expect(first(event, { logger: quietLogger() })).rejects.toThrow();
+
+    // Act: SQS delivers it again, and GitHub answers this time
+    await handlerWith(fakeGithub(), 2, records)(event, { logger: quietLogger() });
+
+    // Assess: the same answer as the first delivery decided, never BranchResolved
+    const outs = published();
+    expect(outs.map((o) => o.detailType)).toEqual(['DeployRejected', 'DeployRejected']);
+    const [firstTry, retry] = outs.map((o) => DeployRejected.detail.parse(o.detail));
+    expect(retry?.data.reason).toEqual(firstTry?.data.reason);
+    expect(retry?.data.reason.code).toBe('upstream_error');
+    expect(retry?.metadata.eventId).toBe(firstTry?.metadata.eventId);
   });
 });

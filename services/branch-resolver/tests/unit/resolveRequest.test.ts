@@ -33,6 +33,7 @@ const deployments = (live?: LiveDeployment): DeploymentLookup & { asked: string[
       return live;
     },
     markRejected: async () => {},
+    priorRejection: async () => undefined,
   };
 };
 

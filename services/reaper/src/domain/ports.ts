@@ -21,6 +21,10 @@ export interface ReaperPolicy {
   terminatingGraceSeconds: number;
   /** How long after its last step a record is exempt from "its instance is gone". */
   reconcileGraceSeconds: number;
+  /** The resolver's request age limit: an older request is never resolved (its `maxRequestAgeSeconds`). */
+  maxRequestAgeSeconds: number;
+  /** How long past that limit a REQUESTED record is left before the sweep ends it as lost. */
+  staleRequestGraceSeconds: number;
   /** End a branch's environments when its pull request is merged or closed (PullRequestClosed). */
   terminateOnPrClose: boolean;
 }

@@ -1,6 +1,7 @@
 import { scheduledCause } from './causes';
 import { collect } from './concurrency';
 import type { ReaperDeps } from './ports';
+import { rejectStaleRequests } from './staleRequests';
 import { lastNoteOf, lastStepAt, TERMINATING_STEP } from './terminationNote';
 import {
   assertComplete,
@@ -14,6 +15,8 @@ export interface SweepSummary {
   expired: TerminationReport;
   resumed: TerminationReport;
   warned: number;
+  /** REQUESTED records past the request age limit, told and ended (ADR 0018). */
+  staleRejected: number;
   /** Items the GSI queries returned: grows with what is expiring, not with the table. */
   itemsRead: number;
 }
@@ -44,7 +47,8 @@ const stalledTerminations = async (deps: ReaperDeps, now: Date) => {
 
 /**
  * The every-minute TTL sweep (docs/architecture.md §6): terminate what has expired, finish stalled terminations,
- * warn what ends within the warning window, by its expiry or by the nightly run (ADR 0012). Reads only the GSI ranges it needs, never a Scan.
+ * warn what ends within the warning window, by its expiry or by the nightly run (ADR 0012), and end requests
+ * that never reached the resolver (ADR 0018). Reads only the GSI ranges it needs, never a Scan.
  */
 export const runSweep = async (deps: ReaperDeps): Promise<SweepSummary> => {
   const now = deps.clock();
@@ -63,16 +67,19 @@ export const runSweep = async (deps: ReaperDeps): Promise<SweepSummary> => {
   });
   const resumedReport = await terminateDeployments(stalled.orders, deps);
   const warnings = await warnExpiring(due, deps, now);
+  const stale = await rejectStaleRequests(deps, now);
 
   assertComplete(expiredReport.failed + resumedReport.failed, [
     ...expiredReport.errors,
     ...resumedReport.errors,
     ...warnings.errors,
+    ...stale.errors,
   ]);
   return {
     expired: expiredReport,
     resumed: resumedReport,
     warned: warnings.warned,
-    itemsRead: itemsRead + stalled.itemsRead,
+    staleRejected: stale.rejected,
+    itemsRead: itemsRead + stalled.itemsRead + stale.itemsRead,
   };
 };

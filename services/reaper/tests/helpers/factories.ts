@@ -28,6 +28,8 @@ export const testPolicy = (overrides: Partial<ReaperPolicy> = {}): ReaperPolicy 
   nightlyMaxLatenessSeconds: 2 * 3600,
   terminatingGraceSeconds: 10 * 60,
   reconcileGraceSeconds: 10 * 60,
+  maxRequestAgeSeconds: 900,
+  staleRequestGraceSeconds: 120,
   terminateOnPrClose: true,
   ...overrides,
 });

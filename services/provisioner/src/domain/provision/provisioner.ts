@@ -5,7 +5,7 @@ import { STEPS } from '../history';
 import type { ProvisionerPorts, QuotaRejection } from '../ports';
 import type { ProvisionSettings } from '../settings';
 import type { Job, ProvisionDeps, Step } from './job';
-import { quotaFor, rejectRequest, resolveRecord } from './requested';
+import { quotaFor, rejectRequest, republishRejection, resolveRecord } from './requested';
 import { announce, answerTermination, launch, republishFailure, resumeLaunch } from './steps';
 
 /**
@@ -23,7 +23,7 @@ export const resolveRequested: Step = async (job, _record, deps) => {
 
 /**
  * The provisioner's state table: what a BranchResolved does with the record it finds. States
- * without a step are finished: READY, TERMINATED and REJECTED. LAUNCHING on a redelivery means the
+ * without a step are finished: READY and TERMINATED; REJECTED only answers its rejection again. LAUNCHING on a redelivery means the
  * delivery that won the claim died before owning its instance (`resumeLaunch`).
  */
 export const STEP_BY_STATUS: Readonly<Record<DeploymentStatus, Step | undefined>> = {
@@ -34,7 +34,7 @@ export const STEP_BY_STATUS: Readonly<Record<DeploymentStatus, Step | undefined>
   READY: undefined,
   TERMINATING: answerTermination,
   TERMINATED: undefined,
-  REJECTED: undefined,
+  REJECTED: republishRejection,
   FAILED: republishFailure,
 };
 

@@ -3,7 +3,7 @@ import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { TransitionConflictError } from '@branch-envs/shared/errors';
 import { STEPS } from '../history';
 import type { QuotaRejection } from '../ports';
-import type { Job, ProvisionDeps } from './job';
+import type { Job, ProvisionDeps, Step } from './job';
 import { checkQuota } from './quota';
 
 /** The owner's quota as it stands for this job's deployment. */
@@ -52,6 +52,23 @@ export const rejectRequest = async (
     step: 'rejected',
     note: 'quota_exceeded',
     at: deps.ports.now(),
+    rejection: {
+      code: 'quota_exceeded',
+      scope: rejection.scope,
+      limit: rejection.limit,
+      live: rejection.live,
+    },
   });
   await deps.ports.events.rejected(job.detail, rejection);
+};
+
+/**
+ * REJECTED: a redelivery after the rejection's publish failed answers what the record holds
+ * (the same eventId, so a copy is dropped downstream). Other services' rejections are theirs to answer.
+ */
+export const republishRejection: Step = async (job, record, deps) => {
+  const rejection = record.rejection;
+  if (rejection?.code !== 'quota_exceeded') return;
+  const { scope, limit, live } = rejection;
+  await deps.ports.events.rejected(job.detail, { scope, limit, live });
 };

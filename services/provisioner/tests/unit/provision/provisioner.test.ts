@@ -359,14 +359,22 @@ describe('quotas', () => {
 });
 
 describe('the state table', () => {
-  it('continues a BranchResolved only from the states the provisioner can still move on', () => {
+  it('has a step for every state a BranchResolved still moves on or answers (REJECTED: its rejection again)', () => {
     // Act
     const withStep = Object.entries(STEP_BY_STATUS)
       .filter(([, step]) => step !== undefined)
       .map(([status]) => status);
 
     // Assess
-    expect(withStep).toEqual(['REQUESTED', 'RESOLVED', 'LAUNCHING', 'RUNNING', 'TERMINATING', 'FAILED']);
+    expect(withStep).toEqual([
+      'REQUESTED',
+      'RESOLVED',
+      'LAUNCHING',
+      'RUNNING',
+      'TERMINATING',
+      'REJECTED',
+      'FAILED',
+    ]);
   });
 
   it('a provisioner killed between RunInstances and the record update left the record LAUNCHING forever: the redelivery adopts the instance', async () => {

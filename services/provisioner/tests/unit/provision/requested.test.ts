@@ -69,6 +69,45 @@ describe('a BranchResolved whose record ingress wrote at request time', () => {
     expect(publisher.dataOf(DeployRejected)[0]?.reason).toMatchObject({ code: 'quota_exceeded', limit: 1 });
   });
 
+  it('bug: a quota rejection whose publish failed was never answered on redelivery (the REJECTED record had no step)', async () => {
+    // Prepare
+    const { repository, publisher, instances, handle } = setup(
+      provisionSettings({ quota: { maxLivePerUser: 1 } }),
+    );
+    const detail = resolvedDetail();
+    const other = resolvedDetail({ data: { ...ownedBy(detail.data.owner.userId), branch: 'feature/other' } });
+    await repository.create({ ...newRecord(other, NOW), status: 'READY' });
+    await repository.create(requestedBy(detail));
+    publisher.failNext = 1;
+    await expect(handle({ detail, log })).rejects.toThrow('EventBridge is down');
+
+    // Act: SQS delivers the BranchResolved again
+    await handle({ detail, log });
+
+    // Assess
+    expect(instances.launched).toHaveLength(0);
+    expect((await repository.get(detail.data.deployId))?.status).toBe('REJECTED');
+    expect(publisher.dataOf(DeployRejected)).toHaveLength(1);
+    expect(publisher.dataOf(DeployRejected)[0]?.reason).toMatchObject({ code: 'quota_exceeded', limit: 1 });
+  });
+
+  it('answers nothing for a record another service rejected: that answer is theirs', async () => {
+    // Prepare
+    const { repository, publisher, handle } = setup();
+    const detail = resolvedDetail();
+    await repository.create({
+      ...requestedBy(detail),
+      status: 'REJECTED',
+      rejection: { code: 'expired_request', ageSeconds: 1200 },
+    });
+
+    // Act
+    await handle({ detail, log });
+
+    // Assess
+    expect(publisher.types()).toEqual([]);
+  });
+
   it('does not count other requests still being resolved against the quota', async () => {
     // Prepare: the user sent two deploys at once; the other one is still REQUESTED
     const { repository, instances, handle } = setup(provisionSettings({ quota: { maxLivePerUser: 1 } }));
