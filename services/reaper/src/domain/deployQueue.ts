@@ -1,5 +1,4 @@
 import {
-  endedEventData,
   endedOf,
   entriesThatFit,
   expiredOf,
@@ -14,12 +13,10 @@ import {
 import type { DeploymentStatus } from '@branch-envs/shared/deployments/states';
 import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { parseDeployQuery } from '@branch-envs/shared/deployQuery';
-import { DeployRequestedV3 } from '@branch-envs/shared/events/DeployRequested.v3';
-import { QueuedDeployEnded } from '@branch-envs/shared/events/QueuedDeployEnded';
-import { QueuedDeployStarted } from '@branch-envs/shared/events/QueuedDeployStarted';
 import { derivedId } from '@branch-envs/shared/ids';
 import { collect } from './concurrency';
 import type { ReaperDeps } from './ports';
+import { endedEvents, queuedRecord, startEvents } from './queueEvents';
 
 /** What the reaper needs to run the deploy queue (ADR 0025); absent, the queue is off. */
 export interface QueuePorts {
@@ -139,13 +136,7 @@ const announceEnded = async (
   queue: QueuePorts,
 ): Promise<void> => {
   if (ended.length === 0) return;
-  await deps.publisher.publish(
-    ended.map((entry) => ({
-      contract: QueuedDeployEnded,
-      data: endedEventData(entry),
-      cause: { eventId: entry.entryId, correlationId: entry.entryId },
-    })),
-  );
+  await deps.publisher.publish(endedEvents(ended));
   await queue.store.update(({ entries }) => ({
     entries: withoutAnnounced(entries, ended),
     result: undefined,
@@ -165,61 +156,9 @@ const startEntry = async (entry: QueueEntry, deps: ReaperDeps, queue: QueuePorts
   }
   const now = deps.clock();
   await queue.openRequest(queuedRecord(entry, deployId, now));
-  const cause = { eventId: entry.entryId, correlationId: deployId };
-  await deps.publisher.publish([
-    {
-      contract: DeployRequestedV3,
-      data: {
-        deployId,
-        query: entry.query,
-        parsedQuery: parsed.query,
-        ttlSeconds: entry.ttlSeconds,
-        ttlCapped: false,
-        fresh: entry.fresh ?? false,
-        ...(entry.capacity ? { capacity: entry.capacity } : {}),
-        ...(entry.follow === false ? { follow: false } : {}),
-        owner: entry.owner,
-        replyTo: entry.replyTo,
-      },
-      cause,
-    },
-    {
-      contract: QueuedDeployStarted,
-      data: {
-        entryId: entry.entryId,
-        deployId,
-        query: entry.query,
-        owner: entry.owner,
-        replyTo: entry.replyTo,
-        enqueuedAt: entry.enqueuedAt,
-        startedAt: entry.startedAt ?? now.toISOString(),
-      },
-      cause,
-    },
-  ]);
+  await deps.publisher.publish(startEvents(entry, deployId, parsed.query, now));
   deps.log.info('Started a queued request', { entryId: entry.entryId, deployId });
 };
-
-const queuedRecord = (entry: QueueEntry, deployId: string, now: Date): DeploymentRecord => ({
-  kind: 'deployment',
-  deployId,
-  status: 'REQUESTED',
-  query: entry.query,
-  ...(entry.capacity ? { capacity: entry.capacity } : {}),
-  owner: entry.owner,
-  ownerId: entry.owner.userId,
-  channelId: entry.replyTo.channelId,
-  replyTo: entry.replyTo,
-  responseUrlUses: 0,
-  createdAt: now.toISOString(),
-  ttlSeconds: entry.ttlSeconds,
-  expiresAt: Math.floor(now.getTime() / 1000) + entry.ttlSeconds,
-  keepOvernight: false,
-  history: [{ step: 'requested', at: now.toISOString(), note: `from the queue (request ${entry.entryId})` }],
-  version: 0,
-  ...(entry.fresh ? { fresh: true } : {}),
-  ...(entry.follow === false ? { follow: false } : {}),
-});
 
 /**
  * Ends the waiting entries that match (the nightly run: all of them) and tells their owners; started
