@@ -3,15 +3,18 @@ import { sendButtonPress } from '../../local/src/cli/blockActions';
 import {
   caughtMessages,
   deploymentStatus,
+  fireSchedule,
   listDeployments,
   readSigningSecret,
 } from '../../local/src/cli/localCommands';
 import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
 
 /**
- * Issue 19, part 4 on the local stack (ADR 0025): with the per-user quota full, the refusal offers
- * [Queue me]; pressing it queues the request; terminating the environment that filled the quota frees
- * the slot, and the reaper starts the queued request, which deploys like any other.
+ * Issue 19, part 4 on the local stack (ADR 0025, 0031): with the per-user quota full, the refusal
+ * offers [Queue me]; pressing it queues the request; terminating the environment that filled the
+ * quota frees the slot, the reaper starts the queued request and the user is told where they pressed,
+ * and it deploys like any other. A request that waits out `QUEUE_MAX_WAIT_MINUTES` (1 here) is
+ * dropped by the next sweep, and the user is told that too.
  */
 const all = ['slack-ingress', 'branch-resolver', 'provisioner', 'notifier', 'reaper'].every(serviceExists);
 const describeIfAll = all ? describe : describe.skip;
@@ -31,9 +34,42 @@ const slashAnswered = async (line: string, options: Parameters<TestStack['slash'
 const waitFor = <T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> =>
   waitUntil(t, what, probe, timeoutMs, 500);
 
+const messageAt = (path: string, text: string) => async () =>
+  (await caughtMessages(t.stack.endpoints)).find(
+    (m) => m.path === path && JSON.stringify(m.payload).includes(text),
+  );
+
+/** The refusal of `refusedId` with its [Queue me], which can come after the record is final. */
+const refusalWithQueueMe = (refusedId: string) =>
+  waitFor('the refusal with [Queue me]', async () =>
+    (await caughtMessages(t.stack.endpoints)).find((m) => {
+      const text = JSON.stringify(m.payload);
+      return text.includes('"queue_me"') && text.includes(`"value":"${refusedId}"`);
+    }),
+  );
+
+/** Presses [Queue me] on `refusedId` as Slack sends the press, with a response_url of its own. */
+const pressQueueMe = async (refusedId: string) => {
+  const payload = {
+    type: 'block_actions',
+    user: { id: 'U0LOCAL1', username: 'U0LOCAL1', name: 'U0LOCAL1', team_id: 'T0LOCAL01' },
+    team: { id: 'T0LOCAL01', domain: 'branch-envs-local' },
+    channel: { id: 'C0LOCAL01', name: 'deploys' },
+    container: { type: 'message', channel_id: 'C0LOCAL01', is_ephemeral: true },
+    trigger_id: '1234567890123.12345678901.0123456789abcdef0123456789abcdef',
+    response_url: `https://hooks.slack.com/actions/T0LOCAL01/1234567890123/${refusedId.toLowerCase()}`,
+    actions: [{ action_id: 'queue_me', block_id: 'b', type: 'button', value: refusedId, action_ts: '1' }],
+  };
+  const secret = await readSigningSecret(t.stack.endpoints);
+  return sendButtonPress(`${t.stack.endpoints.httpApiUrl}/slack/interactions`, secret, payload);
+};
+
+const queueItem = async () =>
+  (await listDeployments(t.stack.endpoints)).find((row) => row.deployId === QUEUE_KEY);
+
 describeIfAll('the deploy queue, end to end on the local stack', () => {
   beforeAll(async () => {
-    t = await startTestStack({ functionEnv: { MAX_LIVE_PER_USER: '1' } });
+    t = await startTestStack({ functionEnv: { MAX_LIVE_PER_USER: '1', QUEUE_MAX_WAIT_MINUTES: '1' } });
   }, 240_000);
 
   afterAll(async () => {
@@ -50,31 +86,10 @@ describeIfAll('the deploy queue, end to end on the local stack', () => {
     const refused = await slashAnswered('/deploy DEMO-1', { timeoutMs: 60_000 });
     const refusedId = refused.ack.deployId ?? '';
     expect(refused.follow?.finalStatus).toBe('REJECTED');
-    // The notifier's refusal can come after the record is final; wait for it rather than for quiet.
-    await waitFor('the refusal with [Queue me]', async () =>
-      (await caughtMessages(t.stack.endpoints)).find((m) => {
-        const text = JSON.stringify(m.payload);
-        return text.includes('"queue_me"') && text.includes(`"value":"${refusedId}"`);
-      }),
-    );
+    await refusalWithQueueMe(refusedId);
 
     // Act: press it, as Slack sends the press
-    const payload = {
-      type: 'block_actions',
-      user: { id: 'U0LOCAL1', username: 'U0LOCAL1', name: 'U0LOCAL1', team_id: 'T0LOCAL01' },
-      team: { id: 'T0LOCAL01', domain: 'branch-envs-local' },
-      channel: { id: 'C0LOCAL01', name: 'deploys' },
-      container: { type: 'message', channel_id: 'C0LOCAL01', is_ephemeral: true },
-      trigger_id: '1234567890123.12345678901.0123456789abcdef0123456789abcdef',
-      response_url: `https://hooks.slack.com/actions/T0LOCAL01/1234567890123/${refusedId.toLowerCase()}`,
-      actions: [{ action_id: 'queue_me', block_id: 'b', type: 'button', value: refusedId, action_ts: '1' }],
-    };
-    const secret = await readSigningSecret(t.stack.endpoints);
-    const press = await sendButtonPress(
-      `${t.stack.endpoints.httpApiUrl}/slack/interactions`,
-      secret,
-      payload,
-    );
+    const press = await pressQueueMe(refusedId);
     const answer = await waitFor('the answer to [Queue me]', async () =>
       (await caughtMessages(t.stack.endpoints)).find((m) => m.path === press.responsePath),
     );
@@ -96,13 +111,49 @@ describeIfAll('the deploy queue, end to end on the local stack', () => {
       ),
     );
     const startedId = String(started.deployId);
+    const starting = await waitFor(
+      '"starting" where [Queue me] was pressed',
+      messageAt(press.responsePath, 'is starting: a slot freed up'),
+    );
+    expect(JSON.stringify(starting.payload)).toContain(startedId);
     const ready = await waitFor('the queued deploy to be READY', async () => {
       const status = await deploymentStatus(t.stack.endpoints, startedId);
       return status?.status === 'READY' ? status : undefined;
     });
     expect(ready.url).toMatch(/^http/);
     expect(await deploymentStatus(t.stack.endpoints, firstId)).toMatchObject({ status: 'TERMINATED' });
-    const queue = (await listDeployments(t.stack.endpoints)).find((row) => row.deployId === QUEUE_KEY);
-    expect(JSON.stringify(queue?.entries ?? [])).not.toContain('"waiting"');
+    expect(JSON.stringify((await queueItem())?.entries ?? [])).not.toContain('"waiting"');
   }, 400_000);
+
+  it('drops a queued request whose wait ran out at the next sweep, tells the user, and launches nothing', async () => {
+    // Prepare: the queued deploy of the scenario above holds the user's one slot
+    const refused = await slashAnswered('/deploy ABC-125', { timeoutMs: 60_000 });
+    const refusedId = refused.ack.deployId ?? '';
+    expect(refused.follow?.finalStatus).toBe('REJECTED');
+    await refusalWithQueueMe(refusedId);
+    const press = await pressQueueMe(refusedId);
+    await waitFor('the answer to [Queue me]', messageAt(press.responsePath, 'is queued: number 1 in line'));
+    const entry = await waitFor('the queued entry', async () => {
+      const entries = ((await queueItem())?.entries ?? []) as { entryId: string; expiresAt: number }[];
+      return entries.find((e) => e.entryId === refusedId);
+    });
+
+    // Act: wait out its minute, then fire the sweep as `branch-envs local fire sweep` does
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, entry.expiresAt * 1000 - Date.now()) + 1500),
+    );
+    await fireSchedule(t.stack.endpoints, 'sweep');
+
+    // Assess
+    const dropped = await waitFor(
+      'the expiry message where [Queue me] was pressed',
+      messageAt(press.responsePath, 'was dropped: no slot freed up before its wait ran out'),
+    );
+    expect(JSON.stringify(dropped.payload)).toContain(refusedId);
+    expect(JSON.stringify((await queueItem())?.entries ?? [])).not.toContain(refusedId);
+    const rows = await listDeployments(t.stack.endpoints);
+    expect(rows.filter((row) => JSON.stringify(row.history ?? []).includes(`request ${refusedId}`))).toEqual(
+      [],
+    );
+  }, 300_000);
 });

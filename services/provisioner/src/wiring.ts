@@ -5,12 +5,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createQueueStore } from '@branch-envs/shared/deployments/queueStore';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { createPublisher } from '@branch-envs/shared/publish';
 import { createArtifactLinks } from './adapters/artifactLinks';
 import { cloudWatchDeployMetrics } from './adapters/deployMetrics';
 import { createEc2Instances } from './adapters/ec2Instances';
 import { createHealthCheck } from './adapters/healthCheck';
+import { createHeldSlots } from './adapters/heldSlots';
 import { createImageSource } from './adapters/images';
 import { createProbeScheduler } from './adapters/probeQueue';
 import { profileFromDisk } from './adapters/profileFromDisk';
@@ -83,6 +85,9 @@ export const provisionerPorts = (config: ProvisionerConfig, clients: Clients): P
   images: createImageSource(clients, config.image),
   artifactLinks: createArtifactLinks(clients.s3, config.artifactUrls),
   profile: profileLoader(config),
+  heldSlots: createHeldSlots(
+    createQueueStore({ client: clients.documents, tableName: config.deploymentsTable }),
+  ),
 });
 
 export const proberPorts = (config: ProvisionerConfig, clients: Clients): ProberPorts => ({

@@ -2,6 +2,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createQueueStore } from '@branch-envs/shared/deployments/queueStore';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import { createSecretReader } from '@branch-envs/shared/secrets';
@@ -40,6 +41,7 @@ export const buildHomeHandler = (
       views: createSlackViews({ apiBase: ingress.slackApiBase, token, fetch: send }),
       groups: createSlackGroupDirectory({ apiBase: ingress.slackApiBase, token, fetch: send }),
       deployments: createDeploymentReader(repository),
+      queue: createQueueStore({ client: clients.documents, tableName: ingress.deploymentsTable }),
       now: options.now ?? (() => new Date()),
     },
     persistenceStore: idempotencyStore(config.idempotencyTable, clients.dynamo),

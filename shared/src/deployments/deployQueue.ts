@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { Ulid } from '../envelope';
-import { EpochSeconds, IsoDateTime, Owner, ReplyTo } from '../events/common';
+import { EpochSeconds, IsoDateTime, Owner, ReplyTo, SlackUserId } from '../events/common';
+import { QueueEndReason } from '../events/QueuedDeployEnded';
 
 /**
  * The stage's deploy queue (ADR 0025): requests refused over a quota whose owner pressed [Queue me].
@@ -19,15 +20,25 @@ export const QueueEntry = z
     entryId: Ulid,
     query: z.string().min(1),
     ttlSeconds: z.number().int().positive(),
+    /** What the refused request asked for besides the query, so the queued deploy asks for the same (ADR 0031). */
+    fresh: z.boolean().optional(),
+    capacity: z.enum(['spot', 'on-demand']).optional(),
+    follow: z.boolean().optional(),
     owner: Owner,
     replyTo: ReplyTo,
     enqueuedAt: IsoDateTime,
     /** When the entry stops waiting, whether or not a slot ever freed. */
     expiresAt: EpochSeconds,
-    /** `started`: a slot was given to it and `startedAs` is the deployment it launches as. */
-    state: z.enum(['waiting', 'started']),
+    /**
+     * `started`: a slot was given to it and `startedAs` is the deployment it launches as. `ended`: it
+     * expired or was cancelled; it stays until its QueuedDeployEnded is published (ADR 0031).
+     */
+    state: z.enum(['waiting', 'started', 'ended']),
     startedAs: Ulid.optional(),
     startedAt: IsoDateTime.optional(),
+    endReason: QueueEndReason.optional(),
+    endedAt: IsoDateTime.optional(),
+    cancelledBy: SlackUserId.optional(),
   })
   .strict();
 export type QueueEntry = z.infer<typeof QueueEntry>;
@@ -49,6 +60,53 @@ export const emptyQueue = (): DeployQueueItem => ({
 
 export const waitingOf = (entries: readonly QueueEntry[]): QueueEntry[] =>
   entries.filter((entry) => entry.state === 'waiting');
+
+export const endedOf = (entries: readonly QueueEntry[]): QueueEntry[] =>
+  entries.filter((entry) => entry.state === 'ended');
+
+/** How an entry ends: why, when, and who cancelled it (a `/terminate`). */
+export interface QueueEnd {
+  reason: QueueEndReason;
+  at: Date;
+  by?: string;
+}
+
+/** The entries with `ending` marked ended; they leave the queue once their end is announced. */
+export const markEnded = (
+  entries: readonly QueueEntry[],
+  ending: readonly QueueEntry[],
+  endOf: (entry: QueueEntry) => QueueEnd,
+): QueueEntry[] =>
+  entries.map((entry) => {
+    if (!ending.some((e) => e.entryId === entry.entryId)) return entry;
+    const end = endOf(entry);
+    return {
+      ...entry,
+      state: 'ended' as const,
+      endReason: end.reason,
+      endedAt: end.at.toISOString(),
+      ...(end.by ? { cancelledBy: end.by } : {}),
+    };
+  });
+
+/** The entries without the ended ones among `announced`: what is left once their owners were told. */
+export const withoutAnnounced = (entries: readonly QueueEntry[], announced: readonly QueueEntry[]) => {
+  const ids = new Set(announced.map((entry) => entry.entryId));
+  return entries.filter((entry) => !(entry.state === 'ended' && ids.has(entry.entryId)));
+};
+
+/** QueuedDeployEnded's data for an ended entry. */
+export const endedEventData = (entry: QueueEntry) => ({
+  entryId: entry.entryId,
+  query: entry.query,
+  owner: entry.owner,
+  replyTo: entry.replyTo,
+  reason: entry.endReason ?? ('expired' as const),
+  enqueuedAt: entry.enqueuedAt,
+  expiresAt: entry.expiresAt,
+  endedAt: entry.endedAt ?? entry.enqueuedAt,
+  ...(entry.cancelledBy ? { cancelledBy: entry.cancelledBy } : {}),
+});
 
 const byEnqueued = (a: QueueEntry, b: QueueEntry): number =>
   a.enqueuedAt === b.enqueuedAt

@@ -88,6 +88,8 @@ export const DeploymentRecord = z.object({
   keepOvernight: z.boolean().default(false),
   history: z.array(HistoryEntry).default([]),
   ttl: EpochSeconds.optional(),
+  /** `--fresh`: a new environment even if the branch runs; kept so a queued retry asks the same (ADR 0031). */
+  fresh: z.boolean().optional(),
   /** Follows new builds of its branch (issue 18); absent: as the stage's `followBuilds` says. */
   follow: z.boolean().optional(),
   /** The build the environment runs: set by the provisioner's launch claim, then by each update. */

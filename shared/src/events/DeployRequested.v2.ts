@@ -14,8 +14,7 @@ export const DeployRequestedV2 = defineEvent({
   detailType: DETAIL_TYPE,
   schemaVersion: SCHEMA_VERSION,
   description: 'A user asked for an environment for the branch matching a query, parsed where it was typed.',
-  // The reaper re-publishes a queued request when a slot frees (ADR 0025).
-  producers: ['slack-ingress', 'reaper'],
+  producers: ['slack-ingress'],
   consumers: ['branch-resolver'],
   data: z
     .object({

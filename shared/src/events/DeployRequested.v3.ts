@@ -20,7 +20,8 @@ export const DeployRequestedV3 = defineEvent({
   schemaVersion: SCHEMA_VERSION,
   description:
     'A user asked for an environment for the branch matching a query, parsed where it was typed, optionally on Spot or on-demand and whether it follows new builds.',
-  producers: ['slack-ingress'],
+  // The reaper re-publishes a queued request when a slot frees, with what it was refused with (ADR 0031).
+  producers: ['slack-ingress', 'reaper'],
   consumers: ['branch-resolver'],
   data: z
     .object({

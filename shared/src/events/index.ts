@@ -17,6 +17,8 @@ import { InstanceTerminated } from './InstanceTerminated';
 import { InstanceTerminatedV2 } from './InstanceTerminated.v2';
 import { InstanceUpdated } from './InstanceUpdated';
 import { PullRequestClosed } from './PullRequestClosed';
+import { QueuedDeployEnded } from './QueuedDeployEnded';
+import { QueuedDeployStarted } from './QueuedDeployStarted';
 import { RequestRefused } from './RequestRefused';
 import { TerminateRequested } from './TerminateRequested';
 import { UpdateFailed } from './UpdateFailed';
@@ -29,6 +31,7 @@ export { BranchCandidate, RejectionReason } from './DeployRejected';
 export { ExpiryReason } from './InstanceExpiring.v2';
 export { TerminationReason } from './InstanceTerminated';
 export { TerminationReasonV2 } from './InstanceTerminated.v2';
+export { QueueEndReason } from './QueuedDeployEnded';
 export { TerminateTarget } from './TerminateRequested';
 export { UpdateFailureReason } from './UpdateFailed';
 export {
@@ -52,6 +55,8 @@ export {
   TerminateRequested,
   InstanceUpdated,
   UpdateFailed,
+  QueuedDeployStarted,
+  QueuedDeployEnded,
 };
 
 /** Every supported event version. Add a new version beside the old one; never edit a published one. */
@@ -77,6 +82,8 @@ export const allContracts = [
   HomeRequested,
   InstanceUpdated,
   UpdateFailed,
+  QueuedDeployStarted,
+  QueuedDeployEnded,
 ] as const;
 
 export type AnyContract = (typeof allContracts)[number];

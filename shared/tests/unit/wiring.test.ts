@@ -47,6 +47,8 @@ describe('contractsConsumedBy', () => {
       'RequestRefused',
       'InstanceUpdated',
       'UpdateFailed',
+      'QueuedDeployStarted',
+      'QueuedDeployEnded',
     ]);
   });
 
@@ -61,6 +63,8 @@ describe('contractsConsumedBy', () => {
       'InstanceTerminated',
       'ExpiryExtended',
       'HomeRequested',
+      'QueuedDeployStarted',
+      'QueuedDeployEnded',
     ]);
   });
 });
@@ -76,6 +80,8 @@ describe('contractsProducedBy', () => {
       'InstanceTerminated',
       'ExpiryExtended',
       'RequestRefused',
+      'QueuedDeployStarted',
+      'QueuedDeployEnded',
     ]);
     expect(names(contractsProducedBy('github-ingress'))).toEqual(['PullRequestClosed']);
     expect(names(contractsProducedBy('notifier'))).toEqual([]);

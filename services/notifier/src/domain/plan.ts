@@ -10,6 +10,7 @@ import {
 } from './messages/deployment';
 import type { Clocked } from './messages/lifetime';
 import { expiringMessage, extendedMessage, refusedMessage, warningOf } from './messages/notices';
+import { queuedEndedMessage, queuedStartedMessage } from './messages/queue';
 import { rejectedMessage } from './messages/rejections';
 import { updatedMessage, updateFailedMessage } from './messages/updates';
 import { type Facts, type MessageState, updateRank } from './states';
@@ -193,6 +194,25 @@ const planners: Planners = {
     skipIfEnded: true,
     facts: { expiresAt: d.expiresAt, keepOvernight: d.keepOvernight },
     render: (known) => extendedMessage(d, known, view),
+  }),
+  // A new message (it must notify), once per entry: the eventId is derived from it (ADR 0031).
+  QueuedDeployStarted: ({ detail: { data: d } }) => ({
+    kind: 'notice',
+    deployId: d.deployId,
+    replyTo: d.replyTo,
+    replaceOriginal: false,
+    skipIfEnded: false,
+    facts: {},
+    render: () => queuedStartedMessage(d),
+  }),
+  QueuedDeployEnded: ({ detail: { data: d } }, view) => ({
+    kind: 'notice',
+    deployId: undefined,
+    replyTo: d.replyTo,
+    replaceOriginal: false,
+    skipIfEnded: false,
+    facts: {},
+    render: () => queuedEndedMessage(d, view),
   }),
   RequestRefused: ({ detail: { data: d } }) => ({
     kind: 'notice',

@@ -77,7 +77,8 @@ export const detailOf = <C extends EventContract>(
     metadata: Record<string, unknown>;
     data: Record<string, unknown>;
   };
-  const deployId = typeof data.deployId === 'string' ? data.deployId : fixture.data.deployId;
+  // An event about a queued request that never started has an entryId instead (QueuedDeployEnded).
+  const deployId = data.deployId ?? fixture.data.deployId ?? data.entryId ?? fixture.data.entryId;
   // Parsed, so a test that builds an event the contract refuses fails here, not in the handler.
   return contract.detail.parse({
     metadata: { ...fixture.metadata, eventId: newId(), correlationId: deployId },

@@ -198,8 +198,21 @@ export interface ProvisionerEvents {
 /** The part of the structured logger the use cases write to. */
 export type { Log } from '@branch-envs/shared/log';
 
+/**
+ * A slot the reaper gave a queued request whose deployment the index may not count yet (ADR 0031):
+ * it is REQUESTED (which this quota does not count) or too new for the index. Counting it keeps a
+ * `/deploy` typed meanwhile from taking the slot the queue gave away.
+ */
+export interface HeldSlot {
+  deployId: string;
+  ownerId: string;
+  query: string;
+}
+
 export interface ProvisionerPorts {
   repository: DeploymentRepository;
+  /** Slots the deploy queue gave to requests still on their way (ADR 0031); absent: the queue is off. */
+  heldSlots?: () => Promise<readonly HeldSlot[]>;
   events: ProvisionerEvents;
   instances: Instances;
   images: ImageSource;

@@ -1,19 +1,22 @@
 import {
+  endedOf,
   entriesThatFit,
   expiredOf,
+  markEnded,
   type QueueEntry,
   type QueueStore,
   type QuotaLimits,
   type QuotaUsage,
   waitingOf,
+  withoutAnnounced,
 } from '@branch-envs/shared/deployments/deployQueue';
 import type { DeploymentStatus } from '@branch-envs/shared/deployments/states';
 import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { parseDeployQuery } from '@branch-envs/shared/deployQuery';
-import { DeployRequestedV2 } from '@branch-envs/shared/events/DeployRequested.v2';
 import { derivedId } from '@branch-envs/shared/ids';
 import { collect } from './concurrency';
 import type { ReaperDeps } from './ports';
+import { endedEvents, queuedRecord, startEvents } from './queueEvents';
 
 /** What the reaper needs to run the deploy queue (ADR 0025); absent, the queue is off. */
 export interface QueuePorts {
@@ -41,83 +44,109 @@ export const startedIdOf = (entry: Pick<QueueEntry, 'entryId'>): string =>
 
 interface Usage extends QuotaUsage {
   perUser: Map<string, number>;
-  ids: Set<string>;
+  /** Every deployment counted, with the status the index showed (or REQUESTED for a started entry). */
+  ids: Map<string, DeploymentStatus>;
 }
 
 const liveUsage = async (deps: ReaperDeps): Promise<Usage> => {
-  const usage: Usage = { perUser: new Map(), total: 0, ids: new Set() };
+  const usage: Usage = { perUser: new Map(), total: 0, ids: new Map() };
   for (const status of HOLDING) {
     for (const record of await collect(deps.deployments.byStatus(status))) count(usage, record);
   }
   return usage;
 };
 
-const count = (usage: Usage, record: Pick<DeploymentRecord, 'deployId' | 'ownerId'>): void => {
+const count = (usage: Usage, record: Pick<DeploymentRecord, 'deployId' | 'ownerId' | 'status'>): void => {
   if (usage.ids.has(record.deployId)) return;
-  usage.ids.add(record.deployId);
+  usage.ids.set(record.deployId, record.status);
   usage.total += 1;
   usage.perUser.set(record.ownerId, (usage.perUser.get(record.ownerId) ?? 0) + 1);
 };
 
 /**
- * Started entries stay in the queue until the index shows their deployment (or it ended): until then
- * they are counted here, because the status index is eventually consistent and would not.
+ * Started entries stay in the queue, holding their slot, until the status index shows their
+ * deployment past REQUESTED (or it ended): the provisioner's quota counts neither REQUESTED records
+ * nor what the index does not show yet, so it counts these entries instead (ADR 0031).
  */
 const startedStillCounted = (
   entry: QueueEntry,
   found: Map<string, DeploymentItem>,
   usage: Usage,
 ): boolean => {
-  const record = entry.startedAs ? found.get(entry.startedAs) : undefined;
-  if (record && (record.kind !== 'deployment' || usage.ids.has(record.deployId))) return false;
-  if (record && !HOLDING.includes(record.status)) return false;
-  count(usage, { deployId: entry.startedAs ?? entry.entryId, ownerId: entry.owner.userId });
+  const deployId = entry.startedAs ?? startedIdOf(entry);
+  const record = found.get(deployId);
+  if (record && (record.kind !== 'deployment' || !HOLDING.includes(record.status))) return false;
+  const indexed = usage.ids.get(deployId);
+  if (indexed !== undefined && indexed !== 'REQUESTED') return false;
+  count(usage, { deployId, ownerId: entry.owner.userId, status: 'REQUESTED' });
   return true;
 };
 
+const startedOf = (entry: QueueEntry, at: string): QueueEntry => ({
+  ...entry,
+  state: 'started',
+  startedAs: startedIdOf(entry),
+  startedAt: at,
+});
+
 const planRun = async (entries: QueueEntry[], deps: ReaperDeps, limits: QuotaLimits) => {
-  const nowSeconds = Math.floor(deps.clock().getTime() / 1000);
-  const expired = expiredOf(entries, nowSeconds);
+  const now = deps.clock();
+  const expired = expiredOf(entries, Math.floor(now.getTime() / 1000));
   const started = entries.filter((entry) => entry.state === 'started');
-  const { found } = await deps.deployments.getMany(
-    started.flatMap((e) => (e.startedAs ? [e.startedAs] : [])),
-  );
+  const { found } = await deps.deployments.getMany(started.map((e) => e.startedAs ?? startedIdOf(e)));
   const usage = await liveUsage(deps);
   const kept = started.filter((entry) => startedStillCounted(entry, found, usage));
   const waiting = waitingOf(entries).filter((entry) => !expired.includes(entry));
-  const at = deps.clock().toISOString();
   const picks = new Set(entriesThatFit(waiting, usage, limits).map((entry) => entry.entryId));
+  const ended = markEnded(endedOf(entries).concat(expired), expired, () => ({ reason: 'expired', at: now }));
   const next = [
+    ...ended,
     ...kept,
-    ...waiting.map((entry) =>
-      picks.has(entry.entryId)
-        ? { ...entry, state: 'started' as const, startedAs: startedIdOf(entry), startedAt: at }
-        : entry,
-    ),
+    ...waiting.map((entry) => (picks.has(entry.entryId) ? startedOf(entry, now.toISOString()) : entry)),
   ];
   const unopened = next.filter((entry) => entry.state === 'started' && !found.has(entry.startedAs ?? ''));
   const changed = expired.length > 0 || picks.size > 0 || kept.length !== started.length;
-  return { entries: changed ? next : undefined, result: { started: unopened, expired } };
+  return { entries: changed ? next : undefined, result: { started: unopened, ended } };
 };
 
 /**
- * One pass over the queue: drops expired entries, gives free slots to waiting ones in fair order
- * (the compare-and-swap on the queue item means two overlapping passes cannot both give a slot),
- * then opens and publishes each started entry's request. Opening is idempotent (derived ids, a
- * conditional create), so a pass that died after the write is finished by the next one.
+ * One pass over the queue: marks expired entries ended, gives free slots to waiting ones in fair
+ * order (the compare-and-swap on the queue item means two overlapping passes cannot both give a
+ * slot), then opens and publishes each started entry's request and tells its owner, and announces
+ * and removes the ended ones. Every step is idempotent (derived ids, a conditional create), so a
+ * pass that died halfway is finished by the next one.
  */
 export const runQueue = async (deps: ReaperDeps, queue: QueuePorts): Promise<QueueRun> => {
   const first = await queue.store.read();
   if (first.entries.length === 0) return { started: [], expired: [] };
   const { result } = await queue.store.update((current) => planRun(current.entries, deps, queue.limits));
   for (const entry of result.started) await startEntry(entry, deps, queue);
-  for (const entry of result.expired) deps.log.info('A queued request expired', { entryId: entry.entryId });
+  await announceEnded(result.ended, deps, queue);
+  const expired = result.ended.filter((entry) => entry.endReason === 'expired');
+  for (const entry of expired) deps.log.info('A queued request expired', { entryId: entry.entryId });
   if (result.started.length > 0) deps.telemetry.count('QueuedDeploysStarted', result.started.length);
-  if (result.expired.length > 0) deps.telemetry.count('QueuedDeploysExpired', result.expired.length);
-  return result;
+  if (expired.length > 0) deps.telemetry.count('QueuedDeploysExpired', expired.length);
+  return { started: result.started, expired };
 };
 
-/** The started entry's REQUESTED record, then its DeployRequested: what `/deploy` itself does. */
+/** QueuedDeployEnded for each ended entry (eventIds derived from the entry), then they leave the queue. */
+const announceEnded = async (
+  ended: QueueEntry[],
+  deps: Pick<ReaperDeps, 'publisher'>,
+  queue: QueuePorts,
+): Promise<void> => {
+  if (ended.length === 0) return;
+  await deps.publisher.publish(endedEvents(ended));
+  await queue.store.update(({ entries }) => ({
+    entries: withoutAnnounced(entries, ended),
+    result: undefined,
+  }));
+};
+
+/**
+ * The started entry's REQUESTED record, then its DeployRequested (what `/deploy` itself does, with
+ * what the refused request asked for), then QueuedDeployStarted to tell the owner.
+ */
 const startEntry = async (entry: QueueEntry, deps: ReaperDeps, queue: QueuePorts): Promise<void> => {
   const parsed = parseDeployQuery(entry.query);
   const deployId = entry.startedAs ?? startedIdOf(entry);
@@ -127,52 +156,29 @@ const startEntry = async (entry: QueueEntry, deps: ReaperDeps, queue: QueuePorts
   }
   const now = deps.clock();
   await queue.openRequest(queuedRecord(entry, deployId, now));
-  await deps.publisher.publish([
-    {
-      contract: DeployRequestedV2,
-      data: {
-        deployId,
-        query: entry.query,
-        parsedQuery: parsed.query,
-        ttlSeconds: entry.ttlSeconds,
-        ttlCapped: false,
-        fresh: false,
-        owner: entry.owner,
-        replyTo: entry.replyTo,
-      },
-      cause: { eventId: entry.entryId, correlationId: deployId },
-    },
-  ]);
+  await deps.publisher.publish(startEvents(entry, deployId, parsed.query, now));
   deps.log.info('Started a queued request', { entryId: entry.entryId, deployId });
 };
 
-const queuedRecord = (entry: QueueEntry, deployId: string, now: Date): DeploymentRecord => ({
-  kind: 'deployment',
-  deployId,
-  status: 'REQUESTED',
-  query: entry.query,
-  owner: entry.owner,
-  ownerId: entry.owner.userId,
-  channelId: entry.replyTo.channelId,
-  replyTo: entry.replyTo,
-  responseUrlUses: 0,
-  createdAt: now.toISOString(),
-  ttlSeconds: entry.ttlSeconds,
-  expiresAt: Math.floor(now.getTime() / 1000) + entry.ttlSeconds,
-  keepOvernight: false,
-  history: [{ step: 'requested', at: now.toISOString(), note: `from the queue (request ${entry.entryId})` }],
-  version: 0,
-});
-
-/** Removes waiting entries (the nightly run: all of them); started ones are deployments by now. */
+/**
+ * Ends the waiting entries that match (the nightly run: all of them) and tells their owners; started
+ * ones are deployments by now and end like any other.
+ */
 export const cancelQueued = async (
+  deps: Pick<ReaperDeps, 'clock' | 'publisher'>,
   queue: QueuePorts,
   matches: (entry: QueueEntry) => boolean,
 ): Promise<QueueEntry[]> => {
+  const at = deps.clock();
   const { result } = await queue.store.update(({ entries }) => {
     const cancelled = waitingOf(entries).filter(matches);
-    if (cancelled.length === 0) return { result: cancelled };
-    return { entries: entries.filter((entry) => !cancelled.includes(entry)), result: cancelled };
+    if (cancelled.length === 0) return { result: [] as QueueEntry[] };
+    const next = markEnded(entries, cancelled, () => ({ reason: 'cancelled_nightly', at }));
+    return {
+      entries: next,
+      result: endedOf(next).filter((e) => cancelled.some((c) => c.entryId === e.entryId)),
+    };
   });
+  await announceEnded(result, deps, queue);
   return result;
 };

@@ -52,12 +52,26 @@ export const scheduledTimeOf = (event: unknown): Date | undefined => {
   return at;
 };
 
+/**
+ * Cancels every waiting entry for the nightly run. A failure is logged, not thrown: entries already
+ * marked ended are announced and removed by the next sweep's pass; unmarked ones wait as before.
+ */
+const cancelQueuedTonight = async (deps: ReaperDeps): Promise<number> => {
+  if (!deps.queue) return 0;
+  try {
+    return (await cancelQueued(deps, deps.queue, () => true)).length;
+  } catch (error) {
+    deps.telemetry.count('QueueRunsFailed');
+    deps.log.error('Cancelling the queued requests for the night failed', { error });
+    return 0;
+  }
+};
+
 export const createNightlyHandler = (rt: Runtime) =>
   flushing(rt, async (event: unknown) => {
     const summary = await runNightly(rt.deps, scheduledTimeOf(event));
     // The nightly run ends every environment not kept overnight; nobody should wake up to a queued one.
-    const cancelled =
-      summary.ran && rt.deps.queue ? (await cancelQueued(rt.deps.queue, () => true)).length : 0;
+    const cancelled = summary.ran ? await cancelQueuedTonight(rt.deps) : 0;
     const result = summary.ran
       ? { ...summary, report: counts(summary.report), queueCancelled: cancelled }
       : summary;

@@ -1,3 +1,4 @@
+import type { QueueEntry } from '@branch-envs/shared/deployments/deployQueue';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { EventMetadata } from '@branch-envs/shared/envelope';
 import type { Owner, ReplyTo } from '@branch-envs/shared/events/common';
@@ -99,4 +100,24 @@ export const extendRequested = (
     metadata: metadataFor(correlationId, at),
     data: { requestId, target, extension, requestedBy, replyTo: replyToFor(requestedBy, at) },
   });
+};
+
+/** A waiting queue entry (ADR 0025) of `owner`, enqueued `minutesAgo`, waiting an hour from now. */
+export const queueEntryFor = (
+  owner: Owner,
+  minutesAgo: number,
+  overrides: Partial<QueueEntry> = {},
+): QueueEntry => {
+  const at = new Date(Date.now() - minutesAgo * 60_000);
+  return {
+    entryId: newId(at.getTime()),
+    query: 'login-page',
+    ttlSeconds: 3600,
+    owner,
+    replyTo: replyToFor(owner, at),
+    enqueuedAt: at.toISOString(),
+    expiresAt: epoch(new Date()) + 3600,
+    state: 'waiting',
+    ...overrides,
+  };
 };

@@ -131,7 +131,7 @@ describe('the deploy queue run by the reaper (moto)', () => {
     await enqueue([mine, theirs]);
 
     // Act
-    const cancelled = await cancelQueued(queue, (e) => e.owner.userId === OWNER.userId);
+    const cancelled = await cancelQueued(world.rt.deps, queue, (e) => e.owner.userId === OWNER.userId);
 
     // Assess
     expect(cancelled.map((e) => e.entryId)).toEqual([mine.entryId]);

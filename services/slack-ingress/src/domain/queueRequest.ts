@@ -1,5 +1,5 @@
 import { placeOf, type QueueEntry, waitingOf } from '@branch-envs/shared/deployments/deployQueue';
-import type { DeploymentItem } from '@branch-envs/shared/deployments/table';
+import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { MAX_BLOCKS, notice, type SlackMessage, section } from './blocks';
 import { queueReplies } from './messages/queueReplies';
 import type { Outcome, RequestContext } from './ports';
@@ -19,9 +19,17 @@ const refusalOf = (item: DeploymentItem | undefined, deployId: string, ctx: Requ
   return undefined;
 };
 
+/** What the refused request asked for besides its query: the queued deploy asks for the same (ADR 0031). */
+const askedFor = (item: DeploymentRecord): Pick<QueueEntry, 'fresh' | 'capacity' | 'follow'> => ({
+  ...(item.fresh ? { fresh: true } : {}),
+  ...(item.capacity === 'spot' || item.capacity === 'on-demand' ? { capacity: item.capacity } : {}),
+  ...(item.follow === false ? { follow: false } : {}),
+});
+
 type Enqueued =
   | { kind: 'queued' | 'already'; entry: QueueEntry; place: number }
-  | { kind: 'started'; entry: QueueEntry };
+  | { kind: 'started'; entry: QueueEntry }
+  | { kind: 'ended'; entry: QueueEntry };
 
 /**
  * [Queue me] on a quota refusal (ADR 0025): the refused request joins the queue, keyed by its
@@ -39,6 +47,7 @@ export const requestQueue = async (deployId: string, ctx: RequestContext): Promi
     entryId: deployId,
     query: item.query,
     ttlSeconds: item.ttlSeconds,
+    ...askedFor(item),
     owner: item.owner,
     replyTo: replyToOf(ctx),
     enqueuedAt: now.toISOString(),
@@ -49,6 +58,7 @@ export const requestQueue = async (deployId: string, ctx: RequestContext): Promi
   const { result } = await queue.update<Enqueued>(({ entries }) => {
     const existing = entries.find((e) => e.entryId === deployId);
     if (existing?.state === 'started') return { result: { kind: 'started', entry: existing } };
+    if (existing?.state === 'ended') return { result: { kind: 'ended', entry: existing } };
     if (existing)
       return { result: { kind: 'already', entry: existing, place: placeOf(entries, deployId) ?? 1 } };
     const next = [...entries, entry];
@@ -56,22 +66,10 @@ export const requestQueue = async (deployId: string, ctx: RequestContext): Promi
   });
   const view = { now, nightly: ctx.settings.nightly };
   if (result.kind === 'started') return answered(queueReplies.alreadyStarted(result.entry));
+  if (result.kind === 'ended') return answered(queueReplies.alreadyEnded(result.entry));
   if (result.kind === 'already')
     return answered(queueReplies.alreadyQueued(result.entry, result.place, view));
   return answered(queueReplies.queued(result.entry, result.place, view, ctx.settings.deployCommand));
-};
-
-/** `/terminate mine` and `all` end queued requests too (only the waiting ones; started ones are deployments). */
-export const cancelQueuedFor = async (scope: 'mine' | 'all', ctx: RequestContext): Promise<number> => {
-  const { queue } = ctx.ports;
-  if (!queue) return 0;
-  const matches = (entry: QueueEntry) => scope === 'all' || entry.owner.userId === ctx.actor.userId;
-  const { result } = await queue.update(({ entries }) => {
-    const cancelled = waitingOf(entries).filter(matches);
-    if (cancelled.length === 0) return { result: 0 };
-    return { entries: entries.filter((e) => !cancelled.includes(e)), result: cancelled.length };
-  });
-  return result;
 };
 
 /** The waiting entries in fair order, for `/deploy list`; `mine` keeps the user's own. */
@@ -91,7 +89,7 @@ export const withQueuePlace = async (
 ): Promise<SlackMessage> => {
   const entries = (await readForDisplay(ctx))?.entries ?? [];
   const entry = entries.find((e) => e.entryId === deployId);
-  if (!entry) return shown;
+  if (!entry || entry.state === 'ended') return shown;
   const line =
     entry.state === 'started'
       ? queueReplies.alreadyStarted(entry)

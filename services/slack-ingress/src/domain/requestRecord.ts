@@ -10,6 +10,8 @@ export interface DeployRequestFacts {
   capacity?: 'spot' | 'on-demand';
   /** `--no-follow`: the record opts out of updates in place; absent, the stage default applies. */
   noFollow?: boolean;
+  /** `--fresh`: kept on the record so [Queue me] queues the request as it was typed (ADR 0031). */
+  fresh?: boolean;
 }
 
 export const REQUESTED_STEP = 'requested';
@@ -47,5 +49,6 @@ export const requestedRecord = (facts: DeployRequestFacts, ctx: RequestContext):
     history: [{ step: REQUESTED_STEP, at: now.toISOString() }],
     version: 0,
     ...(facts.noFollow ? { follow: false } : {}),
+    ...(facts.fresh ? { fresh: true } : {}),
   };
 };

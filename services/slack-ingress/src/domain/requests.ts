@@ -7,7 +7,7 @@ import { cappedNote, type DeployCommand, type Extension, type Target } from './g
 import { queueReplies } from './messages/queueReplies';
 import { deployAck, extendAck, replies, terminateAck, terminateLabel } from './messages/replies';
 import type { Outcome, RequestContext } from './ports';
-import { cancelQueuedFor } from './queueRequest';
+import { cancelQueuedFor } from './queueCancel';
 import { replyToOf, requestedRecord } from './requestRecord';
 import { type CheckedTarget, checkTarget, isOutcome } from './targets';
 import { code } from './text';
@@ -64,6 +64,7 @@ export const requestDeploy = async (command: DeployRequest, ctx: RequestContext)
         query: command.query,
         ttlSeconds: command.ttlSeconds,
         noFollow: command.noFollow,
+        fresh: command.fresh,
         ...(command.capacity ? { capacity: command.capacity } : {}),
       },
       ctx,

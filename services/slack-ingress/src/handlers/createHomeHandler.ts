@@ -23,6 +23,11 @@ const viewersOf = async (event: HomeEvent, ports: HomePorts): Promise<HomeViewer
     const { userId, channelId } = event.detail.data;
     return [{ userId, channelId }];
   }
+  // A queued request that ended has no deployment: its owner's tab drops it (ADR 0031).
+  if (event.detailType === 'QueuedDeployEnded') {
+    const { owner, replyTo } = event.detail.data;
+    return [{ userId: owner.userId, channelId: replyTo.channelId }];
+  }
   const owner = await viewerOfDeployment(event.detail.data.deployId, ports);
   const replyTo = event.detail.data.replyTo;
   const requester = replyTo ? [{ userId: replyTo.userId, channelId: replyTo.channelId }] : [];

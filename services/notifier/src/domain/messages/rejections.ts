@@ -92,7 +92,8 @@ const quotaExceeded = (reason: Extract<Reason, { code: 'quota_exceeded' }>, depl
   headline:
     reason.scope === 'user'
       ? `🚦 You already have ${reason.live.length} live environment(s); the limit is ${reason.limit}.`
-      : `🚦 The team already runs ${reason.limit} environments, the most allowed.`,
+      : // A slot held for a queued deploy that is starting counts too (ADR 0031): "taken", not "running".
+        `🚦 All ${reason.limit} environment slots of the team are taken.`,
   blocks: [
     ...(reason.live.length > 0 ? [section(listOf(reason.live, liveLine))] : []),
     section(

@@ -2,7 +2,7 @@ import type { DeploymentRepository } from '@branch-envs/shared/deployments/repos
 import { type DeploymentStatus, LIVE_STATUSES } from '@branch-envs/shared/deployments/states';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { LiveDeploymentSummary } from '@branch-envs/shared/events/common';
-import type { QuotaSettings } from '../ports';
+import type { HeldSlot, QuotaSettings } from '../ports';
 
 /**
  * The states that count against a quota: every live state except REQUESTED and FAILED. A request
@@ -14,6 +14,13 @@ import type { QuotaSettings } from '../ports';
 export const QUOTA_STATUSES: readonly DeploymentStatus[] = LIVE_STATUSES.filter(
   (status) => status !== 'FAILED' && status !== 'REQUESTED',
 );
+
+/** How a held slot is listed to a user refused because of it. */
+const heldSummary = (slot: HeldSlot): LiveDeploymentSummary => ({
+  deployId: slot.deployId,
+  branch: slot.query.slice(0, 255),
+  status: 'STARTING (from the queue)',
+});
 
 export type QuotaVerdict =
   | { allowed: true }
@@ -52,12 +59,13 @@ const totalReaches = async (
   repository: DeploymentRepository,
   deployId: string,
   limit: number,
+  held: ReadonlySet<string>,
 ): Promise<boolean> => {
-  if (limit <= 0) return true;
-  let total = 0;
+  let total = held.size;
+  if (total >= limit) return true;
   for (const status of QUOTA_STATUSES) {
     for await (const record of repository.byStatus(status)) {
-      if (record.deployId !== deployId) total += 1;
+      if (record.deployId !== deployId && !held.has(record.deployId)) total += 1;
       if (total >= limit) return true;
     }
   }
@@ -65,22 +73,28 @@ const totalReaches = async (
 };
 
 /**
- * Whether one more environment fits in the per-user and total limits. The deployment being
- * checked is left out of both counts, so a redelivered event is judged as it was the first time.
- * The user's limit is checked first because its answer (your own environments) is the one a user
- * can act on; both answers list the user's live environments.
+ * Whether one more environment fits in the per-user and total limits, counting the slots held for
+ * started queued requests once each. The deployment being checked is left out of every count, so a
+ * redelivered event is judged as it was the first time, and a queued request is not counted against
+ * itself. The user's limit is checked first because its answer (your own environments) is the one
+ * a user can act on; both answers list the user's environments, held slots included.
  */
 export const checkQuota = async (
   repository: DeploymentRepository,
   settings: QuotaSettings,
   request: { deployId: string; ownerId: string },
+  heldSlots: readonly HeldSlot[] = [],
 ): Promise<QuotaVerdict> => {
+  const held = heldSlots.filter((slot) => slot.deployId !== request.deployId);
   const mine = await liveOfOwner(repository, request.ownerId, request.deployId);
-  const live = mine.map(summarize);
-  if (mine.length >= settings.maxLivePerUser) {
+  const counted = new Set(mine.map((record) => record.deployId));
+  const heldMine = held.filter((slot) => slot.ownerId === request.ownerId && !counted.has(slot.deployId));
+  const live = [...mine.map(summarize), ...heldMine.map(heldSummary)];
+  if (live.length >= settings.maxLivePerUser) {
     return { allowed: false, scope: 'user', limit: settings.maxLivePerUser, live };
   }
-  if (await totalReaches(repository, request.deployId, settings.maxLiveTotal)) {
+  const heldIds = new Set(held.map((slot) => slot.deployId));
+  if (await totalReaches(repository, request.deployId, settings.maxLiveTotal, heldIds)) {
     return { allowed: false, scope: 'total', limit: settings.maxLiveTotal, live };
   }
   return { allowed: true };

@@ -7,11 +7,13 @@ import type { Job, ProvisionDeps, Step } from './job';
 import { checkQuota } from './quota';
 
 /** The owner's quota as it stands for this job's deployment. */
-export const quotaFor = (job: Job, deps: ProvisionDeps) =>
-  checkQuota(deps.ports.repository, deps.settings.quota, {
-    deployId: job.detail.data.deployId,
-    ownerId: job.detail.data.owner.userId,
-  });
+export const quotaFor = async (job: Job, deps: ProvisionDeps) =>
+  checkQuota(
+    deps.ports.repository,
+    deps.settings.quota,
+    { deployId: job.detail.data.deployId, ownerId: job.detail.data.owner.userId },
+    (await deps.ports.heldSlots?.()) ?? [],
+  );
 
 /**
  * `REQUESTED → RESOLVED` on the record ingress wrote when the user asked: the branch, its head and

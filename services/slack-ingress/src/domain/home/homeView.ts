@@ -1,3 +1,4 @@
+import type { QueueEntry } from '@branch-envs/shared/deployments/deployQueue';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { Clocked } from '@branch-envs/shared/slack';
 import type { Role } from '../authorization';
@@ -12,11 +13,13 @@ import {
   terminateButton,
   withAccessory,
 } from './homeBlocks';
+import { myQueueBlocks, stageQueueBlocks } from './homeQueue';
 
 /**
  * The Home tab (ADR 0023): the viewer's environments with [Extend] [Keep overnight] [Terminate], every
  * live environment of the stage with its owner and end, and for admins [Terminate] on any and the
- * quota use. Each list is bounded (mine 10 × 2 blocks, team 40, quota 1) so the view stays far below
+ * quota use, and the queue (ADR 0031). Each list is bounded (mine 10 × 2 blocks, queued 3, team 40,
+ * quota 2, stage queue 1) so the view stays far below
  * Slack's 100 blocks; what does not fit is counted and pointed at `/deploy list`.
  */
 
@@ -34,6 +37,8 @@ export interface HomeInput {
   quotas: Quotas;
   deployCommand: string;
   clock: Clocked;
+  /** The deploy queue's entries (ADR 0031); undefined when the queue is off or unreadable. */
+  queue?: readonly QueueEntry[];
 }
 
 const MAX_MINE = 10;
@@ -109,9 +114,11 @@ export const homeView = (input: HomeInput): HomeView => {
   const blocks = [
     ...intro(input),
     ...mySection(mine, input),
+    ...myQueueBlocks(input),
     { type: 'divider' } as const,
     ...teamSection(live, input),
     ...(input.viewer.role === 'admin' ? quotaSection(live, input.quotas) : []),
+    ...stageQueueBlocks(input),
   ];
   return {
     type: 'home',

@@ -1,3 +1,4 @@
+import type { DeployQueueItem } from '@branch-envs/shared/deployments/deployQueue';
 import type { DeploymentItem, DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { NightlyConfig } from '@branch-envs/shared/lifetime';
 import type { AccessPolicy, GroupDirectory } from '../authorization';
@@ -17,6 +18,8 @@ export interface HomePorts {
     live(): Promise<DeploymentRecord[]>;
   };
   now: () => Date;
+  /** The deploy queue (ADR 0025, 0031); without it the tab shows no queue. */
+  queue?: { read(): Promise<DeployQueueItem> };
 }
 
 export interface HomeSettings {

@@ -8,6 +8,15 @@ export interface HomeViewer {
   channelId: string | undefined;
 }
 
+/** The queue is secondary on the tab: one that cannot be read leaves it out rather than failing the view. */
+const queueForDisplay = async (ports: HomePorts) => {
+  try {
+    return (await ports.queue?.read())?.entries;
+  } catch {
+    return undefined;
+  }
+};
+
 /**
  * Rebuilds one user's Home tab from the table as it is now and publishes it. A user on no list gets
  * a view that says so and nothing is read; the role is the ingress's own rule, so the buttons shown
@@ -24,6 +33,7 @@ export const refreshHome = async (
     return;
   }
   const live = await ports.deployments.live();
+  const queue = await queueForDisplay(ports);
   const view = homeView({
     viewer: { userId: viewer.userId, role },
     channelId: viewer.channelId,
@@ -31,6 +41,7 @@ export const refreshHome = async (
     quotas: settings.quotas,
     deployCommand: settings.deployCommand,
     clock: { now: ports.now(), nightly: settings.nightly },
+    ...(queue ? { queue } : {}),
   });
   await ports.views.publish(viewer.userId, view);
 };
