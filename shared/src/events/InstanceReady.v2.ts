@@ -17,7 +17,7 @@ export const InstanceReadyV2 = defineEvent({
   schemaVersion: SCHEMA_VERSION,
   description: 'The environment answers its health check; users can open the URL. Says what it costs.',
   producers: ['provisioner'],
-  consumers: ['notifier'],
+  consumers: ['notifier', 'slack-ingress'],
   data: z
     .object({
       deployId: Ulid,

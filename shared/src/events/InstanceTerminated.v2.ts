@@ -22,7 +22,7 @@ export const InstanceTerminatedV2 = defineEvent({
   description:
     'A deployment was terminated, and why, including because its pull request was merged or closed.',
   producers: ['reaper'],
-  consumers: ['notifier'],
+  consumers: ['notifier', 'slack-ingress'],
   data: z
     .object({
       deployId: Ulid,

@@ -59,7 +59,9 @@ describe('contractsConsumedBy', () => {
       'DeployRejected',
       'InstanceLaunched',
       'InstanceReady',
+      'InstanceReady',
       'DeployFailed',
+      'InstanceTerminated',
       'InstanceTerminated',
       'ExpiryExtended',
       'HomeRequested',
@@ -95,6 +97,24 @@ describe('the declarations', () => {
 
     // Assess
     expect(names(unconsumed)).toEqual([]);
+  });
+
+  it("bug: slack-ingress's home function consumed InstanceReady v1 only, so every v2 went to its DLQ (chaos run)", () => {
+    // Act: producers publish the newest version; whoever consumed an older one must accept it too
+    const newest = new Map<string, (typeof allContracts)[number]>();
+    for (const c of allContracts) {
+      const seen = newest.get(c.detailType);
+      if (!seen || c.schemaVersion > seen.schemaVersion) newest.set(c.detailType, c);
+    }
+    const missing = allContracts.flatMap((c) => {
+      const latest = newest.get(c.detailType);
+      return c.consumers
+        .filter((consumer) => !(latest?.consumers as readonly string[] | undefined)?.includes(consumer))
+        .map((consumer) => `${consumer} misses ${c.detailType} v${latest?.schemaVersion}`);
+    });
+
+    // Assess
+    expect(missing).toEqual([]);
   });
 
   it('name each service at most once per list', () => {
