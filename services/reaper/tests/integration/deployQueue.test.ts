@@ -1,31 +1,11 @@
 import type { QueueEntry } from '@branch-envs/shared/deployments/deployQueue';
-import { newId } from '@branch-envs/shared/ids';
 import type { QueuePorts } from '../../src/domain/deployQueue';
 import { cancelQueued, runQueue, startedIdOf } from '../../src/domain/deployQueue';
-import { ADMIN, epoch, OTHER, OWNER, recordFor, replyToFor } from '../helpers/factories';
+import { ADMIN, queueEntryFor as entryFor, epoch, OTHER, OWNER, recordFor } from '../helpers/factories';
 import { createWorld, type World } from '../helpers/world';
 
 const REGION = 'eu-west-3';
 const THIRD = { userId: 'U0THIRD01', teamId: 'T0001ABCD', userName: 'third' };
-
-const entryFor = (
-  owner: typeof OWNER,
-  minutesAgo: number,
-  overrides: Partial<QueueEntry> = {},
-): QueueEntry => {
-  const at = new Date(Date.now() - minutesAgo * 60_000);
-  return {
-    entryId: newId(at.getTime()),
-    query: 'login-page',
-    ttlSeconds: 3600,
-    owner,
-    replyTo: replyToFor(owner, at),
-    enqueuedAt: at.toISOString(),
-    expiresAt: epoch(new Date()) + 3600,
-    state: 'waiting',
-    ...overrides,
-  };
-};
 
 describe('the deploy queue run by the reaper (moto)', () => {
   let world: World;

@@ -27,6 +27,16 @@ const requestedBy = (detail: ReturnType<typeof resolvedDetail>): DeploymentRecor
   };
 };
 
+/** A user at their quota of one (a READY environment) whose next request ingress recorded. */
+const overQuota = async () => {
+  const world = setup(provisionSettings({ quota: { maxLivePerUser: 1 } }));
+  const detail = resolvedDetail();
+  const other = resolvedDetail({ data: { ...ownedBy(detail.data.owner.userId), branch: 'feature/other' } });
+  await world.repository.create({ ...newRecord(other, NOW), status: 'READY' });
+  await world.repository.create(requestedBy(detail));
+  return { ...world, detail };
+};
+
 describe('a BranchResolved whose record ingress wrote at request time', () => {
   it('moves REQUESTED to RESOLVED with the branch and the real expiry, then launches', async () => {
     // Prepare
@@ -52,13 +62,7 @@ describe('a BranchResolved whose record ingress wrote at request time', () => {
 
   it('ends the request as REJECTED when the quota is reached, and launches nothing', async () => {
     // Prepare
-    const { repository, publisher, instances, handle } = setup(
-      provisionSettings({ quota: { maxLivePerUser: 1 } }),
-    );
-    const detail = resolvedDetail();
-    const other = resolvedDetail({ data: { ...ownedBy(detail.data.owner.userId), branch: 'feature/other' } });
-    await repository.create({ ...newRecord(other, NOW), status: 'READY' });
-    await repository.create(requestedBy(detail));
+    const { repository, publisher, instances, handle, detail } = await overQuota();
 
     // Act
     await handle({ detail, log });
@@ -71,13 +75,7 @@ describe('a BranchResolved whose record ingress wrote at request time', () => {
 
   it('bug: a quota rejection whose publish failed was never answered on redelivery (the REJECTED record had no step)', async () => {
     // Prepare
-    const { repository, publisher, instances, handle } = setup(
-      provisionSettings({ quota: { maxLivePerUser: 1 } }),
-    );
-    const detail = resolvedDetail();
-    const other = resolvedDetail({ data: { ...ownedBy(detail.data.owner.userId), branch: 'feature/other' } });
-    await repository.create({ ...newRecord(other, NOW), status: 'READY' });
-    await repository.create(requestedBy(detail));
+    const { repository, publisher, instances, handle, detail } = await overQuota();
     publisher.failNext = 1;
     await expect(handle({ detail, log })).rejects.toThrow('EventBridge is down');
 
