@@ -1,39 +1,22 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  CreateEventBusCommand,
-  EventBridgeClient,
-  type PutEventsCommandInput,
-} from '@aws-sdk/client-eventbridge';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { PutEventsCommandInput } from '@aws-sdk/client-eventbridge';
+import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { QUEUE_KEY, type QueueEntry } from '@branch-envs/shared/deployments/deployQueue';
-import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { QueuedDeployEnded } from '@branch-envs/shared/events/QueuedDeployEnded';
-import { newId } from '@branch-envs/shared/ids';
 import { causedEventId } from '@branch-envs/shared/publish';
-import { motoConfig, uniqueName } from '../../../../tests/helpers/aws';
-import { createPlatformTable } from '../../../../tests/helpers/tables';
-import { createIngressHandler, type IngressHandler } from '../../src/handlers/createIngressHandler';
-import { buildDependencies } from '../../src/wiring';
+import type { IngressHandler } from '../../src/handlers/createIngressHandler';
 import {
   ADMIN,
   buttonEvent,
-  deploymentItem,
   lambdaContext,
   OTHER_USER,
   replyOf,
-  SIGNING_SECRET,
-  silentLogger,
   slashEvent,
-  testConfig,
   USER,
 } from '../helpers/factories';
+import { motoClients, motoIngress, recordingFetch, quotaRefusal as refused } from '../helpers/motoIngress';
 
-const aws = motoConfig();
-const dynamo = new DynamoDBClient(aws);
-const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-const eventBridge = new EventBridgeClient(aws);
-const ssm = new SSMClient(aws);
+const clients = motoClients();
+const { documents, eventBridge } = clients;
 
 interface Put {
   detailType: string;
@@ -52,19 +35,6 @@ eventBridge.middlewareStack.add(
 
 const ownerOf = (userId: string) => ({ userId, teamId: 'T0TEAM001', userName: userId.toLowerCase() });
 
-/** A request the provisioner refused over a quota, as it leaves the record. */
-const refused = (overrides: Partial<DeploymentRecord> = {}): DeploymentRecord =>
-  deploymentItem({
-    deployId: newId(),
-    status: 'REJECTED',
-    query: 'login',
-    history: [
-      { step: 'requested', at: new Date().toISOString() },
-      { step: 'rejected', at: new Date().toISOString(), note: 'quota_exceeded' },
-    ],
-    ...overrides,
-  });
-
 /**
  * ADR 0031 on ingress: [Queue me] keeps what the refused request asked for, and `/terminate mine` or
  * `all` cancels waiting requests and tells each owner with a QueuedDeployEnded derived from the entry.
@@ -75,30 +45,11 @@ describe('queued requests, kept and cancelled by ingress (moto)', () => {
   const posted: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    const busName = uniqueName('bus');
-    await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-    tableName = await createPlatformTable(dynamo, 'DeploymentsTable');
-    const secretName = `/branch-envs/${uniqueName('it')}/slack/signing-secret`;
-    await ssm.send(
-      new PutParameterCommand({ Name: secretName, Type: 'SecureString', Value: SIGNING_SECRET }),
-    );
-    const config = testConfig({
-      EVENT_BUS_NAME: busName,
-      DEPLOYMENTS_TABLE: tableName,
-      SIGNING_SECRET_PARAM: secretName,
-      ALLOWED_USERS: `${USER},${OTHER_USER},${ADMIN}`,
-    });
-    const fetchStub = (async (_url: string | URL | Request, init?: RequestInit) => {
-      posted.push(JSON.parse(String(init?.body ?? '{}')));
-      return new Response('ok');
-    }) as typeof fetch;
-    handler = createIngressHandler(
-      buildDependencies(
-        config,
-        { eventBridge, dynamo: documents, ssm },
-        { logger: silentLogger(), fetch: fetchStub },
-      ),
-    );
+    ({ handler, tableName } = await motoIngress(
+      clients,
+      { ALLOWED_USERS: `${USER},${OTHER_USER},${ADMIN}` },
+      recordingFetch(posted),
+    ));
   }, 30_000);
 
   beforeEach(async () => {

@@ -1,45 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { CreateEventBusCommand, EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { QUEUE_KEY } from '@branch-envs/shared/deployments/deployQueue';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { newId } from '@branch-envs/shared/ids';
-import { motoConfig, uniqueName } from '../../../../tests/helpers/aws';
-import { createPlatformTable } from '../../../../tests/helpers/tables';
-import { createIngressHandler, type IngressHandler } from '../../src/handlers/createIngressHandler';
-import { buildDependencies } from '../../src/wiring';
-import {
-  buttonEvent,
-  deploymentItem,
-  lambdaContext,
-  OTHER_USER,
-  replyOf,
-  SIGNING_SECRET,
-  silentLogger,
-  slashEvent,
-  testConfig,
-  USER,
-} from '../helpers/factories';
+import type { IngressHandler } from '../../src/handlers/createIngressHandler';
+import { buttonEvent, lambdaContext, OTHER_USER, replyOf, slashEvent, USER } from '../helpers/factories';
+import { motoClients, motoIngress, recordingFetch, quotaRefusal as refused } from '../helpers/motoIngress';
 
-const aws = motoConfig();
-const dynamo = new DynamoDBClient(aws);
-const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
-const eventBridge = new EventBridgeClient(aws);
-const ssm = new SSMClient(aws);
-
-/** A request the provisioner refused over a quota, as it leaves the record. */
-const refused = (overrides: Partial<DeploymentRecord> = {}): DeploymentRecord =>
-  deploymentItem({
-    deployId: newId(),
-    status: 'REJECTED',
-    query: 'login',
-    history: [
-      { step: 'requested', at: new Date().toISOString() },
-      { step: 'rejected', at: new Date().toISOString(), note: 'quota_exceeded' },
-    ],
-    ...overrides,
-  });
+const clients = motoClients();
+const { documents } = clients;
 
 describe('[Queue me] on a quota refusal (moto)', () => {
   let handler: IngressHandler;
@@ -47,30 +15,11 @@ describe('[Queue me] on a quota refusal (moto)', () => {
   const posted: Record<string, unknown>[] = [];
 
   beforeAll(async () => {
-    const busName = uniqueName('bus');
-    await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
-    tableName = await createPlatformTable(dynamo, 'DeploymentsTable');
-    const secretName = `/branch-envs/${uniqueName('it')}/slack/signing-secret`;
-    await ssm.send(
-      new PutParameterCommand({ Name: secretName, Type: 'SecureString', Value: SIGNING_SECRET }),
-    );
-    const config = testConfig({
-      EVENT_BUS_NAME: busName,
-      DEPLOYMENTS_TABLE: tableName,
-      SIGNING_SECRET_PARAM: secretName,
-      QUEUE_MAX_WAIT_MINUTES: '30',
-    });
-    const fetchStub = (async (_url: string | URL | Request, init?: RequestInit) => {
-      posted.push(JSON.parse(String(init?.body ?? '{}')));
-      return new Response('ok');
-    }) as typeof fetch;
-    handler = createIngressHandler(
-      buildDependencies(
-        config,
-        { eventBridge, dynamo: documents, ssm },
-        { logger: silentLogger(), fetch: fetchStub },
-      ),
-    );
+    ({ handler, tableName } = await motoIngress(
+      clients,
+      { QUEUE_MAX_WAIT_MINUTES: '30' },
+      recordingFetch(posted),
+    ));
   }, 30_000);
 
   beforeEach(() => {
