@@ -1,9 +1,8 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { deploymentStatus, fireSchedule } from '../../local/src/cli/localCommands';
 import { signedHeaders } from '../../local/src/cli/slackSigning';
 import { slashCommandForm } from '../../local/src/cli/slashCommand';
 import { LOCAL_SECRETS } from '../../local/src/config/localEnv';
-import { queueRoutedFrom } from '../helpers/aws';
+import { tapTheBus } from './helpers/busTap';
 import { LOCAL_USER, serviceExists, startTestStack, type TestStack } from './helpers/localStack';
 
 /**
@@ -14,49 +13,8 @@ import { LOCAL_USER, serviceExists, startTestStack, type TestStack } from './hel
 const all = ['slack-ingress', 'branch-resolver', 'provisioner', 'notifier', 'reaper'].every(serviceExists);
 const describeIfAll = all ? describe : describe.skip;
 
-interface TappedEvent {
-  detailType: string;
-  detail: { metadata: { correlationId: string }; data: Record<string, unknown> };
-}
-
 let t: TestStack;
-let tapUrl = '';
-const tapped: TappedEvent[] = [];
-
-const tapTheBus = async (): Promise<void> => {
-  tapUrl = await queueRoutedFrom(
-    t.stack.clients,
-    'branch-envs-local-bus',
-    { source: [{ prefix: 'branch-envs.' }] },
-    { queue: 'e2e-bus-tap', rule: 'e2e-bus-tap' },
-  );
-};
-
-/** Waits until an event of this type about this deployment has been published, and returns it. */
-const published = async (
-  detailType: string | readonly string[],
-  deployId: string,
-  timeoutMs = 20_000,
-): Promise<TappedEvent> => {
-  const deadline = Date.now() + timeoutMs;
-  const types = [detailType].flat();
-  while (Date.now() < deadline) {
-    const found = tapped.find(
-      (e) => types.includes(e.detailType) && e.detail.metadata.correlationId === deployId,
-    );
-    if (found) return found;
-    const out = await t.stack.clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: tapUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    for (const m of out.Messages ?? []) {
-      const body = JSON.parse(m.Body ?? '{}');
-      tapped.push({ detailType: body['detail-type'], detail: body.detail });
-    }
-  }
-  throw new Error(
-    `no ${detailType} for ${deployId} within ${timeoutMs} ms; saw ${tapped.map((e) => e.detailType)}`,
-  );
-};
+let published: Awaited<ReturnType<typeof tapTheBus>>['published'];
 
 const waitForStatus = async (deployId: string, status: string, timeoutMs = 30_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
@@ -72,7 +30,7 @@ const waitForStatus = async (deployId: string, status: string, timeoutMs = 30_00
 describeIfAll('a deploy, end to end on the local stack', () => {
   beforeAll(async () => {
     t = await startTestStack();
-    await tapTheBus();
+    ({ published } = await tapTheBus(t, 'e2e-bus-tap'));
   }, 180_000);
 
   afterAll(async () => {

@@ -1,8 +1,7 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { caughtMessages, deploymentStatus, fireSchedule } from '../../local/src/cli/localCommands';
 import { signedHeaders } from '../../local/src/cli/slackSigning';
 import { LOCAL_SECRETS } from '../../local/src/config/localEnv';
-import { queueRoutedFrom } from '../helpers/aws';
+import { ANY_DEPLOYMENT as ANY, tapTheBus } from './helpers/busTap';
 import { LOCAL_USER, serviceExists, startTestStack, type TestStack } from './helpers/localStack';
 
 /**
@@ -23,38 +22,9 @@ const helsinkiWallClock = (minutes: number): string =>
     hourCycle: 'h23',
   }).format(new Date(Date.now() + minutes * 60_000));
 
-interface Tapped {
-  detailType: string;
-  detail: { metadata: { correlationId: string }; data: Record<string, unknown> };
-}
-
 let t: TestStack;
-let tapUrl = '';
-const tapped: Tapped[] = [];
-
-/** Matches an event about any deployment. */
-const ANY = '*';
-
-const published = async (detailType: string, deployId: string, timeoutMs = 30_000): Promise<Tapped> => {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const found = tapped.find(
-      (e) =>
-        e.detailType === detailType && (deployId === ANY || e.detail.metadata.correlationId === deployId),
-    );
-    if (found) return found;
-    const out = await t.stack.clients.sqs.send(
-      new ReceiveMessageCommand({ QueueUrl: tapUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-    );
-    for (const m of out.Messages ?? []) {
-      const body = JSON.parse(m.Body ?? '{}');
-      tapped.push({ detailType: body['detail-type'], detail: body.detail });
-    }
-  }
-  throw new Error(
-    `no ${detailType} for ${deployId}; saw ${tapped.map((e) => e.detailType)}\n${t.output.slice(-40).join('\n')}`,
-  );
-};
+let tap: Awaited<ReturnType<typeof tapTheBus>>;
+const published: typeof tap.published = (...args) => tap.published(...args);
 
 const caughtText = async (deployId: string): Promise<string> =>
   JSON.stringify(
@@ -103,12 +73,7 @@ describeIfAll('the nightly shutdown, end to end on the local stack', () => {
   beforeAll(async () => {
     const nightly = { NIGHTLY_TIME: helsinkiWallClock(10), NIGHTLY_TIMEZONE: TIME_ZONE };
     t = await startTestStack({ functionEnv: nightly });
-    tapUrl = await queueRoutedFrom(
-      t.stack.clients,
-      'branch-envs-local-bus',
-      { source: [{ prefix: 'branch-envs.' }] },
-      { queue: 'e2e-nightly-tap', rule: 'e2e-nightly-tap' },
-    );
+    tap = await tapTheBus(t, 'e2e-nightly-tap', 30_000);
     // A first command warms ingress and its clients, so the one under test is not the cold one.
     await t.slash('/deploy list', { follow: false });
   }, 180_000);
@@ -154,7 +119,7 @@ describeIfAll('the nightly shutdown, end to end on the local stack', () => {
     expect(extended.detail.data).toMatchObject({ keepOvernight: true });
     expect((await deploymentStatus(t.stack.endpoints, deployId))?.status).toBe('READY');
     expect(
-      tapped.some(
+      tap.tapped.some(
         (e) => e.detailType === 'InstanceTerminated' && e.detail.metadata.correlationId === deployId,
       ),
     ).toBe(false);
