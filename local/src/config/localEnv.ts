@@ -66,6 +66,8 @@ export interface LocalEndpoints {
   slackCatcherUrl: string;
   simulatorUrl: string;
   github: GithubTarget;
+  /** The Run Command stand-in in front of moto's SSM (ADR 0021); absent, SSM calls go to moto. */
+  runCommandUrl?: string;
 }
 
 /** Local-mode overrides; they win over the template's values of the same name. */
@@ -73,6 +75,7 @@ export const localModeOverrides = ({
   slackCatcherUrl,
   simulatorUrl,
   github,
+  runCommandUrl,
 }: LocalEndpoints): Record<string, string> => ({
   // Services post only to https://hooks.slack.com/... response URLs, then swap the origin for this one.
   SLACK_HOOKS_ORIGIN: slackCatcherUrl,
@@ -85,6 +88,9 @@ export const localModeOverrides = ({
   APP_URL_TEMPLATE: `${simulatorUrl}/{instanceId}/`,
   HEALTH_PATH,
   ARTIFACT_BUCKET,
+  // SDK v3 prefers a service's own endpoint variable over AWS_ENDPOINT_URL: SSM alone goes through
+  // the stand-in, which plays Run Command and forwards parameters and documents to moto.
+  ...(runCommandUrl ? { AWS_ENDPOINT_URL_SSM: runCommandUrl } : {}),
 });
 
 /** What Lambda's runtime sets for every function, pointed at moto with fake credentials. */

@@ -18,6 +18,8 @@ import { type DemoRepository, loadDemoRepository } from '../standins/githubDemo'
 import { type GithubStandIn, startGithubStandIn } from '../standins/githubStandIn';
 import type { LocalServer, RequestTap } from '../standins/httpServer';
 import { type InstanceSimulator, startInstanceSimulator } from '../standins/instanceSimulator';
+import { type RunCommandStandIn, startRunCommandStandIn } from '../standins/runCommand';
+import { documentsInSsm } from '../standins/runCommandDocuments';
 import { type SlackCatcher, startSlackCatcher } from '../standins/slackCatcher';
 import { readPackagedStack } from '../templates/cfnTypes';
 import { listServiceDirs, packageStale } from '../templates/packaging';
@@ -70,6 +72,7 @@ export interface LocalStack {
   slack: SlackCatcher;
   github?: GithubStandIn;
   simulator: InstanceSimulator;
+  runCommand: RunCommandStandIn;
   runtime: LambdaRuntime;
   faults?: FaultLayer;
   stop(): Promise<void>;
@@ -146,6 +149,7 @@ interface StandIns {
   github?: GithubStandIn;
   target: GithubTarget;
   simulator: InstanceSimulator;
+  runCommand?: RunCommandStandIn;
 }
 
 const startStandIns = async (
@@ -178,6 +182,27 @@ const startStandIns = async (
   return { slack, github, target: githubTarget(github?.url ?? '', env), simulator };
 };
 
+/**
+ * Run Command for the functions' SSM calls. It forwards the rest of SSM to the fault layer when
+ * that is on, so parameter reads still meet its faults; Run Command itself gets none.
+ */
+const startRunCommand = async (
+  standIns: StandIns,
+  clients: AwsClients,
+  upstream: string,
+  stoppers: Stopper[],
+  log: (line: string) => void,
+): Promise<RunCommandStandIn> =>
+  track(
+    await startRunCommandStandIn({
+      upstream,
+      documents: documentsInSsm(clients.ssm),
+      isOnline: (id) => standIns.simulator.isOnline(id),
+      log,
+    }),
+    stoppers,
+  );
+
 const endpointsOf = (
   motoEndpoint: string,
   httpApiUrl: string,
@@ -194,6 +219,7 @@ const endpointsOf = (
   githubUrl: standIns.target.apiUrl,
   githubReal: standIns.target.real,
   simulatorUrl: standIns.simulator.url,
+  ...(standIns.runCommand ? { runCommandUrl: standIns.runCommand.url } : {}),
   controlUrl,
   signingSecretParameter: LOCAL_SECRETS.signingSecret.name,
   deploymentsTable: `branch-envs-${LOCAL_STAGE}-deployments`,
@@ -213,6 +239,7 @@ const startRuntime = (
       slackCatcherUrl: faults?.urls.slack ?? standIns.slack.url,
       simulatorUrl: faults?.urls.instanceHealth ?? standIns.simulator.url,
       github: { ...standIns.target, apiUrl: faults?.urls.github ?? standIns.target.apiUrl },
+      ...(standIns.runCommand ? { runCommandUrl: standIns.runCommand.url } : {}),
     }),
     ...options.functionEnv,
   };
@@ -239,16 +266,20 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
   log(`moto is up at ${motoEndpoint}`);
   const clients = createAwsClients(motoEndpoint);
   stoppers.push(() => clients.destroy());
-  const standIns = await startStandIns(options, clients, stoppers);
+  const basics = await startStandIns(options, clients, stoppers);
   const httpPort = await freePort();
   const httpApiUrl = `http://127.0.0.1:${httpPort}`;
   const faults =
     options.faults &&
-    track(await startStackFaults(options.faults, { motoEndpoint, ...standIns, httpApiUrl }), stoppers);
+    track(await startStackFaults(options.faults, { motoEndpoint, ...basics, httpApiUrl }), stoppers);
   // Instances phone home to the API endpoint the templates name: through the layer when it is on.
   const apiEndpoint = faults?.urls.phoneHome ?? httpApiUrl;
   const { applied: stacks, exports } = await applyAll(serviceDirs, motoEndpoint, apiEndpoint, clients);
   log(`applied ${stacks.map((s) => s.stackName).join(', ')}`);
+  const standIns = {
+    ...basics,
+    runCommand: await startRunCommand(basics, clients, faults?.urls.aws ?? motoEndpoint, stoppers, log),
+  };
   const seeded = await seedLocalData(
     clients,
     options.demo ?? loadDemoRepository(),
@@ -273,7 +304,7 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
   log(`runner: ${runtime.hosts.size} function(s), HTTP API at ${httpApiUrl}`);
   runtime.startPolling();
   if (options.schedules !== false) runtime.clock.start();
-  const { slack, github, simulator } = standIns;
+  const { slack, github, simulator, runCommand } = standIns;
   return {
     endpoints: endpointsOf(motoEndpoint, httpApiUrl, standIns, control.url),
     stacks,
@@ -281,6 +312,7 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
     slack,
     github,
     simulator,
+    runCommand,
     runtime,
     ...(faults ? { faults } : {}),
   };

@@ -15,6 +15,8 @@ export interface StackEndpoints {
   githubUrl: string;
   githubReal: boolean;
   simulatorUrl: string;
+  /** The Run Command stand-in: SSM's endpoint for the functions (AWS_ENDPOINT_URL_SSM). */
+  runCommandUrl?: string;
   controlUrl: string;
   /** SSM SecureString holding the signing secret the CLI signs with. */
   signingSecretParameter: string;

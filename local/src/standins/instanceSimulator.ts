@@ -50,6 +50,8 @@ export interface InstanceSimulator extends LocalServer {
   instances(): SimulatedInstance[];
   /** Re-reads EC2 now instead of waiting for the next poll. */
   refresh(): Promise<void>;
+  /** Whether the instance's SSM agent would take a command: running, managed, its user data read. */
+  isOnline(instanceId: string): Promise<boolean>;
 }
 
 const tag = (instance: Instance, key: string): string | undefined =>
@@ -220,6 +222,10 @@ export const startInstanceSimulator = async (
     port: server.port,
     instances: () => fleet.list(),
     refresh: () => fleet.refresh(),
+    isOnline: async (instanceId) => {
+      if (!fleet.get(instanceId)) await fleet.refresh();
+      return fleet.get(instanceId)?.loaded === true;
+    },
     stop: async () => {
       polling = false;
       fleet.stopping.abort();

@@ -46,6 +46,7 @@ describe('functionEnvironment', () => {
       slackCatcherUrl: 'http://127.0.0.1:1',
       simulatorUrl: 'http://127.0.0.1:2',
       github: githubTarget('http://127.0.0.1:3', {}),
+      runCommandUrl: 'http://127.0.0.1:4',
     });
 
     // Act
@@ -63,6 +64,7 @@ describe('functionEnvironment', () => {
       APP_URL_TEMPLATE: 'http://127.0.0.1:2/{instanceId}/',
       GITHUB_API_URL: 'http://127.0.0.1:3',
       AWS_ENDPOINT_URL: 'http://127.0.0.1:5',
+      AWS_ENDPOINT_URL_SSM: 'http://127.0.0.1:4',
       AWS_REGION: 'eu-north-1',
       AWS_LAMBDA_FUNCTION_NAME: 'branch-envs-svc-local-fn',
       LAMBDA_TASK_ROOT: '/repo/services/svc',
