@@ -17,6 +17,8 @@ export const SLACK_ACTIONS = {
   terminate: 'terminate',
   /** On a quota refusal; its value is the refused request's deployId (ADR 0025). */
   queueMe: 'queue_me',
+  /** After a Spot interruption; its value is the branch, redeployed on-demand (ADR 0028). */
+  redeploy: 'redeploy',
 } as const;
 
 export type TextObject = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string };

@@ -135,7 +135,7 @@ const deployToReady = async (query: string): Promise<string> => {
 const reaperDlq = async () =>
   pickDeadLetterQueue(
     deadLetterQueues(await stageQueues(clients.sqs, `${names.prefix}-`), `${names.prefix}-`),
-    'reaper',
+    'reaper-requests',
   );
 
 const cli = (...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>

@@ -5,7 +5,7 @@ import { serviceExists, startTestStack, type TestStack } from './helpers/localSt
 /**
  * Issue 20 on the local stack: a `--spot` deploy launches on Spot (moto marks the instance), the
  * record keeps the market and the rate from config/local.yml's price table, and the ready message
- * and `/deploy list mine` show what it costs. (The Spot interruption path is not built yet: ADR 0027.)
+ * and `/deploy list mine` show what it costs. (The Spot interruption path: spotInterruption.test.ts, ADR 0028.)
  */
 const all = ['slack-ingress', 'branch-resolver', 'provisioner', 'notifier', 'reaper'].every(serviceExists);
 const describeIfAll = all ? describe : describe.skip;

@@ -27,6 +27,8 @@ export const ROLES = {
   ciUpload: 'platform/CiArtifactUploadPolicy',
   /** EventBridge's role for forwarding S3 uploads from the default bus to the stage bus (ADR 0021). */
   uploadForwarder: 'platform/ArtifactUploadsForwardRole',
+  /** EventBridge's role for forwarding Spot interruption warnings to the stage bus (ADR 0028). */
+  spotForwarder: 'platform/SpotInterruptionsForwardRole',
 } as const;
 
 /** Packaged roles with a policy attached outside the templates, as an operator might. */
@@ -263,6 +265,7 @@ export const SECRETS_OF: Record<RoleName, string[]> = {
   instanceWithSsmCore: [],
   ciUpload: [],
   uploadForwarder: [],
+  spotForwarder: [],
 };
 const SYSTEM_SECRETS = [
   'slack/signing-secret',
@@ -357,6 +360,10 @@ const FORWARDER_ROWS: Row[] = [
   ['forwards uploads to the stage bus', 'uploadForwarder', 'events:PutEvents', bus(), 'allow'],
   ['cannot put events on another bus', 'uploadForwarder', 'events:PutEvents', bus('branch-envs-prod-bus'), 'deny'],
   ['cannot send commands to instances', 'uploadForwarder', 'ssm:SendCommand', INSTANCE, 'deny', ssmManaged],
+  ['forwards Spot interruption warnings to the stage bus', 'spotForwarder', 'events:PutEvents', bus(), 'allow'],
+  ['cannot put Spot warnings on another bus', 'spotForwarder', 'events:PutEvents', bus('branch-envs-prod-bus'), 'deny'],
+  ['cannot put Spot warnings back on the default bus', 'spotForwarder', 'events:PutEvents', bus('default'), 'deny'],
+  ['cannot terminate the instance a warning names', 'spotForwarder', 'ec2:TerminateInstances', INSTANCE, 'deny', managed],
 ];
 
 export const MATRIX: Row[] = [

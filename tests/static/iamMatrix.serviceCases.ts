@@ -28,6 +28,8 @@ export const TRUST_ROWS: TrustRow[] = [
   ['cannot be assumed by Lambda', 'nightlyScheduler', 'lambda.amazonaws.com', 'deny', own],
   ['is assumed by EventBridge to forward uploads', 'uploadForwarder', 'events.amazonaws.com', 'allow'],
   ['cannot be assumed by Lambda', 'uploadForwarder', 'lambda.amazonaws.com', 'deny'],
+  ['is assumed by EventBridge to forward Spot interruption warnings', 'spotForwarder', 'events.amazonaws.com', 'allow'],
+  ['cannot be assumed by Lambda', 'spotForwarder', 'lambda.amazonaws.com', 'deny'],
 ];
 
 export type ServiceRow = [
@@ -51,6 +53,8 @@ export const SERVICE_ROWS: ServiceRow[] = [
   ["delivers to the provisioner's queue from its rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('provisioner'), 'allow', rule('branch-envs-local-provisioner')],
   ["cannot deliver to the provisioner's queue from a rule on another bus", 'events.amazonaws.com', 'sqs:SendMessage', queue('provisioner'), 'deny', { 'aws:SourceArn': `arn:aws:events:${R}:${A}:rule/other-bus/branch-envs-local-provisioner` }],
   ["delivers to the reaper's requests queue from its rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('reaper-requests'), 'allow', rule('branch-envs-reaper-local-RequestsRule')],
+  ["delivers to the reaper's interruptions queue from the Spot rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('reaper-interruptions'), 'allow', rule('branch-envs-local-reaper-spot-interruptions')],
+  ["cannot deliver to the reaper's interruptions queue from the requests rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('reaper-interruptions'), 'deny', rule('branch-envs-reaper-local-RequestsRule')],
   ["delivers to the notifier's queue from its rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('notifier'), 'allow', rule('branch-envs-local-notifier')],
   ["cannot deliver to the notifier's queue from the provisioner's rule", 'events.amazonaws.com', 'sqs:SendMessage', queue('notifier'), 'deny', rule('branch-envs-local-provisioner')],
   ['cannot send to the probe queue, which has no policy', 'events.amazonaws.com', 'sqs:SendMessage', queue('provisioner-probes'), 'deny', rule('branch-envs-local-provisioner')],

@@ -63,12 +63,12 @@ describe('alarms', () => {
     expect(unwatched).toEqual([]);
   });
 
-  it('finds the seven dead-letter queues the stacks have', () => {
+  it('finds the eight dead-letter queues the stacks have', () => {
     // Act
     const all = stacks.flatMap(deadLetterQueuesOf);
 
     // Assess: a DLQ-detection that found nothing would pass the test above vacuously.
-    expect(all).toHaveLength(7);
+    expect(all).toHaveLength(8);
   });
 
   it.each(stacks)('watches every function of %s for errors', (service) => {

@@ -1,6 +1,6 @@
 /**
- * The reaper's packaged template (`npm run package`, stage `local`): its four triggers, the queue
- * and DLQ, and a nightly schedule that agrees with the time logic the function runs.
+ * The reaper's packaged template (`npm run package`, stage `local`): its triggers, the two queues
+ * and their DLQs, and a nightly schedule that agrees with the time logic the function runs.
  */
 
 import {
@@ -29,7 +29,12 @@ describe('reaper template: triggers', () => {
       JSON.stringify(resource.Properties?.Targets).includes(`"${functionLogicalId}"`),
     )?.resource.Properties;
 
-  it('has the four functions the local runner fires by name', () => {
+  const mappingOf = (queueLogicalId: string) =>
+    resourcesOfType(template, 'AWS::Lambda::EventSourceMapping').find(({ resource }) =>
+      JSON.stringify(resource.Properties?.EventSourceArn).includes(`"${queueLogicalId}"`),
+    )?.resource.Properties;
+
+  it('has the four functions the local runner fires by name, and the queue-fed interruptions function', () => {
     // Act
     const names = resourcesOfType(template, 'AWS::Lambda::Function').map(
       ({ resource }) => resource.Properties?.FunctionName,
@@ -37,7 +42,9 @@ describe('reaper template: triggers', () => {
 
     // Assess
     expect(names.sort()).toEqual(
-      ['nightly', 'reconcile', 'requests', 'sweep'].map((n) => `branch-envs-reaper-local-${n}`),
+      ['interruptions', 'nightly', 'reconcile', 'requests', 'sweep'].map(
+        (n) => `branch-envs-reaper-local-${n}`,
+      ),
     );
   });
 
@@ -93,7 +100,6 @@ describe('reaper template: triggers', () => {
   it('feeds the requests function from a queue with a DLQ and a visibility timeout of at least 6x its timeout', () => {
     // Prepare
     const queue = props('RequestsQueue');
-    const [mapping] = resourcesOfType(template, 'AWS::Lambda::EventSourceMapping');
 
     // Assess
     expect(queue.RedrivePolicy).toEqual({
@@ -103,10 +109,35 @@ describe('reaper template: triggers', () => {
     expect(Number(queue.VisibilityTimeout)).toBeGreaterThanOrEqual(
       6 * Number(props('RequestsLambdaFunction').Timeout),
     );
-    expect(mapping?.resource.Properties).toMatchObject({
+    expect(mappingOf('RequestsQueue')).toMatchObject({
       EventSourceArn: { 'Fn::GetAtt': ['RequestsQueue', 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
+  });
+
+  it('feeds the interruptions function from its own queue with a DLQ, and only the Spot rule may send to it', () => {
+    // Prepare
+    const queue = props('InterruptionsQueue');
+    const rule = props('SpotInterruptionRule');
+    const policy = JSON.stringify(props('InterruptionsQueuePolicy'));
+
+    // Assess
+    expect(queue.RedrivePolicy).toEqual({
+      deadLetterTargetArn: { 'Fn::GetAtt': ['InterruptionsDeadLetterQueue', 'Arn'] },
+      maxReceiveCount: 5,
+    });
+    expect(Number(queue.VisibilityTimeout)).toBeGreaterThanOrEqual(
+      6 * Number(props('InterruptionsLambdaFunction').Timeout),
+    );
+    expect(mappingOf('InterruptionsQueue')).toMatchObject({
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(rule).toMatchObject({
+      EventBusName: 'branch-envs-local-bus',
+      EventPattern: { source: ['aws.ec2'], 'detail-type': ['EC2 Spot Instance Interruption Warning'] },
+      Targets: [{ Arn: { 'Fn::GetAtt': ['InterruptionsQueue', 'Arn'] } }],
+    });
+    expect(policy).toContain('"aws:SourceArn":{"Fn::GetAtt":["SpotInterruptionRule","Arn"]}');
   });
 
   it('routes its requests rule from the stage’s bus to that queue, and only that rule may send', () => {

@@ -8,6 +8,7 @@ import type { ConversationOptions } from './conversation';
 import { runForm } from './formFlow';
 import { runHome } from './homeFlow';
 import { isInteractive, offerButtons } from './interactive';
+import { runInterrupt } from './interruptCommand';
 import {
   caughtMessages,
   fireSchedule,
@@ -167,6 +168,24 @@ local
       console.log(`fired ${fired.id} → ${fired.functionName}: ${outcome}`);
       if (!fired.ok) process.exitCode = 1;
     }
+  });
+
+local
+  .command('interrupt')
+  .description(
+    "put EC2's Spot interruption warning for a deployment's instance on the default bus, as AWS would",
+  )
+  .argument('<id|branch>', 'a deploy id, or a branch (its newest live deployment)')
+  .option('--action <action>', 'the instance-action EC2 announces: terminate, stop or hibernate', 'terminate')
+  .option('--user <id>', 'Slack user id the printed buttons are remembered for', 'U0LOCAL1')
+  .option('--channel <id>', 'Slack channel id', 'C0LOCAL01')
+  .option('--timeout <seconds>', 'stop waiting for the message after this long', seconds, 60)
+  .option('--no-follow', 'put the warning only')
+  .option('--no-prompt', 'do not offer the printed buttons at a prompt (stdin a terminal)')
+  .action(async (target: string, opts: TalkOptions & { action: string }) => {
+    const result = await runInterrupt(endpoints(), target, { ...conversation(opts), action: opts.action });
+    if (result.timedOut) process.exitCode = 1;
+    else await promptAfter(opts, result.buttons.length);
   });
 
 local

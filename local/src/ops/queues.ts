@@ -85,7 +85,7 @@ export const deadLetterQueues = (queues: QueueState[], prefix: string): DeadLett
     .sort((a, b) => a.service.localeCompare(b.service));
 };
 
-/** `reaper` finds `reaper-requests`: an exact name first, else the one name it starts. */
+/** `slack-ingress` finds `slack-ingress-home`: an exact name first, else the one name it starts. */
 export const pickDeadLetterQueue = (dlqs: DeadLetterQueue[], service: string): DeadLetterQueue => {
   const exact = dlqs.find((d) => d.service === service);
   if (exact) return exact;

@@ -16,4 +16,11 @@ export interface ExternalEvent {
 export const EXTERNAL_EVENTS: readonly ExternalEvent[] = [
   // New build artifacts: the provisioner updates live environments in place (ADR 0021).
   { source: 'aws.s3', detailType: 'Object Created', consumers: ['provisioner'], forwardedBy: 'platform' },
+  // AWS is about to reclaim a Spot instance: the reaper ends its deployment (ADR 0028).
+  {
+    source: 'aws.ec2',
+    detailType: 'EC2 Spot Instance Interruption Warning',
+    consumers: ['reaper'],
+    forwardedBy: 'platform',
+  },
 ];

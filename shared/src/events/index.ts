@@ -15,6 +15,7 @@ import { InstanceReady } from './InstanceReady';
 import { InstanceReadyV2 } from './InstanceReady.v2';
 import { InstanceTerminated } from './InstanceTerminated';
 import { InstanceTerminatedV2 } from './InstanceTerminated.v2';
+import { InstanceTerminatedV3 } from './InstanceTerminated.v3';
 import { InstanceUpdated } from './InstanceUpdated';
 import { PullRequestClosed } from './PullRequestClosed';
 import { QueuedDeployEnded } from './QueuedDeployEnded';
@@ -31,6 +32,7 @@ export { BranchCandidate, RejectionReason } from './DeployRejected';
 export { ExpiryReason } from './InstanceExpiring.v2';
 export { TerminationReason } from './InstanceTerminated';
 export { TerminationReasonV2 } from './InstanceTerminated.v2';
+export { TerminationReasonV3 } from './InstanceTerminated.v3';
 export { QueueEndReason } from './QueuedDeployEnded';
 export { TerminateTarget } from './TerminateRequested';
 export { UpdateFailureReason } from './UpdateFailed';
@@ -50,6 +52,7 @@ export {
   InstanceReadyV2,
   InstanceTerminated,
   InstanceTerminatedV2,
+  InstanceTerminatedV3,
   PullRequestClosed,
   RequestRefused,
   TerminateRequested,
@@ -76,6 +79,7 @@ export const allContracts = [
   InstanceExpiringV2,
   InstanceTerminated,
   InstanceTerminatedV2,
+  InstanceTerminatedV3,
   ExpiryExtended,
   RequestRefused,
   PullRequestClosed,

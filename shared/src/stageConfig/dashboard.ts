@@ -17,6 +17,7 @@ export const DEAD_LETTER_QUEUES = [
   'provisioner-dlq',
   'provisioner-probes-dlq',
   'provisioner-updates-dlq',
+  'reaper-interruptions-dlq',
   'reaper-requests-dlq',
   'slack-ingress-home-dlq',
 ] as const;
@@ -28,7 +29,7 @@ export const FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
   'branch-resolver': ['consume'],
   provisioner: ['provision', 'probe', 'phoneHome', 'update'],
   notifier: ['notify'],
-  reaper: ['sweep', 'nightly', 'reconcile', 'requests'],
+  reaper: ['sweep', 'nightly', 'reconcile', 'requests', 'interruptions'],
 };
 
 /** The reaper's counters the dashboard reads (services/reaper/src/domain). */

@@ -168,6 +168,13 @@ export const createEc2Fleet = (options: Ec2FleetOptions): InstanceFleet => {
       }
     },
 
+    async describe(instanceId) {
+      const instance = (await describeIds([instanceId])).get(instanceId);
+      if (!instance) return undefined;
+      const managed = tagOf(instance, MANAGED_BY.key) === MANAGED_BY.value;
+      return { ...toManaged(instance), managed, stage: tagOf(instance, 'Stage') };
+    },
+
     async findManaged(instanceIds) {
       const described = await describeIds(instanceIds);
       const managed = new Map<string, ManagedInstance>();

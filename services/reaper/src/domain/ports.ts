@@ -100,6 +100,14 @@ export interface TerminationCandidate {
   deployId?: string;
 }
 
+/** One instance as DescribeInstances shows it in any state, with the tags that say whose it is. */
+export interface DescribedInstance extends ManagedInstance {
+  /** It carries ManagedBy=branch-envs. */
+  managed: boolean;
+  /** The `Stage` tag, when present. */
+  stage: string | undefined;
+}
+
 export interface InstanceFleet {
   /**
    * The one way to terminate anything: checks every candidate's tags with DescribeInstances first
@@ -110,6 +118,11 @@ export interface InstanceFleet {
   listManaged(): AsyncIterable<ManagedInstance>;
   /** Of these ids, the managed instances that still exist and are not shutting down or terminated. */
   findManaged(instanceIds: readonly string[]): Promise<Map<string, ManagedInstance>>;
+  /**
+   * One instance in whatever state (EC2 still describes a terminated one for about an hour), or
+   * undefined when EC2 does not know it. Reads only; terminating still goes through terminateManaged.
+   */
+  describe(instanceId: string): Promise<DescribedInstance | undefined>;
 }
 
 /** Counters for dashboards and alarms (EMF metrics in Lambda). */

@@ -1,5 +1,5 @@
 import type { HistoryEntry } from '@branch-envs/shared/deployments/table';
-import { TerminationReasonV2 as TerminationReason } from '@branch-envs/shared/events/InstanceTerminated.v2';
+import { TerminationReasonV3 as TerminationReason } from '@branch-envs/shared/events/InstanceTerminated.v3';
 import type { z } from 'zod';
 
 type Entry = z.infer<typeof HistoryEntry>;

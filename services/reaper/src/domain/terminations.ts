@@ -3,10 +3,11 @@ import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { TransitionConflictError } from '@branch-envs/shared/errors';
 import type { ReplyTo } from '@branch-envs/shared/events/common';
 import { InstanceTerminated } from '@branch-envs/shared/events/InstanceTerminated';
+import { InstanceTerminatedV2 } from '@branch-envs/shared/events/InstanceTerminated.v2';
 import {
-  InstanceTerminatedV2,
-  type TerminationReasonV2,
-} from '@branch-envs/shared/events/InstanceTerminated.v2';
+  InstanceTerminatedV3,
+  type TerminationReasonV3,
+} from '@branch-envs/shared/events/InstanceTerminated.v3';
 import type { Cause, OutgoingEvent } from '@branch-envs/shared/publish';
 import { ReaperIncompleteError } from '../errors';
 import { chunk, settleWithLimit } from './concurrency';
@@ -20,7 +21,7 @@ const EVENTS_PER_CHUNK = 10;
 
 export interface TerminationOrder {
   record: DeploymentRecord;
-  reason: TerminationReasonV2;
+  reason: TerminationReasonV3;
   /** The pull request whose end ends it (`pr_merged`, `pr_closed`). */
   prNumber?: number;
   /** Who asked, for `user` and `admin`. */
@@ -105,12 +106,21 @@ const terminatedData = (order: TerminationOrder) => ({
   replyTo: order.replyTo,
 });
 
-/** v1 for every reason it knows; v2 only for a pull request's end, which v1 cannot say. */
-const terminatedEvent = (
-  order: TerminationOrder,
-): OutgoingEvent<typeof InstanceTerminated> | OutgoingEvent<typeof InstanceTerminatedV2> => {
+type TerminatedEvent =
+  | OutgoingEvent<typeof InstanceTerminated>
+  | OutgoingEvent<typeof InstanceTerminatedV2>
+  | OutgoingEvent<typeof InstanceTerminatedV3>;
+
+/**
+ * v1 for every reason it knows; v2 for a pull request's end, v3 for a Spot interruption: the
+ * oldest version that can say the reason, so consumers not yet on v3 still get the others.
+ */
+const terminatedEvent = (order: TerminationOrder): TerminatedEvent => {
   const { reason } = order;
   const envelope = { cause: order.cause, key: order.record.deployId };
+  if (reason === 'spot_interrupted') {
+    return { contract: InstanceTerminatedV3, data: { ...terminatedData(order), reason }, ...envelope };
+  }
   if (reason === 'pr_merged' || reason === 'pr_closed') {
     const prNumber = order.prNumber ?? order.record.prNumber;
     const data = { ...terminatedData(order), reason, ...(prNumber ? { prNumber } : {}) };

@@ -107,7 +107,9 @@ export const memoryStore = (initial: readonly DeploymentItem[] = []) => {
 };
 
 /** Instances in memory: `managed` ones carry the tag; terminate records what it was asked to end. */
-export const memoryFleet = (instances: readonly (ManagedInstance & { managed?: boolean })[] = []) => {
+export const memoryFleet = (
+  instances: readonly (ManagedInstance & { managed?: boolean; stage?: string })[] = [],
+) => {
   const byId = new Map(instances.map((i) => [i.instanceId, { managed: true, ...i }]));
   const terminated: string[] = [];
   const terminateOne = (instanceId: string, deployId: string | undefined): TerminationOutcome => {
@@ -125,6 +127,10 @@ export const memoryFleet = (instances: readonly (ManagedInstance & { managed?: b
     },
     async *listManaged() {
       for (const i of byId.values()) if (i.managed && i.state !== 'terminated') yield i;
+    },
+    async describe(id) {
+      const i = byId.get(id);
+      return i ? { ...i, stage: i.stage ?? 'local' } : undefined;
     },
     async findManaged(ids) {
       return new Map(

@@ -28,7 +28,7 @@ import { testPolicy } from './factories';
 export interface Published {
   detailType: string;
   detail: {
-    metadata: { eventId: string; causationId: string; correlationId: string };
+    metadata: { eventId: string; causationId: string; correlationId: string; schemaVersion?: number };
     data: Record<string, unknown>;
   };
 }

@@ -55,26 +55,38 @@ export const parseSlashCommand = (
   return { kind: 'unknown', reason: replies.unknownCommand(command) };
 };
 
+/**
+ * A deploy of the branch a button names, as `/deploy <branch>` with the default lifetime would be;
+ * [Redeploy] (after a Spot interruption) adds `--on-demand` (ADR 0028).
+ */
+const branchDeploy = (
+  target: ReturnType<typeof parseTarget>,
+  settings: IngressSettings,
+  capacity?: 'on-demand',
+): Command => {
+  const parsed = target.kind === 'branch' ? parseDeployQuery(target.branch) : undefined;
+  if (target.kind !== 'branch' || !parsed?.ok) {
+    return { kind: 'unknown', reason: replies.buttonWithoutBranch };
+  }
+  const ttl = settings.defaultTtlSeconds;
+  return {
+    kind: 'deploy',
+    query: target.branch,
+    parsedQuery: parsed.query,
+    ttlSeconds: ttl,
+    requestedSeconds: ttl,
+    capped: false,
+    fresh: false,
+    noFollow: false,
+    ...(capacity ? { capacity } : {}),
+  };
+};
+
 /** Buttons carry ids we put there ourselves, but they are still parsed like typed input. */
 export const parseButton = ({ actionId, value }: ButtonRequest, settings: IngressSettings): Command => {
   const target = parseTarget(value);
-  if (actionId === ACTIONS.deployCandidate) {
-    const parsed = target.kind === 'branch' ? parseDeployQuery(target.branch) : undefined;
-    if (target.kind !== 'branch' || !parsed?.ok) {
-      return { kind: 'unknown', reason: replies.buttonWithoutBranch };
-    }
-    const ttl = settings.defaultTtlSeconds;
-    return {
-      kind: 'deploy',
-      query: target.branch,
-      parsedQuery: parsed.query,
-      ttlSeconds: ttl,
-      requestedSeconds: ttl,
-      capped: false,
-      fresh: false,
-      noFollow: false,
-    };
-  }
+  if (actionId === ACTIONS.deployCandidate) return branchDeploy(target, settings);
+  if (actionId === ACTIONS.redeploy) return branchDeploy(target, settings, 'on-demand');
   if (target.kind !== 'deploy') return { kind: 'unknown', reason: replies.buttonWithoutDeployment };
   if (actionId === ACTIONS.keepOvernight) return { kind: 'extend', target, extension: { kind: 'overnight' } };
   if (actionId === ACTIONS.extend) {

@@ -29,6 +29,18 @@ const environments = (n: number): DeploymentRecord[] =>
     });
   });
 
+/** The rate the provisioner records at launch (ADR 0027): t3.medium + 30 GB gp3, from two hours ago. */
+const costOf = (market: 'spot' | 'on-demand') => ({
+  market,
+  instanceType: 't3.medium',
+  hourlyMicros: market === 'spot' ? 15_788 : 44_888,
+  since: new Date(now.getTime() - 2 * 3600_000).toISOString(),
+});
+
+/** The same environments, each with a recorded rate: every other one on Spot. */
+const pricedEnvironments = (n: number): DeploymentRecord[] =>
+  environments(n).map((r, i) => ({ ...r, cost: costOf(i % 2 === 0 ? 'spot' : 'on-demand') }));
+
 const build = (live: DeploymentRecord[], role: Role = 'user', userId = USER): HomeView =>
   homeView({
     viewer: { userId, role },
@@ -94,6 +106,49 @@ describe('the Home tab view', () => {
       expect(limitViolations(view)).toEqual([]);
       expect(view.type).toBe('home');
     }
+  });
+
+  it.each([
+    1, 60,
+  ])('stays within Block Kit’s limits with %i priced environments, for a user and an admin', (n) => {
+    // Prepare
+    const live = pricedEnvironments(n);
+
+    // Act
+    const views = [build(live, 'user'), build(live, 'admin', ADMIN)];
+
+    // Assess
+    for (const view of views) expect(limitViolations(view)).toEqual([]);
+  });
+
+  it('shows each environment its price, Spot marked, and admins the stage total', () => {
+    // Prepare: two hours at 15 788 µ$/h (Spot) and 44 888 µ$/h (on-demand)
+    const live = pricedEnvironments(2);
+
+    // Act
+    const admin = textsOf(build(live, 'admin', ADMIN).blocks).join('\n');
+    const user = textsOf(build(live, 'user').blocks).join('\n');
+
+    // Assess: 31 576 µ$ ≈ $0.03; 89 776 µ$ ≈ $0.09; together 60 676 µ$/h and 121 352 µ$
+    expect(user).toContain('≈ $0.016/h Spot · $0.03 so far');
+    expect(user).toContain('≈ $0.045/h · $0.09 so far');
+    expect(admin).toContain('*Stage total:* ≈ $0.061/h · $0.12 so far');
+    expect(user).not.toContain('Stage total');
+  });
+
+  it('tells the owner of a Spot environment kept overnight that AWS may reclaim it', () => {
+    // Prepare
+    const [spot, onDemand] = pricedEnvironments(4).filter((r) => r.owner.userId === USER);
+    const live = [
+      { ...(spot as DeploymentRecord), keepOvernight: true },
+      { ...(onDemand as DeploymentRecord), keepOvernight: true },
+    ];
+
+    // Act
+    const text = textsOf(build(live).blocks).join('\n');
+
+    // Assess
+    expect(text.match(/Kept overnight on Spot capacity: AWS may reclaim it before then\./g)).toHaveLength(1);
   });
 
   it('has a limit check that does catch a view Slack would refuse', () => {

@@ -5,10 +5,20 @@ import type {
   InstanceLaunched,
   InstanceTerminated,
   InstanceTerminatedV2,
-  TerminationReasonV2,
+  InstanceTerminatedV3,
+  TerminationReasonV3,
 } from '@branch-envs/shared/events';
 import { type EnvironmentCost, priceLine } from '@branch-envs/shared/pricing/cost';
-import { type Block, context, message, type SlackMessage, section } from '../blocks';
+import {
+  ACTIONS,
+  actions,
+  type Block,
+  button,
+  context,
+  message,
+  type SlackMessage,
+  section,
+} from '../blocks';
 import type { Facts } from '../states';
 import { bold, code, codeBlock, escapeMrkdwn, link, mention } from '../text';
 import { type Clocked, endsNightly, lifetimeButtons, overnightPhrase, untilPhrase } from './lifetime';
@@ -21,7 +31,7 @@ import { type Clocked, endsNightly, lifetimeButtons, overnightPhrase, untilPhras
 type Found = BranchResolved['data'];
 type Launched = InstanceLaunched['data'];
 type Failed = DeployFailed['data'];
-type Terminated = InstanceTerminated['data'] | InstanceTerminatedV2['data'];
+type Terminated = InstanceTerminated['data'] | InstanceTerminatedV2['data'] | InstanceTerminatedV3['data'];
 
 const deployRef = (deployId: string): string => `deploy ${code(deployId)}`;
 
@@ -141,8 +151,8 @@ export const failedMessage = (data: Failed, facts: Facts): SlackMessage => {
 };
 
 /** What follows the branch: one verb, one cause, said once ("was terminated by @maija"). */
-const terminationWords = (reason: TerminationReasonV2, by: string | undefined): string => {
-  const words: Record<TerminationReasonV2, string> = {
+const terminationWords = (reason: TerminationReasonV3, by: string | undefined): string => {
+  const words: Record<TerminationReasonV3, string> = {
     ttl: 'was terminated: its time ran out',
     nightly: 'was terminated by the nightly shutdown',
     user: by ? `was terminated by ${mention(by)}` : 'was terminated on request',
@@ -152,6 +162,7 @@ const terminationWords = (reason: TerminationReasonV2, by: string | undefined): 
     instance_gone: 'has ended: its instance was already gone',
     pr_merged: 'has ended: its pull request was merged',
     pr_closed: 'has ended: its pull request was closed',
+    spot_interrupted: 'has ended: AWS reclaimed the Spot capacity of this environment',
   };
   return words[reason];
 };
@@ -166,9 +177,30 @@ const prEndWords = (data: Terminated, what: string): string | undefined => {
   return `PR #${data.prNumber} was ${verb}, so its environment ended (${what})`;
 };
 
+/**
+ * ⚡ AWS reclaimed the Spot capacity: [Redeploy] asks for the branch again, on-demand (slack-ingress
+ * parses the value as a branch, as for a candidate button), so the new one is not reclaimed too.
+ */
+const spotInterruptedMessage = (data: Terminated, branch: string | undefined, facts: Facts): SlackMessage => {
+  const what = branch ? bold(branch) : `Deploy ${code(data.deployId)}`;
+  const headline = `⚡ AWS reclaimed the Spot capacity of this environment; it ended (${what}).`;
+  const instanceId = data.instanceId ?? facts.instanceId;
+  const redeploy = branch ? [actions(button('Redeploy', ACTIONS.redeploy, branch, 'primary'))] : [];
+  return message(headline, [
+    section(
+      branch
+        ? `${headline}\n[Redeploy] deploys ${bold(branch)} again on on-demand capacity, which AWS does not reclaim.`
+        : headline,
+    ),
+    context(instanceId ? `instance ${code(instanceId)}` : '', prLink(facts), deployRef(data.deployId)),
+    ...redeploy,
+  ]);
+};
+
 /** 🛑 The environment is gone; the message keeps the branch and id so the reader knows which. */
 export const terminatedMessage = (data: Terminated, facts: Facts): SlackMessage => {
   const branch = data.branch ?? facts.branch;
+  if (data.reason === 'spot_interrupted') return spotInterruptedMessage(data, branch, facts);
   const what = branch ? bold(branch) : `Deploy ${code(data.deployId)}`;
   const headline = `🛑 ${prEndWords(data, what) ?? `${what} ${terminationWords(data.reason, data.terminatedBy)}`}.`;
   const instanceId = data.instanceId ?? facts.instanceId;

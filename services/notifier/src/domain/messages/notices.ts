@@ -56,6 +56,16 @@ export const expiringMessage = (data: Warning, view: Clocked): SlackMessage => {
   ]);
 };
 
+/**
+ * A Spot environment kept overnight stays on Spot (ADR 0028: the market is chosen at launch, and
+ * relaunching would lose its data): the owner is told it may be reclaimed, and what then follows.
+ */
+const SPOT_OVERNIGHT =
+  ' It runs on Spot capacity, which AWS may reclaim before then; if it does, you will be offered [Redeploy] on on-demand capacity.';
+
+const spotWarning = (data: Extended, facts: Facts): string =>
+  data.keepOvernight && facts.cost?.market === 'spot' ? SPOT_OVERNIGHT : '';
+
 const extensionNote = (data: Extended, view: Clocked, subject = ''): string => {
   const verb = data.keepOvernight ? 'Kept overnight' : 'Extended';
   const lead = subject ? `${subject} ${verb.toLowerCase()}` : verb;
@@ -69,7 +79,7 @@ const extensionNote = (data: Extended, view: Clocked, subject = ''): string => {
  * buttons, because a press on [Extend] replaced that message with its acknowledgement.
  */
 export const extendedMessage = (data: Extended, facts: Facts, view: Clocked): SlackMessage => {
-  const note = `⏰ ${extensionNote(data, view)}.`;
+  const note = `⏰ ${extensionNote(data, view)}.${spotWarning(data, facts)}`;
   if (facts.url) {
     const ready = { deployId: data.deployId, branch: data.branch, url: facts.url, note };
     return readyMessage(
@@ -79,7 +89,10 @@ export const extendedMessage = (data: Extended, facts: Facts, view: Clocked): Sl
     );
   }
   const headline = `⏰ ${extensionNote(data, view, bold(data.branch))}.`;
-  return message(headline, [section(headline), context(`deploy ${code(data.deployId)}`)]);
+  return message(headline, [
+    section(`${headline}${spotWarning(data, facts)}`),
+    context(`deploy ${code(data.deployId)}`),
+  ]);
 };
 
 const REQUEST_WORDS: Record<Refused['request'], string> = { terminate: 'terminate', extend: 'extend' };

@@ -22,6 +22,16 @@ export const launchAttempts = (
     ),
   );
 
+/**
+ * The deploy's capacity: its own `--spot` / `--on-demand` when it chose one; on-demand when it is
+ * kept overnight already (ADR 0028: an interruption at night ends what someone asked to keep, with
+ * nobody there to redeploy it); else the stage's default (undefined).
+ */
+export const capacityOf = (record: {
+  capacity?: Capacity | undefined;
+  keepOvernight: boolean;
+}): Capacity | undefined => record.capacity ?? (record.keepOvernight ? 'on-demand' : undefined);
+
 const describeAttempt = ({ instanceType, market, subnetId }: LaunchAttempt): string =>
   `${instanceType} ${market} in ${subnetId ?? 'the default VPC'}`;
 

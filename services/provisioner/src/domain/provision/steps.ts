@@ -5,7 +5,7 @@ import { failedStep, recordedFailure, STEPS, stepTime, wasClaimed } from '../his
 import type { LaunchedInstance, LaunchSpec } from '../ports';
 import { launchedBuild } from '../update/builds';
 import type { Job, ProvisionDeps, Step } from './job';
-import { launchAttempts, launchWithFallback } from './launchPlan';
+import { capacityOf, launchAttempts, launchWithFallback } from './launchPlan';
 import { announceLaunch, launchSpecFor, phoneHomeClaim } from './launchSpec';
 import { ownership } from './pricing';
 
@@ -16,8 +16,9 @@ import { ownership } from './pricing';
 export const launch: Step = async (job, record, deps) => {
   const spec = await prepare(job, record, deps);
   if ('failure' in spec) return fail(job, spec.failure, 'RESOLVED', deps);
-  if (!(await claim(job, spec, deps))) return lostClaim(job, deps);
-  const instance = await runInstance(job, spec, record, deps);
+  const claimed = await claim(job, spec, deps);
+  if (!claimed) return lostClaim(job, deps);
+  const instance = await runInstance(job, spec, claimed, deps);
   if ('failure' in instance) return fail(job, instance.failure, 'LAUNCHING', deps);
   return own(job, instance, deps);
 };
@@ -108,10 +109,17 @@ const prepare = async (
   }
 };
 
-/** RESOLVED → LAUNCHING, recording the phone-home credential; false when another delivery won. */
-const claim = async (job: Job, spec: LaunchSpec, { ports }: ProvisionDeps): Promise<boolean> => {
+/**
+ * RESOLVED → LAUNCHING, recording the phone-home credential: the record as written (so the launch
+ * sees a [Keep overnight] pressed before it), or undefined when another delivery won.
+ */
+const claim = async (
+  job: Job,
+  spec: LaunchSpec,
+  { ports }: ProvisionDeps,
+): Promise<DeploymentRecord | undefined> => {
   try {
-    await ports.repository.transition(spec.deployId, {
+    return await ports.repository.transition(spec.deployId, {
       to: 'LAUNCHING',
       from: ['RESOLVED'],
       step: STEPS.launching,
@@ -119,10 +127,9 @@ const claim = async (job: Job, spec: LaunchSpec, { ports }: ProvisionDeps): Prom
       // What it runs, so a newer build of the branch can be told apart later (ADR 0021).
       set: { ...phoneHomeClaim(job.detail, spec), build: launchedBuild(job.detail.data) },
     });
-    return true;
   } catch (error) {
     if (!(error instanceof TransitionConflictError)) throw error;
-    return false;
+    return undefined;
   }
 };
 
@@ -135,7 +142,7 @@ const runInstance = async (
 ): Promise<LaunchedInstance | { failure: Failure }> => {
   try {
     return await launchWithFallback(
-      launchAttempts(settings.launch, record.capacity),
+      launchAttempts(settings.launch, capacityOf(record)),
       (attempt, index) => ports.instances.run(spec, attempt, index),
       (attempt, error) =>
         job.log.warn('No capacity; trying the next choice', { ...attempt, code: error.ec2Code }),

@@ -3,6 +3,7 @@ import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { Clocked } from '@branch-envs/shared/slack';
 import type { Role } from '../authorization';
 import { context, header, section } from '../blocks';
+import { costOf, stageTotalOf } from '../messages/costViews';
 import { linkTo, subjectOf, timeLeft } from '../messages/deploymentViews';
 import {
   deployBranchActions,
@@ -51,8 +52,20 @@ const bySoonestEnd = (a: DeploymentRecord, b: DeploymentRecord): number =>
 const more = (hidden: number, command: string): HomeBlock[] =>
   hidden > 0 ? [context(`…and ${hidden} more: \`${command}\` lists them all.`)] : [];
 
+/** ` · ≈ $0.016/h Spot · $0.04 so far` (ADR 0027), or nothing for a record without a recorded rate. */
+const priceOf = (record: DeploymentRecord, clock: Clocked): string => {
+  const cost = costOf(record, clock.now);
+  return cost ? ` · ${cost}` : '';
+};
+
+/** Kept overnight on Spot (ADR 0028): it stays on Spot, and the owner should know what that means. */
+const spotOvernight = (record: DeploymentRecord): string =>
+  record.keepOvernight && record.cost?.market === 'spot'
+    ? '\nKept overnight on Spot capacity: AWS may reclaim it before then.'
+    : '';
+
 const mineLine = (record: DeploymentRecord, clock: Clocked): string =>
-  `${subjectOf(record)} · ${record.status}\n${linkTo(record.url)}\n${timeLeft(record, clock)}`;
+  `${subjectOf(record)} · ${record.status}\n${linkTo(record.url)}\n${timeLeft(record, clock)}${priceOf(record, clock)}${spotOvernight(record)}`;
 
 const mySection = (mine: readonly DeploymentRecord[], input: HomeInput): HomeBlock[] => {
   const title = header(`Your environments (${mine.length})`);
@@ -66,7 +79,7 @@ const mySection = (mine: readonly DeploymentRecord[], input: HomeInput): HomeBlo
 };
 
 const teamLine = (record: DeploymentRecord, clock: Clocked): string =>
-  `${subjectOf(record)} · ${record.status} · <@${record.owner.userId}> · ${linkTo(record.url)}\n${timeLeft(record, clock)}`;
+  `${subjectOf(record)} · ${record.status} · <@${record.owner.userId}> · ${linkTo(record.url)}\n${timeLeft(record, clock)}${priceOf(record, clock)}`;
 
 const teamSection = (live: readonly DeploymentRecord[], input: HomeInput): HomeBlock[] => {
   const title = header(`Team environments (${live.length})`);
@@ -83,17 +96,21 @@ const teamSection = (live: readonly DeploymentRecord[], input: HomeInput): HomeB
   ];
 };
 
-/** Admins only: live environments against the stage's and each user's quota. */
-const quotaSection = (live: readonly DeploymentRecord[], quotas: Quotas): HomeBlock[] => {
+/** Admins only: live environments against the stage's and each user's quota, and what they cost. */
+const quotaSection = (live: readonly DeploymentRecord[], quotas: Quotas, clock: Clocked): HomeBlock[] => {
   const perUser = new Map<string, number>();
   for (const r of live) perUser.set(r.owner.userId, (perUser.get(r.owner.userId) ?? 0) + 1);
   const users = [...perUser.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const lines = users.slice(0, MAX_QUOTA_USERS).map(([user, n]) => `<@${user}>: ${n} of ${quotas.perUser}`);
   const hidden = users.length - Math.min(users.length, MAX_QUOTA_USERS);
   const rest = hidden > 0 ? [`…and ${hidden} more users`] : [];
+  const total = stageTotalOf(live, clock.now);
+  const cost = total ? [`*Stage total:* ${total}`] : [];
   return [
     header('Quota use'),
-    section([`*Stage:* ${live.length} of ${quotas.total} live environments`, ...lines, ...rest].join('\n')),
+    section(
+      [`*Stage:* ${live.length} of ${quotas.total} live environments`, ...cost, ...lines, ...rest].join('\n'),
+    ),
   ];
 };
 
@@ -117,7 +134,7 @@ export const homeView = (input: HomeInput): HomeView => {
     ...myQueueBlocks(input),
     { type: 'divider' } as const,
     ...teamSection(live, input),
-    ...(input.viewer.role === 'admin' ? quotaSection(live, input.quotas) : []),
+    ...(input.viewer.role === 'admin' ? quotaSection(live, input.quotas, input.clock) : []),
     ...stageQueueBlocks(input),
   ];
   return {

@@ -58,3 +58,9 @@ export const costTotals = (
   if (options.admin) blocks.push(context(`*Stage total:* ${line(costs)}`));
   return blocks;
 };
+
+/** `≈ $0.09/h · $0.36 so far` over every priced record (the Home tab's stage total), or '' if none is. */
+export const stageTotalOf = (records: readonly DeploymentRecord[], now: Date): string => {
+  const costs = priced(records).map((c) => c.cost);
+  return costs.length === 0 ? '' : escapeMrkdwn(totalLine(totalOf(costs, now)));
+};
