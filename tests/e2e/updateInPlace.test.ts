@@ -3,6 +3,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/clien
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { caughtMessages, deploymentStatus } from '../../local/src/cli/localCommands';
 import { uploadBuild } from '../../local/src/cli/uploadBuild';
+import { LOCAL_SECRETS } from '../../local/src/config/localEnv';
 import { queueRoutedFrom } from '../helpers/aws';
 import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
 
@@ -71,6 +72,26 @@ const recordOf = async (deployId: string) => {
   return out.Item;
 };
 
+/** GitHub's deployments of the environment, newest first, each with its newest status (the stand-in's REST API). */
+const githubDeployments = async (environment: string) => {
+  const api = `${t.stack.endpoints.githubUrl}/repos/acme/shop`;
+  const headers = {
+    authorization: `Bearer ${LOCAL_SECRETS.githubToken.value}`,
+    accept: 'application/vnd.github+json',
+  };
+  const list = (await (
+    await fetch(`${api}/deployments?environment=${encodeURIComponent(environment)}`, { headers })
+  ).json()) as { id: number; sha: string }[];
+  return Promise.all(
+    list.map(async (d) => {
+      const statuses = (await (await fetch(`${api}/deployments/${d.id}/statuses`, { headers })).json()) as {
+        state: string;
+      }[];
+      return { sha: d.sha, state: statuses[0]?.state };
+    }),
+  );
+};
+
 const messageOf = async (deployId: string): Promise<string> => {
   const messages = (await caughtMessages(t.stack.endpoints)).filter((m) => m.deployId === deployId);
   return JSON.stringify(messages.at(-1) ?? {});
@@ -121,6 +142,13 @@ describeIfAll('a new build updates a live environment in place, end to end on th
       20_000,
     );
     expect((await deploymentStatus(t.stack.endpoints, deployId))?.status).toBe('READY');
+    const deployments = await githubDeployments(`preview/${BRANCH}`);
+    expect(deployments).toEqual(
+      expect.arrayContaining([
+        { sha: NEW_SHA, state: 'success' },
+        { sha: launchedSha, state: 'inactive' },
+      ]),
+    );
   });
 
   it('rolls a build that never gets healthy back, and the message says the old build still runs', async () => {

@@ -45,7 +45,8 @@ const bodyOf = (name: string, branch: string, headSha: string, broken: boolean):
  * completes the build and its S3 "Object Created" event is the one that starts the update (ADR 0021).
  */
 export const uploadBuild = async (
-  endpoints: Pick<StackEndpoints, 'motoEndpoint' | 'region'>,
+  endpoints: Pick<StackEndpoints, 'motoEndpoint' | 'region'> &
+    Partial<Pick<StackEndpoints, 'githubUrl' | 'githubReal'>>,
   branch: string,
   options: UploadOptions = {},
   config: StageConfig = loadStageConfig(LOCAL_STAGE),
@@ -53,6 +54,8 @@ export const uploadBuild = async (
   const headSha = options.sha ?? randomBytes(20).toString('hex');
   if (!SHA.test(headSha))
     throw new UploadInputError(`--sha must be 40 lowercase hex characters (got ${headSha})`);
+  if (endpoints.githubUrl && endpoints.githubReal === false)
+    await pushToStandIn(endpoints.githubUrl, branch, headSha);
   const bucket = artifactBucketOf(config, LOCAL_STAGE);
   const s3 = new S3Client({
     ...motoClientConfig(endpoints.motoEndpoint, endpoints.region),
@@ -79,5 +82,21 @@ export const uploadBuild = async (
   } finally {
     s3.destroy();
   }
-  return { bucket, headSha, keys, completedAt: new Date() };
+  const completedAt = new Date();
+  if (endpoints.githubUrl && endpoints.githubReal === false)
+    await pushToStandIn(endpoints.githubUrl, branch, headSha);
+  return { bucket, headSha, keys, completedAt };
+};
+
+/** The GitHub stand-in learns the build's commit, as a push would tell GitHub, so a deployment may name it. */
+const pushToStandIn = async (githubUrl: string, branch: string, sha: string): Promise<void> => {
+  const response = await fetch(`${githubUrl}/_push`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ branch, sha }),
+  });
+  if (!response.ok)
+    throw new UploadInputError(
+      `the GitHub stand-in does not know branch ${branch}: ${await response.text()}`,
+    );
 };
