@@ -19,6 +19,7 @@ import {
 import { runPress } from './pressFlow';
 import { describeRun } from './runSummary';
 import { runSlash } from './slashFlow';
+import { uploadBuild } from './uploadBuild';
 import { runWebhook, type WebhookOptions } from './webhookCommand';
 
 const seconds = (value: string): number => {
@@ -198,6 +199,22 @@ local
       messages.length === 0
         ? '(no messages yet)'
         : messages.map((m) => formatMessage(m, { ansi: Boolean(process.stdout.isTTY) })).join('\n'),
+    );
+  });
+
+local
+  .command('upload')
+  .description(
+    'upload a new build of a branch as CI would (every artifact, with its head-sha), so a live environment of it updates in place',
+  )
+  .argument('<branch>', 'the branch whose artifacts to upload')
+  .option('--sha <sha>', 'the build’s head SHA, 40 hex characters (default: a new random one)')
+  .option('--broken', 'a build whose app crashes on start: the update rolls back', false)
+  .action(async (branch: string, opts: { sha?: string; broken: boolean }) => {
+    const uploaded = await uploadBuild(endpoints(), branch, opts);
+    for (const key of uploaded.keys) console.log(`uploaded s3://${uploaded.bucket}/${key}`);
+    console.log(
+      `build ${uploaded.headSha.slice(0, 7)}${opts.broken ? ' (marked crash-on-start)' : ''} of ${branch} is complete; a live environment that follows it updates in place`,
     );
   });
 

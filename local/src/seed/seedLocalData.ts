@@ -37,7 +37,7 @@ const seedArtifacts = async (clients: AwsClients, demo: DemoRepository, region: 
   const { app, missingPgdump } = demo.artifacts;
   const writes: Promise<unknown>[] = [];
   const missing: string[] = [];
-  for (const { name } of demo.branches) {
+  for (const { name, sha } of demo.branches) {
     const keys = artifactKeys(app, name);
     const objects: [string, string][] = [
       [keys.jar, `demo jar for ${name}\n`],
@@ -45,8 +45,13 @@ const seedArtifacts = async (clients: AwsClients, demo: DemoRepository, region: 
     ];
     if (missingPgdump.includes(name)) missing.push(keys.pgdump);
     else objects.push([keys.pgdump, `-- demo pg_dump of ${name}\n`]);
+    // CI writes the build's commit on every artifact (ADR 0021): the demo builds are of the branch heads.
     for (const [Key, Body] of objects)
-      writes.push(clients.s3.send(new PutObjectCommand({ Bucket: ARTIFACT_BUCKET, Key, Body })));
+      writes.push(
+        clients.s3.send(
+          new PutObjectCommand({ Bucket: ARTIFACT_BUCKET, Key, Body, Metadata: { 'head-sha': sha } }),
+        ),
+      );
   }
   await Promise.all(writes);
   return { objects: writes.length, missing };

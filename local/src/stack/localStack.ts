@@ -173,6 +173,7 @@ const startStandIns = async (
     await startInstanceSimulator({
       ec2: clients.ec2,
       ssm: clients.ssm,
+      s3: clients.s3,
       bootDelayMs: options.bootDelayMs,
       phoneHome: options.phoneHome,
       print: options.log,
@@ -192,8 +193,8 @@ const startRunCommand = async (
   upstream: string,
   stoppers: Stopper[],
   log: (line: string) => void,
-): Promise<RunCommandStandIn> =>
-  track(
+): Promise<RunCommandStandIn> => {
+  const runCommand = track(
     await startRunCommandStandIn({
       upstream,
       documents: documentsInSsm(clients.ssm),
@@ -202,6 +203,10 @@ const startRunCommand = async (
     }),
     stoppers,
   );
+  for (const [name, executor] of Object.entries(standIns.simulator.documents))
+    runCommand.register(name, executor);
+  return runCommand;
+};
 
 const endpointsOf = (
   motoEndpoint: string,

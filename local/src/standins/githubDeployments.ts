@@ -86,16 +86,28 @@ export class DeploymentStore {
   public environmentAdmin = true;
   private nextId = 1000;
   private readonly base: string;
+  /** Commits a deployment may name: the branch heads, and every commit pushed since (`push`). */
+  private readonly commits: Set<string>;
 
   public constructor(private readonly demo: DemoRepository) {
     this.base = `https://api.github.com/repos/${demo.owner}/${demo.repo}/deployments`;
+    this.commits = new Set(demo.branches.map((b) => b.sha));
+  }
+
+  /** A push: the branch's head moves to `sha`, and the older commits stay deployable, as on GitHub. */
+  public push(branch: string, sha: string): boolean {
+    const head = this.demo.branches.find((b) => b.name === branch);
+    if (!head || !/^[0-9a-f]{40}$/.test(sha)) return false;
+    head.sha = sha;
+    this.commits.add(sha);
+    return true;
   }
 
   public create(body: unknown): ApiAnswer {
     if (!isRecord(body) || typeof body.ref !== 'string')
       return invalid('Invalid request. "ref" wasn\'t supplied.');
     const ref = body.ref;
-    const sha = shaOf(this.demo, ref) ?? (this.demo.branches.some((b) => b.sha === ref) ? ref : undefined);
+    const sha = shaOf(this.demo, ref) ?? (this.commits.has(ref) ? ref : undefined);
     if (!sha) return invalid(`No ref found for: ${ref}`);
     const deployment = newDeployment(this.nextId++, sha, { ...body, ref });
     this.deployments.unshift(deployment);

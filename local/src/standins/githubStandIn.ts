@@ -216,8 +216,15 @@ const control = (state: StandInState, method: string, path: string, body: unknow
   }
   if (method === 'POST' && path === '/_permissions') return setPermissions(state, body);
   if (method === 'POST' && path === '/_faults' && isRecord(body)) return addFaults(state, body);
+  if (method === 'POST' && path === '/_push' && isRecord(body)) return push(state, body);
   return undefined;
 };
+
+/** `POST /_push {branch, sha}`: CI built a new commit of a demo branch (`branch-envs local upload`). */
+const push = (state: StandInState, body: Record<string, unknown>): Answer =>
+  state.deployments.push(String(body.branch ?? ''), String(body.sha ?? ''))
+    ? { status: 200, body: { ok: true } }
+    : { status: 422, body: { message: 'branch must be a demo branch and sha 40 hex characters' } };
 
 const addFaults = (state: StandInState, body: Record<string, unknown>): Answer => {
   const kind = String(body.kind ?? '500');

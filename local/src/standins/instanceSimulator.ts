@@ -1,6 +1,7 @@
 import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { HEALTH_PATH } from '../config/localEnv';
+import { HEALTH_PATH, LOCAL_STAGE } from '../config/localEnv';
 import { fetchAppSecrets, type ReceivedSecrets } from './appSecretsClient';
 import { type Answer, type LocalServer, listen, send } from './httpServer';
 import {
@@ -9,6 +10,12 @@ import {
   phoneHomeTargetFrom,
   reportReady,
 } from './phoneHomeClient';
+import type { Executor } from './runCommandTypes';
+import { bootBuildOf } from './simulatedBuild';
+import { simulatedUpdate, type UpdatableInstance } from './simulatedUpdate';
+
+/** The update document of the local stage (the provisioner's `UpdateDocument`, ADR 0021). */
+export const UPDATE_DOCUMENT_NAME = `branch-envs-${LOCAL_STAGE}-update`;
 
 export interface InstanceSimulatorOptions {
   ec2: EC2Client;
@@ -18,6 +25,15 @@ export interface InstanceSimulatorOptions {
    * fails fails the boot at `fetch-secrets`, reported by phone-home, as on a real instance.
    */
   ssm?: SSMClient;
+  /**
+   * When set, instances read their build's head SHA from their artifacts' metadata at boot, and run
+   * the update document as branch-envs-update.sh does (fetching the new build from S3).
+   */
+  s3?: S3Client;
+  /** How long the app takes to start on an update (default 300 ms). */
+  restartMs?: number;
+  /** How long an update waits for the new build's health before rolling back (default 2000 ms). */
+  updateHealthTimeoutMs?: number;
   port?: number;
   /** How long a new instance answers 503 before it turns healthy (`SIM_BOOT_DELAY_MS`, default 2000). */
   bootDelayMs?: number;
@@ -31,7 +47,7 @@ export interface InstanceSimulatorOptions {
   print?(text: string): void;
 }
 
-export interface SimulatedInstance {
+export interface SimulatedInstance extends UpdatableInstance {
   instanceId: string;
   deployId?: string;
   branch?: string;
@@ -44,6 +60,8 @@ export interface SimulatedInstance {
   secrets?: ReceivedSecrets;
   /** The boot step that failed, if one did. */
   failedStep?: string;
+  /** Its deploy.json, from its user data. */
+  document?: Record<string, unknown>;
 }
 
 export interface InstanceSimulator extends LocalServer {
@@ -52,6 +70,8 @@ export interface InstanceSimulator extends LocalServer {
   refresh(): Promise<void>;
   /** Whether the instance's SSM agent would take a command: running, managed, its user data read. */
   isOnline(instanceId: string): Promise<boolean>;
+  /** The scripts its SSM agent runs, by document name, for the Run Command stand-in (empty without `s3`). */
+  documents: Record<string, Executor>;
 }
 
 const tag = (instance: Instance, key: string): string | undefined =>
@@ -105,6 +125,8 @@ class Fleet {
     return (
       instance.loaded === true &&
       instance.failedStep === undefined &&
+      instance.appDown !== true &&
+      instance.build?.broken !== true &&
       Date.now() - instance.firstSeen >= this.options.bootDelayMs
     );
   }
@@ -114,7 +136,9 @@ class Fleet {
     const print = (text: string) => this.options.print?.(`simulator: ${entry.instanceId} ${text}`);
     try {
       const document = await deployDocumentOfInstance(this.options.ec2, entry.instanceId);
+      if (document) entry.document = document;
       entry.phoneHome = phoneHomeTargetFrom(document);
+      if (this.options.s3) entry.build = await bootBuildOf(this.options.s3, document);
       if (this.options.ssm) await this.readSecrets(entry, this.options.ssm, document, print);
     } catch (error) {
       print(`cannot read its user data: ${(error as Error).message}`);
@@ -181,20 +205,49 @@ class Fleet {
   }
 }
 
+const stateOf = (instance: SimulatedInstance, healthy: boolean): string => {
+  if (healthy) return 'ok';
+  if (instance.failedStep) return 'failed';
+  if (instance.appDown) return 'restarting';
+  return instance.build?.broken ? 'crashed' : 'booting';
+};
+
+/** The health answer names the build it runs (head SHA), so a test sees which build answers. */
+const healthAnswer = (instance: SimulatedInstance, healthy: boolean): Answer => ({
+  status: healthy ? 200 : 503,
+  body: {
+    status: stateOf(instance, healthy),
+    instanceId: instance.instanceId,
+    branch: instance.branch,
+    headSha: instance.build?.headSha ?? null,
+    reseeds: instance.reseeds ?? 0,
+    secrets: instance.secrets ?? null,
+  },
+});
+
 const answerFor = (fleet: Fleet, rawPath: string, healthPath: string): Answer => {
   // Tolerate `<url>/` + `/health` joins: collapse repeated slashes.
   const [, instanceId = '', ...rest] = rawPath.replace(/\/{2,}/g, '/').split('/');
   const instance = fleet.get(instanceId);
   if (!instance) return { status: 404, body: { error: 'unknown instance', instanceId } };
   const healthy = fleet.isHealthy(instance);
-  if (`/${rest.join('/')}` === healthPath) {
-    const status = healthy ? 'ok' : instance.failedStep ? 'failed' : 'booting';
-    return {
-      status: healthy ? 200 : 503,
-      body: { status, instanceId, branch: instance.branch, secrets: instance.secrets ?? null },
-    };
-  }
+  if (`/${rest.join('/')}` === healthPath) return healthAnswer(instance, healthy);
   return healthy ? landingPage(instance) : { status: 503, body: { status: 'booting', instanceId } };
+};
+
+const documentsOf = (fleet: Fleet, options: InstanceSimulatorOptions): Record<string, Executor> => {
+  const { s3 } = options;
+  if (!s3) return {};
+  const update = simulatedUpdate({
+    s3,
+    instance: (id) => fleet.get(id),
+    deployDocument: async (id) => fleet.get(id)?.document ?? deployDocumentOfInstance(options.ec2, id),
+    ...(options.restartMs !== undefined ? { restartMs: options.restartMs } : {}),
+    ...(options.updateHealthTimeoutMs !== undefined
+      ? { healthTimeoutMs: options.updateHealthTimeoutMs }
+      : {}),
+  });
+  return { [UPDATE_DOCUMENT_NAME]: update };
 };
 
 /**
@@ -226,6 +279,7 @@ export const startInstanceSimulator = async (
       if (!fleet.get(instanceId)) await fleet.refresh();
       return fleet.get(instanceId)?.loaded === true;
     },
+    documents: documentsOf(fleet, options),
     stop: async () => {
       polling = false;
       fleet.stopping.abort();

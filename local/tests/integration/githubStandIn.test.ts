@@ -127,6 +127,37 @@ describe('GitHub stand-in', () => {
     expect(unknown.status).toBe(422);
   });
 
+  it('deploys a commit only once a push made it known, and keeps the older head deployable', async () => {
+    // Prepare
+    const sha = 'abc1234'.padEnd(40, 'd');
+    const before = await post('/repos/acme/shop/deployments', {
+      ref: sha,
+      environment: 'preview/demo-ready',
+    });
+    const oldHead = (
+      (await (await get('/repos/acme/shop/branches/fix%2FDEMO-1-health')).json()) as {
+        commit?: { sha?: string };
+      }
+    ).commit?.sha;
+
+    // Act
+    const pushed = await post('/_push', { branch: 'fix/DEMO-1-health', sha });
+    const after = await post('/repos/acme/shop/deployments', { ref: sha, environment: 'preview/demo-ready' });
+    const old = await post('/repos/acme/shop/deployments', {
+      ref: oldHead ?? '',
+      environment: 'preview/demo-ready',
+    });
+    const refused = await post('/_push', { branch: 'no-such-branch', sha });
+
+    // Assess
+    expect(before.status).toBe(422);
+    expect(pushed.status).toBe(200);
+    expect(after.status).toBe(201);
+    expect(((await after.json()) as { sha: string }).sha).toBe(sha);
+    expect(old.status).toBe(201);
+    expect(refused.status).toBe(422);
+  });
+
   it('fails the next requests the way a test asked it to', async () => {
     // Prepare
     await post('/_faults', { count: 2, kind: 'rate-limited' });

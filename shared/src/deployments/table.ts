@@ -97,6 +97,11 @@ export const DeploymentRecord = z.object({
   update: UpdateInFlight.optional(),
   /** The newest build that landed while an update ran; applied after it (ADR 0021). */
   pendingBuild: Build.optional(),
+  /**
+   * The last build whose update failed: a repeated notification of it is not applied again (each
+   * try restarts the app); `/deploy update` still may. Cleared by an update that succeeds.
+   */
+  failedBuild: Build.optional(),
   /** How many updates were started; the compare-and-swap guard of every update write. */
   updates: z.number().int().nonnegative().optional(),
   /**

@@ -41,6 +41,30 @@ const acquireInTurn = async (
 };
 
 /**
+ * The PR names the commit that runs: a new deployment for the new SHA, `success` with the URL, then
+ * the deployment it replaces `inactive`. Done by hand, because GitHub's `auto_inactive` leaves
+ * transient environments' deployments alone. Its id is the one remembered from then on.
+ */
+const redeploy = async (
+  step: Extract<GithubStep, { kind: 'redeploy' }>,
+  existingId: number | undefined,
+  github: NotifierPorts['github'],
+): Promise<number> => {
+  const id = await github.createDeployment(step);
+  await github.createStatus(id, {
+    state: 'success',
+    description: step.description,
+    environmentUrl: step.environmentUrl,
+  });
+  if (existingId !== undefined)
+    await github.createStatus(existingId, {
+      state: 'inactive',
+      description: `Replaced by ${step.ref.slice(0, 7)}`,
+    });
+  return id;
+};
+
+/**
  * Keeps GitHub in step with the message. Any failure is logged and counted and the Slack side carries
  * on: GitHub Deployments are a convenience on the PR, the Slack message is the product.
  */
@@ -54,6 +78,7 @@ const syncGithub = async (
   try {
     if (!(await ports.github.enabled())) return existingId;
     if (step.kind === 'create') return existingId ?? (await ports.github.createDeployment(step));
+    if (step.kind === 'redeploy') return await redeploy(step, existingId, ports.github);
     if (existingId === undefined) return undefined;
     await ports.github.createStatus(existingId, step);
     if (step.retireEnvironment)

@@ -24,6 +24,15 @@ export type GithubState = 'in_progress' | 'success' | 'failure' | 'error' | 'ina
 
 export type GithubStep =
   | { kind: 'create'; ref: string; environment: string; description: string; deployId: string }
+  /** An update in place: a new deployment of the new SHA, ready at once; the one it replaces turns inactive. */
+  | {
+      kind: 'redeploy';
+      ref: string;
+      environment: string;
+      description: string;
+      deployId: string;
+      environmentUrl: string;
+    }
   | {
       kind: 'status';
       state: GithubState;
@@ -156,9 +165,11 @@ const planners: Planners = {
       facts: { branch: d.branch, instanceId: d.instanceId, url: d.url },
       render: (known) => updatedMessage(d, known, view),
       github: {
-        kind: 'status',
-        state: 'success',
+        kind: 'redeploy',
+        ref: d.headSha,
+        environment: `preview/${d.branch}`,
         description: description(`Updated to ${d.headSha.slice(0, 7)}`),
+        deployId: d.deployId,
         environmentUrl: d.url,
       },
     }),

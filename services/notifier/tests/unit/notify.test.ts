@@ -1,9 +1,10 @@
+import { InstanceUpdated } from '@branch-envs/shared/events/InstanceUpdated';
 import { notify } from '../../src/domain/notify';
 import { type NotifierEvent, planFor } from '../../src/domain/plan';
 import type { Invocation, NotifierPorts } from '../../src/domain/ports';
 import { advances, STATE_RANK, updateRank } from '../../src/domain/states';
 import { GithubApiError, MessageBusyError, NoRouteError, SlackApiError } from '../../src/errors';
-import { deploymentStory, silentLogger } from '../helpers/factories';
+import { deploymentStory, detailOf, silentLogger } from '../helpers/factories';
 import {
   countingTelemetry,
   fakePorts,
@@ -230,6 +231,37 @@ describe('GitHub Deployments', () => {
       [1001, 'in_progress', undefined],
       [1001, 'success', 'http://10.0.1.23/'],
       [1001, 'inactive', undefined],
+    ]);
+  });
+
+  it('gives an update in place a deployment of its own SHA, and marks the one it replaces inactive', async () => {
+    // Prepare
+    const story = deploymentStory();
+    const github = recordingGithub();
+    const ports = fakePorts({ github: github.github });
+    for (const step of ['resolved', 'launched', 'ready'] as const) await run(eventOf(story, step), ports);
+    const updated = detailOf(InstanceUpdated, {
+      deployId: story.deployId,
+      replyTo: story.replyTo,
+      branch: 'feature/ABC-123-login-page',
+      headSha: 'abc1234'.padEnd(40, '0'),
+      sequence: 1,
+    });
+
+    // Act
+    await run({ detailType: 'InstanceUpdated', detail: updated } as NotifierEvent, ports);
+    await run(eventOf(story, 'terminated'), ports);
+
+    // Assess
+    expect(github.created.map((c) => c.ref)).toEqual([
+      '3f786850e387550fdab836ed7e6dc881de23001b',
+      'abc1234'.padEnd(40, '0'),
+    ]);
+    expect(github.created[1]?.environment).toBe('preview/feature/ABC-123-login-page');
+    expect(github.statuses.slice(2).map(({ id, status }) => [id, status.state])).toEqual([
+      [1002, 'success'],
+      [1001, 'inactive'],
+      [1002, 'inactive'],
     ]);
   });
 

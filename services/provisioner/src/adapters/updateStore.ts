@@ -102,13 +102,16 @@ export const createUpdateStore = (
     async finish(deployId, { sequence, succeeded, step, note, at }) {
       const history = appendHistory({ step, note, at });
       const attributes = await write(deployId, {
-        update: `SET ${succeeded ? '#build = #update.#build, ' : ''}${history.clause} REMOVE #update, #pending`,
+        update: succeeded
+          ? `SET #build = #update.#build, ${history.clause} REMOVE #update, #pending, #failed`
+          : `SET #failed = #update.#build, ${history.clause} REMOVE #update, #pending`,
         condition: '#update.#sequence = :sequence',
         names: {
           '#update': 'update',
           '#sequence': 'sequence',
           '#pending': 'pendingBuild',
-          ...(succeeded ? { '#build': 'build' } : {}),
+          '#failed': 'failedBuild',
+          '#build': 'build',
           ...history.names,
         },
         values: { ':sequence': sequence, ...history.values },
@@ -118,7 +121,8 @@ export const createUpdateStore = (
       const old = DeploymentRecord.parse(attributes);
       const record: DeploymentRecord = {
         ...old,
-        ...(succeeded && old.update ? { build: old.update.build } : {}),
+        ...(succeeded && old.update ? { build: old.update.build, failedBuild: undefined } : {}),
+        ...(!succeeded && old.update ? { failedBuild: old.update.build } : {}),
         update: undefined,
         pendingBuild: undefined,
       };

@@ -168,6 +168,30 @@ describe('updates in place on moto', () => {
     expect(record?.update).toBeUndefined();
   });
 
+  it('bug: a repeated upload notification re-applied a build that had just failed (restart, crash, rollback again) — it is not offered again', async () => {
+    // Prepare: an update to SHA_B that fails.
+    const branch = uniqueName('failed-again');
+    const env = await environment(branch);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await world.upload(branch, SHA_B);
+    await followBranch(branch, world.deps);
+    app.status.set(env.instanceId ?? '', 503);
+    const deadline = new Date(Date.now() + 60_000).toISOString();
+    await checkUpdate(
+      { kind: 'update-check', deployId: env.deployId, sequence: 1, attempt: 1, deadline },
+      world.deps,
+    );
+    app.status.set(env.instanceId ?? '', 200);
+
+    // Act: the same notification arrives again.
+    const outcomes = await followBranch(branch, world.deps);
+
+    // Assess
+    expect(outcomes).toEqual([{ deployId: env.deployId, outcome: 'failed_before' }]);
+    expect(await commandsOn(env.instanceId ?? '')).toHaveLength(1);
+    expect((await world.deps.ports.store.get(env.deployId))?.failedBuild?.headSha).toBe(SHA_B);
+  });
+
   it('delivers an artifact upload as S3 "Object Created" that the provisioner’s parser reads, on a rule shaped like the stack’s', async () => {
     // Prepare: the platform's forwarding rule and the provisioner's rule, as the stacks declare them.
     // moto hands S3 events to the rules of every bus, not only the default one as AWS does, so this

@@ -1,5 +1,6 @@
 import type { DeploymentRecord, UpdateInFlight } from '@branch-envs/shared/deployments/table';
 import { healthUrl } from '../readiness/appUrl';
+import { checkDelaySeconds } from './checkDelay';
 import { endUpdate, type UpdateVerdict } from './endUpdate';
 import { offerBuild } from './offerBuild';
 import type { CommandResult, UpdateCheckMessage, UpdateDeps } from './ports';
@@ -64,7 +65,7 @@ export const verdictOf = async (
 const reschedule = (message: UpdateCheckMessage, deps: UpdateDeps): Promise<void> =>
   deps.ports.checks.schedule(
     { ...message, attempt: message.attempt + 1 },
-    deps.settings.checkIntervalSeconds,
+    checkDelaySeconds(message.attempt + 1, deps.settings.checkIntervalSeconds),
   );
 
 /** The result to act on: SSM's, or a timeout once the deadline passed with the command still running. */

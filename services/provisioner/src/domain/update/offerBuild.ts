@@ -5,7 +5,13 @@ import type { UpdateDeps } from './ports';
 import { sendUpdate } from './sendUpdate';
 
 /** What offering a build to one environment did. */
-export type OfferOutcome = 'started' | 'deferred' | 'current' | 'not_ready' | 'not_following';
+export type OfferOutcome =
+  | 'started'
+  | 'deferred'
+  | 'current'
+  | 'failed_before'
+  | 'not_ready'
+  | 'not_following';
 
 /** Compare-and-swap rounds before giving up; each lost round means the record really changed. */
 const MAX_ROUNDS = 5;
@@ -84,6 +90,9 @@ const round = (
 ): Promise<OfferOutcome | 'lost'> => {
   if (record.status !== 'READY' || !record.instanceId) return Promise.resolve('not_ready');
   if (!options.requested && !follows(record, deps)) return Promise.resolve('not_following');
+  // A notification repeated after the build failed would restart the app on it again and again.
+  if (!options.requested && record.failedBuild && sameBuild(build, record.failedBuild))
+    return Promise.resolve('failed_before');
   const { update } = record;
   return update
     ? whileUpdating({ ...record, update }, build, deps)

@@ -1,5 +1,6 @@
 import { branchOf, type DeploymentRecord, type UpdateInFlight } from '@branch-envs/shared/deployments/table';
 import type { Build } from '@branch-envs/shared/events/build';
+import { checkDelaySeconds } from './checkDelay';
 import { endUpdate } from './endUpdate';
 import type { UpdateDeps } from './ports';
 import { UpdateInputError, updateInputFor } from './updateInput';
@@ -66,7 +67,7 @@ export const sendUpdate = async (record: DeploymentRecord, deps: UpdateDeps): Pr
   const deadline = new Date(Date.parse(update.startedAt) + timeoutMs).toISOString();
   await ports.checks.schedule(
     { kind: 'update-check', deployId: record.deployId, sequence: update.sequence, attempt: 1, deadline },
-    settings.checkIntervalSeconds,
+    checkDelaySeconds(1, settings.checkIntervalSeconds),
   );
   deps.log.info('Update sent', {
     deployId: record.deployId,

@@ -39,8 +39,29 @@ describe('isNewerBuild', () => {
     expect(isNewerBuild(running, running)).toBe(false);
   });
 
-  it('is false when the candidate lacks an artifact the environment runs', () => {
-    const candidate = build('b'.repeat(40), { jar: '2026-11-26T09:00:00.000Z' });
+  it('bug: a launch artifact without a destination (the config) made every upload look old — it is not compared', () => {
+    // Prepare: the launch recorded jar, config and dump; the instance receives (and the update offers) jar and dump.
+    const launched = build('a'.repeat(40), {
+      jar: '2026-11-26T08:00:00.000Z',
+      config: '2026-11-26T08:00:00.000Z',
+      dump: '2026-11-26T08:01:00.000Z',
+    });
+    const candidate = build('b'.repeat(40), {
+      jar: '2026-11-26T09:00:00.000Z',
+      dump: '2026-11-26T09:01:00.000Z',
+    });
+    const halfUploaded = build('b'.repeat(40), {
+      jar: '2026-11-26T09:00:00.000Z',
+      dump: '2026-11-26T08:01:00.000Z',
+    });
+
+    // Act + Assess
+    expect(isNewerBuild(candidate, launched)).toBe(true);
+    expect(isNewerBuild(halfUploaded, launched)).toBe(false);
+  });
+
+  it('is false when the candidate shares no artifact with what the environment runs', () => {
+    const candidate = build('b'.repeat(40), { other: '2026-11-26T09:00:00.000Z' });
 
     expect(isNewerBuild(candidate, running)).toBe(false);
   });

@@ -1,5 +1,6 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { Build } from '@branch-envs/shared/events/build';
+import { checkDelaySeconds } from '../../../src/domain/update/checkDelay';
 import { UPDATE_EXIT, verdictOf } from '../../../src/domain/update/checkUpdate';
 import type { CommandResult, UpdateDeps } from '../../../src/domain/update/ports';
 
@@ -70,5 +71,16 @@ describe('verdictOf: what an ended update command means', () => {
     const verdict = await verdictOf(done('success', UPDATE_EXIT.updated), record, depsAnswering(false));
 
     expect(verdict).toMatchObject({ kind: 'failed', reason: 'environment_down' });
+  });
+});
+
+describe('checkDelaySeconds', () => {
+  it('checks after 1, 2, 4 and 8 seconds, then every interval, so a quick update is not kept waiting a whole interval', () => {
+    // Act
+    const delays = [1, 2, 3, 4, 5, 6].map((attempt) => checkDelaySeconds(attempt, 10));
+
+    // Assess
+    expect(delays).toEqual([1, 2, 4, 8, 10, 10]);
+    expect(checkDelaySeconds(3, 1)).toBe(1);
   });
 });
