@@ -8,6 +8,7 @@ import { newId } from '@branch-envs/shared/ids';
 import { createPublisher } from '@branch-envs/shared/publish';
 import { createSecretReader } from '@branch-envs/shared/secrets';
 import { createDeploymentReader } from './adapters/deploymentReader';
+import { createLogsRateLimiter } from './adapters/logsRateLimiter';
 import { createOpenBranchesReader } from './adapters/openBranchesReader';
 import { createRequestRegistry } from './adapters/requestRegistry';
 import { createResponsePoster } from './adapters/responseUrl';
@@ -59,6 +60,15 @@ export const buildDependencies = (
       groups: createSlackGroupDirectory({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
       queue: createQueueStore({ client: clients.dynamo, tableName: config.deploymentsTable }),
       views: createSlackModals({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
+      ...(config.logsRateLimit
+        ? {
+            logsLimiter: createLogsRateLimiter(
+              clients.dynamo,
+              config.logsRateLimit.table,
+              config.logsRateLimit.perMinute,
+            ),
+          }
+        : {}),
       ...(config.resolverCacheTable
         ? {
             openBranches: createOpenBranchesReader(clients.dynamo, config.resolverCacheTable, (error) =>

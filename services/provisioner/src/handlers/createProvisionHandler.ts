@@ -1,5 +1,5 @@
 import { createEventConsumer } from '@branch-envs/shared/consumer';
-import { contractsConsumedBy } from '@branch-envs/shared/events';
+import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import type { Job } from '../domain/provision/job';
 
 export interface ProvisionHandlerOptions {
@@ -14,7 +14,8 @@ export interface ProvisionHandlerOptions {
  */
 export const createProvisionHandler = ({ provisioner, persistenceStore }: ProvisionHandlerOptions) =>
   createEventConsumer({
-    contracts: contractsConsumedBy('provisioner'),
+    // The provisioner's other consumed event, LogsRequested, has a function and queue of its own.
+    contracts: [BranchResolved] as const,
     persistenceStore,
     handler: async (event, { logger }) => {
       const log = logger.createChild({ persistentKeys: { deployId: event.detail.data.deployId } });
