@@ -1,13 +1,14 @@
 import { caughtMessages } from '../../local/src/cli/localCommands';
 import { uploadBuild } from '../../local/src/cli/uploadBuild';
 import { LOCAL_APP_SECRET } from '../../local/src/config/localEnv';
+import { SIMULATED_GITHUB_TOKEN } from '../../local/src/standins/simulatedLogs';
 import type { CaughtMessage } from '../../local/src/standins/slackCatcher';
 import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
 
 /**
  * Issue 20, part 1 on the local stack: [Logs] on a ready environment posts the simulated app
  * journal's last lines, collected by the Run Command stand-in running the logs document, with the
- * seeded app secret and the bearer token redacted; [Logs] on a failed boot (its instance kept)
+ * seeded app secret redacted on the instance and the bearer and GitHub tokens by the provisioner; [Logs] on a failed boot (its instance kept)
  * posts the boot log ending at the failed step; a bad `--lines` is answered with the usage.
  */
 const all = ['slack-ingress', 'branch-resolver', 'provisioner', 'notifier', 'reaper'].every(serviceExists);
@@ -52,7 +53,7 @@ describeIfAll('logs in Slack, end to end on the local stack', () => {
     await t?.stop();
   });
 
-  it("posts the journal's last lines with the seeded app secret and the bearer token redacted when [Logs] is pressed on a ready environment", async () => {
+  it("posts the journal's last lines with the seeded app secret and the tokens redacted when [Logs] is pressed on a ready environment", async () => {
     // Prepare
     const deployed = await slashAnswered('/deploy demo-ready', { timeoutMs: 90_000 });
     expect(deployed.follow?.finalStatus).toBe('READY');
@@ -75,6 +76,8 @@ describeIfAll('logs in Slack, end to end on the local stack', () => {
     expect(text).toContain('Bearer [REDACTED]');
     expect(text).not.toContain(LOCAL_APP_SECRET.value);
     expect(text).not.toContain('sim-9f8e7d6c5b4a3f2e1d0c');
+    expect(text).toContain('cloning with [REDACTED]');
+    expect(text).not.toContain(SIMULATED_GITHUB_TOKEN);
     const invocations = t.stack.runCommand.invocations().filter((i) => i.status === 'Success');
     expect(invocations.length).toBeGreaterThan(0);
   }, 200_000);

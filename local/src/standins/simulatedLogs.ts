@@ -4,9 +4,10 @@ import type { ExecutionOutcome, Executor } from './runCommandTypes';
 /**
  * The logs document (`branch-envs-<stage>-logs`, ADR 0030) on a simulated instance: what
  * `journalctl --unit=branch-env-app.service --lines=N` and `tail -n N /var/log/cloud-init-output.log`
- * would print there, cut to Run Command's 24,000 characters as the document's script does. The
- * simulated app is careless in the way real ones are: it logs its secret setting and a bearer
- * token, so redaction has something to find.
+ * would print there, with the app's secret values replaced and cut to Run Command's 24,000
+ * characters as the document's script does. The simulated app is careless in the way real ones are:
+ * it logs its secret setting (replaced here, on the "instance"), a bearer token and a GitHub token
+ * (left for the provisioner's redaction to find).
  */
 
 export interface LoggingInstance {
@@ -73,20 +74,33 @@ const appJournal = async (instance: LoggingInstance, deps: SimulatedLogsDeps, no
     lines.push(
       `${stamp(started + 500)} ${h} systemd[1]: branch-env-app.service: Main process exited, code=exited, status=1/FAILURE`,
     );
-    return lines;
+    return { lines, secretValues: [] };
   }
   const settings = await secretSettings(deps.ssm, instance.document);
   const requests = Math.min(400, Math.max(1, Math.floor((now - started) / 1000)));
-  for (let i = 0; i < requests; i += 1) {
-    const at = started + i * 1000;
-    lines.push(app(at, `GET /health 200 ${3 + (i % 5)}ms`));
-    if (i % 20 === 0)
-      for (const { name, value } of settings) lines.push(app(at, `config reloaded: ${name}=${value}`));
-    if (i % 25 === 0)
-      lines.push(app(at, 'calling payments with Authorization: Bearer sim-9f8e7d6c5b4a3f2e1d0c'));
-  }
-  return lines;
+  for (let i = 0; i < requests; i += 1) lines.push(...requestLines(i, started + i * 1000, settings, app));
+  return { lines, secretValues: settings.map((s) => s.value) };
 };
+
+/** One simulated second of the app: a health check, and now and then its careless logging. */
+const requestLines = (
+  i: number,
+  at: number,
+  settings: { name: string; value: string }[],
+  app: (at: number, text: string) => string,
+): string[] => [
+  app(at, `GET /health 200 ${3 + (i % 5)}ms`),
+  ...(i % 20 === 0 ? settings.map(({ name, value }) => app(at, `config reloaded: ${name}=${value}`)) : []),
+  ...(i % 25 === 0 ? [app(at, 'calling payments with Authorization: Bearer sim-9f8e7d6c5b4a3f2e1d0c')] : []),
+  ...(i % 30 === 0 ? [app(at, `cloning with ${SIMULATED_GITHUB_TOKEN}`)] : []),
+];
+
+/** A GitHub token the simulated app logs; the provisioner's built-in patterns must replace it. */
+export const SIMULATED_GITHUB_TOKEN = 'ghp_SimulatedToken0123456789abcdefABCDEF';
+
+/** What the document's jq step does with redact-values.json: each value (6+ characters) as text. */
+const redactValues = (text: string, values: readonly string[]): string =>
+  values.filter((v) => v.length >= 6).reduce((out, v) => out.split(v).join('[REDACTED]'), text);
 
 /** cloud-init's output as bootstrap.sh writes it, up to the step that failed, then status.json. */
 const bootLog = (instance: LoggingInstance, deps: SimulatedLogsDeps): string[] => {
@@ -124,7 +138,7 @@ const bootLog = (instance: LoggingInstance, deps: SimulatedLogsDeps): string[] =
 const cut = (text: string): string => {
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length <= OUTPUT_BYTES) return text;
-  return `[earlier lines cut: Run Command returns at most 24,000 characters]\n${bytes.subarray(bytes.length - OUTPUT_BYTES).toString('utf8')}`;
+  return `[earlier lines cut - Run Command returns at most 24,000 characters]\n${bytes.subarray(bytes.length - OUTPUT_BYTES).toString('utf8')}`;
 };
 
 export const simulatedLogs =
@@ -134,6 +148,10 @@ export const simulatedLogs =
     const kind = parameters.Kind?.[0];
     const lines = Number(parameters.Lines?.[0]);
     if (!instance) return { exitCode: 1, stdout: '', stderr: 'no such instance' };
-    const all = kind === 'app' ? await appJournal(instance, deps, Date.now()) : bootLog(instance, deps);
-    return { exitCode: 0, stdout: cut(`${all.slice(-lines).join('\n')}\n`), stderr: '' };
+    const { lines: all, secretValues } =
+      kind === 'app'
+        ? await appJournal(instance, deps, Date.now())
+        : { lines: bootLog(instance, deps), secretValues: [] };
+    const text = redactValues(`${all.slice(-lines).join('\n')}\n`, secretValues);
+    return { exitCode: 0, stdout: cut(text), stderr: '' };
   };

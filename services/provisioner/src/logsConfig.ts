@@ -22,12 +22,10 @@ const LogsEnv = z.object({
   LOGS_DOCUMENT_NAME: z.string().regex(/^[a-zA-Z0-9_.-]{3,128}$/, 'must be an SSM document name'),
   LOGS_WAIT_SECONDS: z.coerce.number().int().min(5).max(40).default(20),
   LOGS_REDACT_JSON: Patterns,
-  APP_SECRETS_PATH: z.string().regex(/^\/[A-Za-z0-9_.\-/]+$/, 'must be an SSM parameter path'),
 });
 
 export interface LogsFunctionConfig {
   provisioner: ProvisionerConfig;
-  appSecretsPath: string;
   settings: LogsSettings;
 }
 
@@ -37,7 +35,6 @@ export const loadLogsConfig = (env: Record<string, string | undefined> = process
   const l = loadConfig(LogsEnv, env);
   return {
     provisioner,
-    appSecretsPath: l.APP_SECRETS_PATH,
     settings: {
       documentName: l.LOGS_DOCUMENT_NAME,
       waitSeconds: l.LOGS_WAIT_SECONDS,

@@ -31,7 +31,7 @@ describe('contractsConsumedBy', () => {
       'ExtendRequested',
       'PullRequestClosed',
     ]);
-    expect(names(contractsConsumedBy('provisioner'))).toEqual(['BranchResolved']);
+    expect(names(contractsConsumedBy('provisioner'))).toEqual(['BranchResolved', 'LogsRequested']);
     expect(names(contractsConsumedBy('notifier'))).toEqual([
       'BranchResolved',
       'DeployRejected',
@@ -50,6 +50,7 @@ describe('contractsConsumedBy', () => {
       'UpdateFailed',
       'QueuedDeployStarted',
       'QueuedDeployEnded',
+      'LogsCollected',
     ]);
   });
 

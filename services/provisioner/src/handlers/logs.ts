@@ -2,7 +2,6 @@ import { createDeploymentRepository } from '@branch-envs/shared/deployments/repo
 import { LogsCollected } from '@branch-envs/shared/events/LogsCollected';
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import { createPublisher } from '@branch-envs/shared/publish';
-import { createAppSecretValues } from '../adapters/appSecretValues';
 import { createConsoleOutput } from '../adapters/consoleOutput';
 import { createRunCommand } from '../adapters/runCommand';
 import { loadLogsConfig } from '../logsConfig';
@@ -36,7 +35,6 @@ export const handler = createLogsHandler({
     },
     commands: createRunCommand(clients.ssm, { outputTailChars: RUN_COMMAND_OUTPUT_CHARS }),
     console: createConsoleOutput(clients.ec2),
-    secrets: createAppSecretValues(clients.ssm, config.appSecretsPath),
     publish: async (data, cause) => {
       await publisher.publish([{ contract: LogsCollected, data, cause }]);
     },

@@ -86,10 +86,12 @@ const collectRaw = async (instanceId: string, request: Request, deps: LogsDeps):
   };
 };
 
-/** Redacts, then fits the text into the event; the notes say what was cut. */
-const collected = async (raw: Raw, deps: LogsDeps): Promise<Outcome> => {
-  const secretValues = await deps.ports.secrets.values();
-  const redacted = redact(raw.text, { secretValues, patterns: deps.settings.redactPatterns });
+/**
+ * Redacts, then fits the text into the event; the notes say what was cut. The app's secret values
+ * were replaced on the instance by the logs document (the provisioner never reads them, ADR 0011).
+ */
+const collected = (raw: Raw, deps: LogsDeps): Outcome => {
+  const redacted = redact(raw.text, { patterns: deps.settings.redactPatterns });
   const fitted = tailWithin(redacted.text);
   return {
     status: 'collected',
@@ -119,7 +121,7 @@ export const collectLogs = async (
   } else {
     const raw = await collectRaw(instanceId, request, deps);
     outcome = raw
-      ? await collected(raw, deps)
+      ? collected(raw, deps)
       : unavailable('no_output', 'Neither Run Command nor the console output returned anything yet.');
   }
   deps.log.info('logs collected', { kind: request.kind, outcome: outcome.status });

@@ -11,8 +11,6 @@ export interface LogsPorts {
   commands: RunCommand;
   /** EC2 GetConsoleOutput, decoded; undefined when EC2 has none (yet). */
   console: { latest(instanceId: string): Promise<string | undefined> };
-  /** The app's secret values (SSM, cached a short while), so none of them leaves in a log. */
-  secrets: { values(): Promise<readonly string[]> };
   /** Publishes LogsCollected caused by the request (a derived eventId, so a retry publishes the same one). */
   publish(data: LogsCollected['data'], cause: { eventId: string; correlationId: string }): Promise<void>;
   sleep(ms: number): Promise<void>;

@@ -1,16 +1,11 @@
 /**
- * Redaction of collected logs (ADR 0030): what leaves the provisioner has had the app's secrets, the
- * well-known token shapes and the stage's own patterns replaced by `[REDACTED]`. Pure, so each rule
- * is pinned by a unit test, including the text it must leave alone.
+ * Redaction of collected logs (ADR 0030): what leaves the provisioner has had the well-known token
+ * shapes and the stage's own patterns replaced by `[REDACTED]`; the app's secret values were
+ * replaced on the instance already (the logs document), since the provisioner never reads them
+ * (ADR 0011). Pure, so each rule is pinned by a unit test, including the text it must leave alone.
  */
 
 export const REDACTED = '[REDACTED]';
-
-/**
- * App secret values shorter than this are not replaced wherever they appear: a 4-character value
- * such as `true` or `8080` would blank ordinary log text. The built-in patterns still apply.
- */
-export const MIN_SECRET_LENGTH = 6;
 
 interface Rule {
   name: string;
@@ -39,14 +34,6 @@ export const BUILT_IN_RULES: readonly Rule[] = [
   },
 ];
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
-/** Literal rules for the app's secret values, longest first so a value inside another goes with it. */
-const secretRules = (values: readonly string[]): Rule[] =>
-  [...new Set(values.map((v) => v.trim()).filter((v) => v.length >= MIN_SECRET_LENGTH))]
-    .sort((a, b) => b.length - a.length)
-    .map((value) => ({ name: 'app-secret', pattern: new RegExp(escapeRegExp(value), 'g') }));
-
 /** The stage config's `logs.redact` patterns (already checked to compile by the config schema). */
 export const configuredRules = (sources: readonly string[]): Rule[] =>
   sources.map((source, index) => ({ name: `configured-${index + 1}`, pattern: new RegExp(source, 'g') }));
@@ -69,15 +56,13 @@ const applyRule = (text: string, rule: Rule): Redaction => {
 };
 
 export interface RedactionInput {
-  /** The app's secret values as the instance receives them. */
-  secretValues: readonly string[];
   /** `logs.redact` from the stage config. */
   patterns: readonly string[];
 }
 
-/** Every rule over the text: the app's secrets first, then the token shapes, then the configured patterns. */
+/** Every rule over the text: the token shapes, then the configured patterns. */
 export const redact = (text: string, input: RedactionInput): Redaction => {
-  const rules = [...secretRules(input.secretValues), ...BUILT_IN_RULES, ...configuredRules(input.patterns)];
+  const rules = [...BUILT_IN_RULES, ...configuredRules(input.patterns)];
   return rules.reduce<Redaction>(
     (done, rule) => {
       const next = applyRule(done.text, rule);

@@ -40,7 +40,6 @@ const world = (options: {
   results?: CommandResult[];
   sendFails?: boolean;
   console?: string;
-  secrets?: string[];
 }) => {
   let now = Date.parse('2026-12-03T08:40:00Z');
   const results = [...(options.results ?? [])];
@@ -58,7 +57,6 @@ const world = (options: {
         result: async () => (results.length > 1 ? results.shift() : results[0]) ?? { status: 'pending' },
       },
       console: { latest: async () => options.console },
-      secrets: { values: async () => options.secrets ?? [] },
       publish: async (data, c) => {
         expect(c).toEqual(cause);
         published.push(LogsCollected.data.parse(data));
@@ -86,8 +84,7 @@ describe('collectLogs', () => {
     // Prepare
     const { deps, sent, published } = world({
       record: recordOf(),
-      results: [{ status: 'pending' }, success('started with KEY=s3cr3t-value-1\nGET /health 200\n')],
-      secrets: ['s3cr3t-value-1'],
+      results: [{ status: 'pending' }, success('calling with Bearer s3cr3t-value-1\nGET /health 200\n')],
     });
 
     // Act
@@ -102,7 +99,7 @@ describe('collectLogs', () => {
         outcome: {
           status: 'collected',
           source: 'run_command',
-          text: 'started with KEY=[REDACTED]\nGET /health 200\n',
+          text: 'calling with Bearer [REDACTED]\nGET /health 200\n',
           notes: [],
           redactions: 1,
         },

@@ -1,6 +1,6 @@
-import { MIN_SECRET_LENGTH, REDACTED, redact } from '../../../src/domain/logs/redact';
+import { REDACTED, redact } from '../../../src/domain/logs/redact';
 
-const none = { secretValues: [], patterns: [] };
+const none = { patterns: [] };
 
 describe('redact', () => {
   it.each<[string, string, string]>([
@@ -51,48 +51,14 @@ describe('redact', () => {
     expect(out.count).toBeGreaterThan(0);
   });
 
-  it("replaces the app's secret values wherever they appear, the longest first", () => {
-    // Prepare
-    const secretValues = ['local-demo-app-secret', 'local-demo-app-secret-not-for-production'];
-
-    // Act
-    const out = redact(
-      'config: DEMO_API_KEY=local-demo-app-secret-not-for-production; again local-demo-app-secret',
-      {
-        secretValues,
-        patterns: [],
-      },
-    );
-
-    // Assess
-    expect(out).toEqual({ text: `config: DEMO_API_KEY=${REDACTED}; again ${REDACTED}`, count: 2 });
-  });
-
-  it('treats a secret value as text, not as a pattern', () => {
-    // Act
-    const out = redact('p4ss.word+1 and p4ssXword+1', { secretValues: ['p4ss.word+1'], patterns: [] });
-
-    // Assess
-    expect(out.text).toBe(`${REDACTED} and p4ssXword+1`);
-  });
-
   it('replaces what the configured patterns match', () => {
     // Act
     const out = redact('db password=hunter22 user=shop', {
-      secretValues: [],
       patterns: ['(?<=password=)\\S+'],
     });
 
     // Assess
     expect(out).toEqual({ text: `db password=${REDACTED} user=shop`, count: 1 });
-  });
-
-  it(`leaves app secrets shorter than ${MIN_SECRET_LENGTH} characters alone, so ordinary words survive`, () => {
-    // Act
-    const out = redact('enabled: true on port 8080', { secretValues: ['true', '8080', ' '], patterns: [] });
-
-    // Assess
-    expect(out).toEqual({ text: 'enabled: true on port 8080', count: 0 });
   });
 
   it('over-redacts nothing in an ordinary journal', () => {
@@ -106,7 +72,7 @@ describe('redact', () => {
     ].join('\n');
 
     // Act
-    const out = redact(journal, { secretValues: ['local-demo-app-secret-not-for-production'], patterns: [] });
+    const out = redact(journal, none);
 
     // Assess
     expect(out).toEqual({ text: journal, count: 0 });
