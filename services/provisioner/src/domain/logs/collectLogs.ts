@@ -35,13 +35,13 @@ const refusal = (record: DeploymentRecord | undefined, request: Request): Outcom
   return undefined;
 };
 
-/** Runs the logs document and waits for its result until the deadline; undefined if it did not answer. */
-const viaRunCommand = async (instanceId: string, request: Request, deps: LogsDeps) => {
-  const { ports, settings, log } = deps;
-  let commandId: string;
+/** What Run Command gave: the output, or in words why not (for the note shown with the fallback). */
+type RunOutcome = { output: string } | { why: string };
+
+const send = async (instanceId: string, request: Request, deps: LogsDeps): Promise<string | RunOutcome> => {
   try {
-    commandId = await ports.commands.send({
-      documentName: settings.documentName,
+    return await deps.ports.commands.send({
+      documentName: deps.settings.documentName,
       instanceId,
       parameters: documentParameters(request.kind, request.lines),
       timeoutSeconds: SEND_TIMEOUT_SECONDS,
@@ -49,39 +49,50 @@ const viaRunCommand = async (instanceId: string, request: Request, deps: LogsDep
     });
   } catch (error) {
     // No agent, or the instance is not managed (yet): the console output is the way in.
-    log.warn('Run Command refused the logs command; reading the console output instead', {
-      error: error instanceof Error ? error.name : String(error),
+    const name = error instanceof Error ? error.name : String(error);
+    deps.log.warn('Run Command refused the logs command; reading the console output instead', {
+      error: name,
     });
-    return undefined;
+    return { why: `Run Command could not reach the instance's agent (${name})` };
   }
+};
+
+/** Runs the logs document and waits for its result until the deadline. */
+const viaRunCommand = async (instanceId: string, request: Request, deps: LogsDeps): Promise<RunOutcome> => {
+  const { ports, settings, log } = deps;
+  const commandId = await send(instanceId, request, deps);
+  if (typeof commandId !== 'string') return commandId;
   const deadline = ports.now().getTime() + settings.waitSeconds * 1000;
   while (ports.now().getTime() < deadline) {
     await ports.sleep(settings.pollIntervalMs);
     const result = await ports.commands.result(commandId, instanceId);
     if (result.status === 'pending') continue;
-    if (result.status === 'success') return result.output;
+    if (result.status === 'success') return { output: result.output };
     log.warn('The logs command did not succeed; reading the console output instead', {
       status: result.status,
       responseCode: result.responseCode,
     });
-    return undefined;
+    return {
+      why: `The logs command ended ${result.status.replace('_', ' ')} (exit code ${result.responseCode})`,
+    };
   }
   log.warn('The logs command did not answer in time; reading the console output instead', {
     waitSeconds: settings.waitSeconds,
   });
-  return undefined;
+  return { why: `The instance's agent did not answer within ${settings.waitSeconds} s` };
 };
 
 const collectRaw = async (instanceId: string, request: Request, deps: LogsDeps): Promise<Raw | undefined> => {
-  const output = await viaRunCommand(instanceId, request, deps);
-  if (output !== undefined) return { source: 'run_command', text: output, notes: [] };
+  const run = await viaRunCommand(instanceId, request, deps);
+  if ('output' in run) return { source: 'run_command', text: run.output, notes: [] };
   const console = await deps.ports.console.latest(instanceId);
   if (console === undefined || console.trim() === '') return undefined;
+  const what = request.kind === 'app' ? "app's journal" : 'boot log';
   return {
     source: 'console_output',
     text: lastLines(console, request.lines),
     notes: [
-      `The instance's agent did not answer within ${deps.settings.waitSeconds} s, so this is its serial console output (EC2 GetConsoleOutput) instead of the ${request.kind === 'app' ? "app's journal" : 'boot log'}.`,
+      `${run.why}, so this is its serial console output (EC2 GetConsoleOutput) instead of the ${what}.`,
     ],
   };
 };

@@ -153,7 +153,10 @@ describe('collectLogs', () => {
     await collectLogs(request, cause, deps);
 
     // Assess
-    expect(published[0]?.outcome).toMatchObject({ source: 'console_output' });
+    expect(published[0]?.outcome).toMatchObject({
+      source: 'console_output',
+      notes: [expect.stringMatching(/^The logs command ended failed \(exit code 1\), so this is/)],
+    });
   });
 
   it('answers no_output when neither source has anything', async () => {
