@@ -3,7 +3,13 @@ import { uploadBuild } from '../../local/src/cli/uploadBuild';
 import { LOCAL_APP_SECRET } from '../../local/src/config/localEnv';
 import { SIMULATED_GITHUB_TOKEN } from '../../local/src/standins/simulatedLogs';
 import type { CaughtMessage } from '../../local/src/standins/slackCatcher';
-import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
+import {
+  serviceExists,
+  slashAnswered,
+  startTestStack,
+  type TestStack,
+  waitUntil,
+} from './helpers/localStack';
 
 /**
  * Issue 20, part 1 on the local stack: [Logs] on a ready environment posts the simulated app
@@ -16,15 +22,8 @@ const describeIfAll = all ? describe : describe.skip;
 
 let t: TestStack;
 
-/** Ingress's first DynamoDB and EventBridge calls can outlast its timeout on a loaded machine (a 503). */
-const slashAnswered = async (line: string, options: Parameters<TestStack['slash']>[1] = {}) => {
-  let result = await t.slash(line, options);
-  for (let retry = 0; retry < 4 && result.ack.status === 503; retry++) {
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    result = await t.slash(line, options);
-  }
-  return result;
-};
+const slash = (line: string, options: Parameters<TestStack['slash']>[1] = {}) =>
+  slashAnswered(t, line, options);
 
 const textOf = (m: CaughtMessage): string => JSON.stringify(m.payload);
 
@@ -55,7 +54,7 @@ describeIfAll('logs in Slack, end to end on the local stack', () => {
 
   it("posts the journal's last lines with the seeded app secret and the tokens redacted when [Logs] is pressed on a ready environment", async () => {
     // Prepare
-    const deployed = await slashAnswered('/deploy demo-ready', { timeoutMs: 90_000 });
+    const deployed = await slash('/deploy demo-ready', { timeoutMs: 90_000 });
     expect(deployed.follow?.finalStatus).toBe('READY');
     const deployId = deployed.ack.deployId ?? '';
     const logs = deployed.buttons.find((b) => b.actionId === 'logs_app');
@@ -96,7 +95,7 @@ describeIfAll('logs in Slack, end to end on the local stack', () => {
   it('posts the boot log, ending at the failed step, when [Logs] is pressed on a failed boot', async () => {
     // Prepare: a build that crashes on start, so bootstrap.sh reports failed at start-app
     await uploadBuild(t.stack.endpoints, 'fix/DEMO-1-health', { broken: true });
-    const deployed = await slashAnswered('/deploy DEMO-1', { timeoutMs: 90_000 });
+    const deployed = await slash('/deploy DEMO-1', { timeoutMs: 90_000 });
     expect(deployed.follow?.finalStatus).toBe('FAILED');
     const deployId = deployed.ack.deployId ?? '';
     const logs = deployed.buttons.find((b) => b.actionId === 'logs_boot');

@@ -5,7 +5,7 @@ import { LogsCollected } from '@branch-envs/shared/events/LogsCollected';
 import { LogsRequested } from '@branch-envs/shared/events/LogsRequested';
 import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import { newId } from '@branch-envs/shared/ids';
-import { causedEventId, createPublisher } from '@branch-envs/shared/publish';
+import { causedEventId } from '@branch-envs/shared/publish';
 import {
   fixtureDetail,
   lambdaContext,
@@ -13,8 +13,8 @@ import {
   sqsRecordFor,
 } from '../../../../shared/tests/helpers/factories';
 import { uniqueName } from '../../../../tests/helpers/aws';
-import { createConsoleOutput } from '../../src/adapters/consoleOutput';
-import { createRunCommand } from '../../src/adapters/runCommand';
+import { createLogsPorts } from '../../src/adapters/logsPorts';
+import type { LogsPorts } from '../../src/domain/logs/ports';
 import { createLogsHandler } from '../../src/handlers/createLogsHandler';
 import { ownedBy, uniqueUserId } from '../helpers/factories';
 import { MOTO_AMI, type MotoPlatform, motoClients, motoPlatform, waitForEvent } from '../helpers/motoStack';
@@ -63,35 +63,13 @@ describe('the logs function on moto', () => {
     result: async () => ({ status: 'pending' as const }),
   };
 
-  const handlerFor = (
-    document: string,
-    commands = createRunCommand(clients.ssm, { outputTailChars: 48_000 }),
-  ) => {
-    const repository = createDeploymentRepository({
-      client: clients.documents,
-      tableName: platform.deploymentsTable,
-    });
-    const publisher = createPublisher({
-      client: clients.eventBridge,
-      busName: platform.busName,
-      producer: 'provisioner',
+  const handlerFor = (document: string, commands?: LogsPorts['commands']) => {
+    const ports = createLogsPorts(clients, {
+      deploymentsTable: platform.deploymentsTable,
+      eventBusName: platform.busName,
     });
     return createLogsHandler({
-      ports: {
-        records: {
-          get: async (id) => {
-            const item = await repository.get(id);
-            return item?.kind === 'deployment' ? item : undefined;
-          },
-        },
-        commands,
-        console: createConsoleOutput(clients.ec2),
-        publish: async (data, cause) => {
-          await publisher.publish([{ contract: LogsCollected, data, cause }]);
-        },
-        sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        now: () => new Date(),
-      },
+      ports: { ...ports, ...(commands ? { commands } : {}) },
       settings: { documentName: document, waitSeconds: 5, pollIntervalMs: 100, redactPatterns: [] },
       persistenceStore: idempotencyStore(platform.idempotencyTable, clients.dynamo),
     });
