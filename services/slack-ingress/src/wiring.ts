@@ -31,6 +31,18 @@ export interface WiringOptions {
   now?: () => Date;
 }
 
+/** The per-user limit on log requests (ADR 0030), when the counters' table is configured. */
+const logsLimiterOf = (config: IngressConfig, clients: AwsClients) =>
+  config.logsRateLimit
+    ? {
+        logsLimiter: createLogsRateLimiter(
+          clients.dynamo,
+          config.logsRateLimit.table,
+          config.logsRateLimit.perMinute,
+        ),
+      }
+    : {};
+
 /** Adapters on top of the clients: the one place the handler's ports are wired, for Lambda and tests. */
 export const buildDependencies = (
   config: IngressConfig,
@@ -60,15 +72,7 @@ export const buildDependencies = (
       groups: createSlackGroupDirectory({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
       queue: createQueueStore({ client: clients.dynamo, tableName: config.deploymentsTable }),
       views: createSlackModals({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
-      ...(config.logsRateLimit
-        ? {
-            logsLimiter: createLogsRateLimiter(
-              clients.dynamo,
-              config.logsRateLimit.table,
-              config.logsRateLimit.perMinute,
-            ),
-          }
-        : {}),
+      ...logsLimiterOf(config, clients),
       ...(config.resolverCacheTable
         ? {
             openBranches: createOpenBranchesReader(clients.dynamo, config.resolverCacheTable, (error) =>

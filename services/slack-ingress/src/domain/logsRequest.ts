@@ -24,19 +24,23 @@ export interface LogsCommand {
 const answered = (text: string): Outcome => ({ kind: 'answered', message: notice(text) });
 const refused = (text: string): Outcome => ({ kind: 'refused', message: notice(text) });
 
+type Found = { record: DeploymentRecord } | { outcome: Outcome };
+
 /** The one live deployment meant: the id's record, or the branch's newest live one. */
-const recordOf = async (target: Target, ctx: RequestContext): Promise<DeploymentRecord | Outcome> => {
+const recordOf = async (target: Target, ctx: RequestContext): Promise<Found> => {
   const { deployments } = ctx.ports;
   if (target.kind === 'branch') {
-    const live = (await deployments.byBranch(target.branch, 25)).filter((r) => isLive(r.status));
-    const [newest] = live;
-    return newest ?? answered(replies.nothingRunningForBranch(target.branch));
+    const [newest] = (await deployments.byBranch(target.branch, 25)).filter((r) => isLive(r.status));
+    return newest
+      ? { record: newest }
+      : { outcome: answered(replies.nothingRunningForBranch(target.branch)) };
   }
   const item = await deployments.get(target.deployId);
-  if (!item) return answered(replies.deployNotFound(target.deployId));
-  if (item.kind === 'tombstone') return answered(replies.alreadyBeingTerminated(target.deployId));
-  if (!isLive(item.status)) return answered(logsReplies.ended(target.deployId, item.status));
-  return item;
+  if (!item) return { outcome: answered(replies.deployNotFound(target.deployId)) };
+  if (item.kind === 'tombstone')
+    return { outcome: answered(replies.alreadyBeingTerminated(target.deployId)) };
+  if (!isLive(item.status)) return { outcome: answered(logsReplies.ended(target.deployId, item.status)) };
+  return { record: item };
 };
 
 export const logsReplies = {
@@ -57,8 +61,8 @@ const labelOf = (record: DeploymentRecord): string =>
 
 export const requestLogs = async (command: LogsCommand, ctx: RequestContext): Promise<Outcome> => {
   const found = await recordOf(command.target, ctx);
-  if ('kind' in found && found.kind !== 'deployment') return found as Outcome;
-  const record = found as DeploymentRecord;
+  if ('outcome' in found) return found.outcome;
+  const { record } = found;
   if (!mayActOn(ctx.role, ctx.actor.userId, record.owner.userId))
     return refused(replies.belongsTo(`<@${record.owner.userId}>`, 'read the logs of'));
   if (!record.instanceId) return answered(logsReplies.noInstance(record.deployId));
