@@ -68,6 +68,8 @@ describeIfAll('logs in Slack, end to end on the local stack', () => {
     // Assess
     expect(pressed.press.status).toBe(200);
     expect(JSON.stringify(pressed.answer?.payload)).toContain('Collecting the last 100 lines');
+    // The ready message stays: the acknowledgement is a new ephemeral note, not a replacement.
+    expect(pressed.answer?.payload.replace_original).toBe(false);
     const text = textOf(message);
     expect(text).toContain("the app's journal");
     expect(text).toContain('GET /health 200');

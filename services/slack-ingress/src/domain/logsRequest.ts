@@ -93,5 +93,6 @@ export const requestLogs = async (command: LogsCommand, ctx: RequestContext): Pr
     message: notice(logsReplies.collecting(what, labelOf(record), command.lines, requestId)),
     detailType: LogsRequested.detailType,
     correlationId: record.deployId,
+    keepOriginal: true,
   };
 };

@@ -75,7 +75,14 @@ export interface IngressSettings extends GrammarConfig {
 export type Outcome =
   | { kind: 'answered'; message: SlackMessage }
   | { kind: 'refused'; message: SlackMessage }
-  | { kind: 'published'; message: SlackMessage; detailType: string; correlationId: string };
+  | {
+      kind: 'published';
+      message: SlackMessage;
+      detailType: string;
+      correlationId: string;
+      /** A button's acknowledgement is a new note, leaving the message it was pressed on (logs). */
+      keepOriginal?: boolean;
+    };
 
 /** One authorized request on its way through the use cases. */
 export interface RequestContext {

@@ -151,6 +151,22 @@ describe('the [Logs] buttons', () => {
     expect(logsRequested()).toEqual([expect.objectContaining({ deployId: DEPLOY_ID, kind, lines: 100 })]);
   });
 
+  it('the [Logs] press replaced the ready message with its acknowledgement: it is a new ephemeral note now', async () => {
+    // Prepare
+    const { invoke, sent } = ingressHarness(WITH_LIMIT);
+
+    // Act
+    await invoke(buttonEvent({ actionId: 'logs_app', value: DEPLOY_ID }));
+
+    // Assess
+    expect(logsRequested()).toHaveLength(1);
+    expect(sent[0]?.body).toMatchObject({
+      response_type: 'ephemeral',
+      replace_original: false,
+      text: expect.stringContaining('Collecting the last 100 lines'),
+    });
+  });
+
   it('refuses a non-owner who presses [Logs] on a message in a shared channel', async () => {
     // Prepare
     const { invoke, sent } = ingressHarness(WITH_LIMIT);
