@@ -210,7 +210,7 @@ const route = (
   const viewed = modals.route(req, url);
   if (viewed) return viewed;
   if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
-  return post(inbox, options, { views, modals }, req, path, body);
+  return post(inbox, options, views, req, path, body);
 };
 
 const VIEWS_METHODS: Readonly<Record<string, ViewsMethod>> = {
@@ -222,7 +222,7 @@ const VIEWS_METHODS: Readonly<Record<string, ViewsMethod>> = {
 const post = (
   inbox: Inbox,
   options: SlackCatcherOptions,
-  { views, modals }: { views: ViewsApi; modals: Modals },
+  views: ViewsApi,
   req: IncomingMessage,
   path: string,
   body: Buffer,
@@ -232,12 +232,7 @@ const post = (
     return chatApi(inbox, options, req, parsePayload(req, body));
   const viewsMethod = VIEWS_METHODS[path];
   if (viewsMethod) {
-    const payload = parsePayload(req, body);
-    const answer = views(viewsMethod, req, payload);
-    // An opened modal is also kept for `GET /_views`, which the CLI's Deploy form reads (ADR 0026).
-    if (viewsMethod === 'views.open' && isRecord(answer.body) && answer.body.ok === true)
-      modals.open(req, payload);
-    return answer;
+    return views(viewsMethod, req, parsePayload(req, body));
   }
   if (/^\/(commands|actions|app|webhook)\//.test(path)) return hook(inbox, path, parsePayload(req, body));
   return { status: 404, body: { ok: false, error: 'unknown_method' } };
@@ -251,14 +246,16 @@ const post = (
  */
 export const startSlackCatcher = async (options: SlackCatcherOptions = {}): Promise<SlackCatcher> => {
   const inbox = createInbox(options.print);
-  const views = createViewsApi(options.botToken, ({ method, userId, view }) =>
+  const modals = createViewsCatcher();
+  const views = createViewsApi(options.botToken, ({ method, userId, triggerId, view }) => {
+    // An opened modal is also kept for `GET /_views`, which the CLI's Deploy form reads (ADR 0026).
+    if (triggerId) modals.keep(triggerId, view);
     // A Home view lists many deployments: it is about its user, not one deployId.
     inbox.record(method, `/api/${method}`, view, {
       deployId: undefined,
       ...(userId ? { user: userId } : {}),
-    }),
-  );
-  const modals = createViewsCatcher(options.botToken);
+    });
+  });
   const server = await listen(
     (req, res) => {
       readBody(req).then(
@@ -269,5 +266,9 @@ export const startSlackCatcher = async (options: SlackCatcherOptions = {}): Prom
     options.port,
     { name: 'slack', tap: options.tap },
   );
-  return { url: server.url, port: server.port, stop: server.stop, messages: inbox.list, reset: inbox.clear };
+  const reset = (): void => {
+    inbox.clear();
+    modals.clear();
+  };
+  return { url: server.url, port: server.port, stop: server.stop, messages: inbox.list, reset };
 };
