@@ -12,7 +12,7 @@ import type { Clocked } from './messages/lifetime';
 import { expiringMessage, extendedMessage, refusedMessage, warningOf } from './messages/notices';
 import { queuedEndedMessage, queuedStartedMessage } from './messages/queue';
 import { rejectedMessage } from './messages/rejections';
-import { updatedMessage, updateFailedMessage } from './messages/updates';
+import { updatedMessage, updateFailedMessage, updateRefusedMessage } from './messages/updates';
 import { type Facts, type MessageState, updateRank } from './states';
 
 /** Every event the notifier consumes, as the contracts declare; the queue's rule lists the same detail types. */
@@ -233,6 +233,15 @@ const planners: Planners = {
     skipIfEnded: false,
     facts: {},
     render: () => refusedMessage(d),
+  }),
+  UpdateRefused: ({ detail: { data: d } }) => ({
+    kind: 'notice',
+    deployId: d.deployId,
+    replyTo: d.replyTo,
+    replaceOriginal: true,
+    skipIfEnded: false,
+    facts: {},
+    render: () => updateRefusedMessage(d),
   }),
 };
 
