@@ -23,7 +23,7 @@ export const updateReplies = {
   ack: (label: string, running: string | undefined, reseed: boolean, requestId: string): string =>
     [
       `:arrows_counterclockwise: Updating ${label} in place to the newest build of its branch` +
-        `${running ? ` (it runs ${code(running)} now)` : ''}… Its message will say when it is done. (request ${code(requestId)})`,
+        `${running ? ` (it runs ${code(running)} now)` : ''}… The deploy's message will say when it is done. (request ${code(requestId)})`,
       reseed ? 'Its database will be re-seeded from the dump: the data in it now is lost.' : '',
     ]
       .filter(Boolean)
