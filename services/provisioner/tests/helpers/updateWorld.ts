@@ -121,6 +121,7 @@ export const updateWorld = async (clients: Clients, platform: MotoPlatform, appU
     branch: string,
     build: Build | undefined,
     urlOf: (instanceId: string) => string,
+    overrides: Partial<DeploymentRecord> = {},
   ): Promise<DeploymentRecord> => {
     const run = await clients.ec2.send(
       new RunInstancesCommand({ ImageId: MOTO_AMI, MinCount: 1, MaxCount: 1, InstanceType: 't3.medium' }),
@@ -148,6 +149,7 @@ export const updateWorld = async (clients: Clients, platform: MotoPlatform, appU
       history: [],
       version: 0,
       ...(build ? { build } : {}),
+      ...overrides,
     };
     await repository.create(record);
     return record;
