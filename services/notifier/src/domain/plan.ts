@@ -94,6 +94,17 @@ const state = (
   rest: Pick<StatePlan, 'facts' | 'render' | 'github' | 'rank'>,
 ): StatePlan => ({ kind: 'state', deployId, state: messageState, replyTo, ...rest });
 
+/** The answer to a request (terminate, extend, update): it replaces the request's acknowledgement. */
+const answer = (d: { deployId?: string; replyTo: ReplyTo }, render: () => SlackMessage): NoticePlan => ({
+  kind: 'notice',
+  deployId: d.deployId,
+  replyTo: d.replyTo,
+  replaceOriginal: true,
+  skipIfEnded: false,
+  facts: {},
+  render,
+});
+
 const planners: Planners = {
   BranchResolved: ({ detail: { data: d } }, view) =>
     state(d.deployId, 'found', d.replyTo, {
@@ -225,24 +236,8 @@ const planners: Planners = {
     facts: {},
     render: () => queuedEndedMessage(d, view),
   }),
-  RequestRefused: ({ detail: { data: d } }) => ({
-    kind: 'notice',
-    deployId: d.deployId,
-    replyTo: d.replyTo,
-    replaceOriginal: true,
-    skipIfEnded: false,
-    facts: {},
-    render: () => refusedMessage(d),
-  }),
-  UpdateRefused: ({ detail: { data: d } }) => ({
-    kind: 'notice',
-    deployId: d.deployId,
-    replyTo: d.replyTo,
-    replaceOriginal: true,
-    skipIfEnded: false,
-    facts: {},
-    render: () => updateRefusedMessage(d),
-  }),
+  RequestRefused: ({ detail: { data: d } }) => answer(d, () => refusedMessage(d)),
+  UpdateRefused: ({ detail: { data: d } }) => answer(d, () => updateRefusedMessage(d)),
 };
 
 /** What one event means for Slack and GitHub; no I/O, so it is tested with fixtures alone. */

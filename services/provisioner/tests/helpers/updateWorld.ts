@@ -1,7 +1,7 @@
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { CreateDocumentCommand } from '@aws-sdk/client-ssm';
+import { CreateDocumentCommand, ListCommandsCommand } from '@aws-sdk/client-ssm';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { Build } from '@branch-envs/shared/events/build';
@@ -155,5 +155,9 @@ export const updateWorld = async (clients: Clients, platform: MotoPlatform, appU
     return record;
   };
 
-  return { bucket, documentName, queueUrl, settings, deps, repository, upload, readyEnvironment };
+  /** The Run Command commands sent to an instance (moto records them; it runs none). */
+  const commandsOn = async (instanceId: string) =>
+    (await clients.ssm.send(new ListCommandsCommand({ InstanceId: instanceId }))).Commands ?? [];
+
+  return { bucket, documentName, queueUrl, settings, deps, repository, upload, readyEnvironment, commandsOn };
 };

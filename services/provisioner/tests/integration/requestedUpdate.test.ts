@@ -1,4 +1,3 @@
-import { ListCommandsCommand } from '@aws-sdk/client-ssm';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { UpdateRequested } from '@branch-envs/shared/events/UpdateRequested';
 import { newId } from '@branch-envs/shared/ids';
@@ -24,9 +23,6 @@ import { updateWorld } from '../helpers/updateWorld';
 const clients = motoClients();
 const SHA_A = 'a'.repeat(40);
 const SHA_B = 'b'.repeat(40);
-
-const commandsOn = async (instanceId: string) =>
-  (await clients.ssm.send(new ListCommandsCommand({ InstanceId: instanceId }))).Commands ?? [];
 
 const inputOf = (command: { Parameters?: Record<string, string[]> } | undefined): UpdateInputDocument =>
   JSON.parse(Buffer.from(command?.Parameters?.UpdateInput?.[0] ?? '', 'base64url').toString('utf8'));
@@ -104,7 +100,7 @@ describe('/deploy update on moto', () => {
     );
 
     // Assess
-    const [command] = await commandsOn(env.instanceId ?? '');
+    const [command] = await world.commandsOn(env.instanceId ?? '');
     const updated = await waitForEvent(
       clients.sqs,
       platform.tapQueue,
@@ -131,7 +127,7 @@ describe('/deploy update on moto', () => {
 
     // Assess
     expect(again).toBe('started');
-    expect(await commandsOn(env.instanceId ?? '')).toHaveLength(1);
+    expect(await world.commandsOn(env.instanceId ?? '')).toHaveLength(1);
     expect((await world.deps.ports.store.get(env.deployId))?.updates).toBe(1);
   });
 
@@ -152,7 +148,7 @@ describe('/deploy update on moto', () => {
         `${env.branch} already runs aaaaaaa, the newest build of its branch (built `,
       ),
     });
-    expect(await commandsOn(env.instanceId ?? '')).toHaveLength(0);
+    expect(await world.commandsOn(env.instanceId ?? '')).toHaveLength(0);
   });
 
   it('refuses an environment that is no longer ready', async () => {
@@ -182,7 +178,7 @@ describe('/deploy update on moto', () => {
 
     // Assess
     expect(outcome).toBe('expired');
-    expect(await commandsOn(env.instanceId ?? '')).toHaveLength(0);
+    expect(await world.commandsOn(env.instanceId ?? '')).toHaveLength(0);
     expect((await world.deps.ports.store.get(env.deployId))?.update).toBeUndefined();
   });
 });

@@ -33,6 +33,15 @@ const build = (headSha: string) => ({
   builtAt: '2026-11-26T08:40:00.000Z',
 });
 
+/** An update to RUNNING_SHA, as the provisioner records it while it runs. */
+const runningUpdate = {
+  id: OTHER_DEPLOY_ID,
+  build: build(RUNNING_SHA),
+  sequence: 1,
+  reseed: false,
+  startedAt: '2026-11-26T09:10:00.000Z',
+};
+
 const entries = (): PutEventsRequestEntry[] =>
   mocks.eventBridge.commandCalls(PutEventsCommand).flatMap((call) => call.args[0].input.Entries ?? []);
 const published = () => entries().map((e) => UpdateRequested.detail.parse(JSON.parse(e.Detail ?? 'null')));
@@ -154,13 +163,7 @@ describe('/deploy update', () => {
       () =>
         withRecord(
           deploymentItem({
-            update: {
-              id: OTHER_DEPLOY_ID,
-              build: build(RUNNING_SHA),
-              sequence: 1,
-              reseed: false,
-              startedAt: '2026-11-26T09:10:00.000Z',
-            },
+            update: runningUpdate,
           }),
         ),
       `${DEPLOY_ID} --reseed`,
@@ -183,13 +186,7 @@ describe('/deploy update', () => {
     withRecord(
       deploymentItem({
         build: build('0'.repeat(40)),
-        update: {
-          id: OTHER_DEPLOY_ID,
-          build: build(RUNNING_SHA),
-          sequence: 1,
-          reseed: false,
-          startedAt: '2026-11-26T09:10:00.000Z',
-        },
+        update: runningUpdate,
       }),
     );
 
