@@ -1,9 +1,8 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { caughtMessages } from '../../local/src/cli/localCommands';
 import { uploadBuild } from '../../local/src/cli/uploadBuild';
-import { queueRoutedFrom } from '../helpers/aws';
+import { drainingTap } from './helpers/busTap';
 import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
 
 /**
@@ -16,50 +15,11 @@ import { serviceExists, startTestStack, type TestStack, waitUntil } from './help
 const all = ['slack-ingress', 'branch-resolver', 'provisioner', 'notifier', 'reaper'].every(serviceExists);
 const describeIfAll = all ? describe : describe.skip;
 
-interface Tapped {
-  detailType: string;
-  correlationId: string;
-  detail: Record<string, unknown>;
-  data: Record<string, unknown>;
-}
-
 let t: TestStack;
-let tapUrl = '';
-const tapped: Tapped[] = [];
-const seen = new Set<string>();
+let tap: Awaited<ReturnType<typeof drainingTap>>;
 const BRANCH = 'demo-ready';
 const NEW_SHA = 'abc1234'.padEnd(40, 'e');
 const RESEED_SHA = 'def5678'.padEnd(40, 'd');
-
-const drainTap = async (): Promise<Tapped[]> => {
-  const out = await t.stack.clients.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: tapUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-  );
-  for (const m of out.Messages ?? []) {
-    const body = JSON.parse(m.Body ?? '{}');
-    const key = String(body.detail?.metadata?.eventId);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    tapped.push({
-      detailType: body['detail-type'],
-      correlationId: body.detail?.metadata?.correlationId,
-      detail: body.detail ?? {},
-      data: body.detail?.data ?? {},
-    });
-  }
-  const entries = (out.Messages ?? []).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle }));
-  if (entries.length > 0)
-    await t.stack.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: tapUrl, Entries: entries }));
-  return tapped;
-};
-
-const waitForEvent = (detailType: string, match: (e: Tapped) => boolean, timeoutMs = 60_000) =>
-  waitUntil(
-    t,
-    detailType,
-    async () => (await drainTap()).find((e) => e.detailType === detailType && match(e)),
-    timeoutMs,
-  );
 
 const health = async (url: string) => {
   const response = await fetch(new URL('health', url));
@@ -86,14 +46,9 @@ describeIfAll('/deploy update on the local stack', () => {
 
   beforeAll(async () => {
     t = await startTestStack();
-    tapUrl = await queueRoutedFrom(
-      t.stack.clients,
-      'branch-envs-local-bus',
-      { source: [{ prefix: 'branch-envs.' }] },
-      { queue: 'e2e-update-command-tap', rule: 'e2e-update-command-tap' },
-    );
+    tap = await drainingTap(t, 'e2e-update-command-tap');
     await t.slash(`/deploy ${BRANCH} --no-follow`, { timeoutMs: 60_000 });
-    const ready = await waitForEvent('InstanceReady', (e) => e.data.branch === BRANCH, 90_000);
+    const ready = await tap.waitFor('InstanceReady', (e) => e.data.branch === BRANCH, 90_000);
     deployId = ready.correlationId;
     instanceId = String(ready.data.instanceId);
     url = String(ready.data.url);
@@ -113,7 +68,7 @@ describeIfAll('/deploy update on the local stack', () => {
 
     // Act
     const asked = await t.slash(`/deploy update ${BRANCH}`, { follow: false });
-    const updated = await waitForEvent('InstanceUpdated', (e) => e.correlationId === deployId);
+    const updated = await tap.waitFor('InstanceUpdated', (e) => e.correlationId === deployId);
 
     // Assess
     expect(ackText(asked)).toContain(`Updating deploy \`${deployId}\` (\`${BRANCH}\`) in place`);
@@ -138,7 +93,7 @@ describeIfAll('/deploy update on the local stack', () => {
 
     // Act
     await t.slash(`/deploy update ${deployId}`, { follow: false });
-    const refused = await waitForEvent('UpdateRefused', (e) => e.correlationId === deployId);
+    const refused = await tap.waitFor('UpdateRefused', (e) => e.correlationId === deployId);
 
     // Assess
     expect(refused.data).toMatchObject({ code: 'no_newer_build', runningHeadSha: NEW_SHA });
@@ -163,7 +118,7 @@ describeIfAll('/deploy update on the local stack', () => {
 
     // Act
     const asked = await t.slash(`/deploy update ${deployId} --reseed`, { follow: false });
-    const updated = await waitForEvent(
+    const updated = await tap.waitFor(
       'InstanceUpdated',
       (e) => e.correlationId === deployId && e.data.headSha === RESEED_SHA,
     );
@@ -183,11 +138,11 @@ describeIfAll('/deploy update on the local stack', () => {
 
   it('changes nothing more when the update requests are delivered again', async () => {
     // Prepare: the UpdateRequested events as the bus carried them, put on it once more.
-    await drainTap();
-    const requests = tapped.filter((e) => e.detailType === 'UpdateRequested');
+    await tap.drain();
+    const requests = tap.tapped.filter((e) => e.detailType === 'UpdateRequested');
     const invocations = t.stack.runCommand.invocations().length;
     const outcomes = () =>
-      tapped.filter((e) => ['InstanceUpdated', 'UpdateFailed', 'UpdateRefused'].includes(e.detailType))
+      tap.tapped.filter((e) => ['InstanceUpdated', 'UpdateFailed', 'UpdateRefused'].includes(e.detailType))
         .length;
     const outcomesBefore = outcomes();
 
@@ -203,7 +158,7 @@ describeIfAll('/deploy update on the local stack', () => {
       }),
     );
     await new Promise((resolve) => setTimeout(resolve, 8000));
-    await drainTap();
+    await tap.drain();
 
     // Assess
     expect(requests).toHaveLength(3);
