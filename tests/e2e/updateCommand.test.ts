@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { caughtMessages } from '../../local/src/cli/localCommands';
 import { uploadBuild } from '../../local/src/cli/uploadBuild';
 import { drainingTap } from './helpers/busTap';
+import { githubDeployments } from './helpers/githubDeployments';
 import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
 
 /**
@@ -43,6 +44,7 @@ describeIfAll('/deploy update on the local stack', () => {
   let deployId = '';
   let instanceId = '';
   let url = '';
+  let launchedSha = '';
 
   beforeAll(async () => {
     t = await startTestStack();
@@ -52,6 +54,7 @@ describeIfAll('/deploy update on the local stack', () => {
     deployId = ready.correlationId;
     instanceId = String(ready.data.instanceId);
     url = String(ready.data.url);
+    launchedSha = (await health(url)).headSha ?? '';
   }, 240_000);
 
   afterAll(async () => {
@@ -84,6 +87,12 @@ describeIfAll('/deploy update on the local stack', () => {
       'the updated message',
       async () => ((await caughtText()).includes('Updated to `abc1234`, built') ? true : undefined),
       20_000,
+    );
+    expect(await githubDeployments(t, `preview/${BRANCH}`)).toEqual(
+      expect.arrayContaining([
+        { sha: NEW_SHA, state: 'success' },
+        { sha: launchedSha, state: 'inactive' },
+      ]),
     );
   });
 

@@ -2,8 +2,8 @@ import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { caughtMessages, deploymentStatus } from '../../local/src/cli/localCommands';
 import { uploadBuild } from '../../local/src/cli/uploadBuild';
-import { LOCAL_SECRETS } from '../../local/src/config/localEnv';
 import { drainingTap } from './helpers/busTap';
+import { githubDeployments } from './helpers/githubDeployments';
 import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
 
 /**
@@ -32,26 +32,6 @@ const recordOf = async (deployId: string) => {
     new GetCommand({ TableName: t.stack.endpoints.deploymentsTable, Key: { deployId } }),
   );
   return out.Item;
-};
-
-/** GitHub's deployments of the environment, newest first, each with its newest status (the stand-in's REST API). */
-const githubDeployments = async (environment: string) => {
-  const api = `${t.stack.endpoints.githubUrl}/repos/acme/shop`;
-  const headers = {
-    authorization: `Bearer ${LOCAL_SECRETS.githubToken.value}`,
-    accept: 'application/vnd.github+json',
-  };
-  const list = (await (
-    await fetch(`${api}/deployments?environment=${encodeURIComponent(environment)}`, { headers })
-  ).json()) as { id: number; sha: string }[];
-  return Promise.all(
-    list.map(async (d) => {
-      const statuses = (await (await fetch(`${api}/deployments/${d.id}/statuses`, { headers })).json()) as {
-        state: string;
-      }[];
-      return { sha: d.sha, state: statuses[0]?.state };
-    }),
-  );
 };
 
 const messageOf = async (deployId: string): Promise<string> => {
@@ -99,7 +79,7 @@ describeIfAll('a new build updates a live environment in place, end to end on th
       20_000,
     );
     expect((await deploymentStatus(t.stack.endpoints, deployId))?.status).toBe('READY');
-    const deployments = await githubDeployments(`preview/${BRANCH}`);
+    const deployments = await githubDeployments(t, `preview/${BRANCH}`);
     expect(deployments).toEqual(
       expect.arrayContaining([
         { sha: NEW_SHA, state: 'success' },
