@@ -151,6 +151,21 @@ describe('/deploy update on moto', () => {
     expect(await world.commandsOn(env.instanceId ?? '')).toHaveLength(0);
   });
 
+  it('says the database was not re-seeded when --reseed finds no newer build', async () => {
+    // Prepare
+    const env = await environment();
+
+    // Act
+    await handleUpdateRequested(requestFor(env, true), world.deps);
+
+    // Assess
+    const refused = await waitForEvent(clients.sqs, platform.tapQueue, refusalOf(env.deployId));
+    expect(refused?.detail.data.message).toMatch(
+      /already runs aaaaaaa, .* The database was not re-seeded: --reseed comes with a newer build\.$/,
+    );
+    expect((await world.deps.ports.store.get(env.deployId))?.update).toBeUndefined();
+  });
+
   it('refuses an environment that is no longer ready', async () => {
     // Prepare
     const env = await environment({ status: 'TERMINATED' });

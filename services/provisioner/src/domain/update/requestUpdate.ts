@@ -47,8 +47,10 @@ const refusalFor = (
           ...running,
         }
       : undefined;
-  if (outcome === 'current')
-    return { code: 'no_newer_build', message: noNewerBuild(record, build), ...running };
+  if (outcome === 'current') {
+    const untouched = reseed ? ' The database was not re-seeded: --reseed comes with a newer build.' : '';
+    return { code: 'no_newer_build', message: `${noNewerBuild(record, build)}${untouched}`, ...running };
+  }
   return { code: 'not_ready', message: notReady(record, record.deployId), ...running };
 };
 
