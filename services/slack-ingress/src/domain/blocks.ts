@@ -94,6 +94,8 @@ const helpLines = ({
   `\`${d} status <id|branch>\`: one environment in detail, with its step history.`,
   `\`${d} extend <id|branch> <duration|overnight>\`: push the expiry out by a duration, or keep it ` +
     `overnight: until the nightly shutdown of the next day (owner or admin).`,
+  `\`${d} update <id|branch> [--reseed]\`: update a ready environment in place to the newest build of its branch, ` +
+    'keeping its URL and database (`--reseed`: restore the database from the dump instead) (owner or admin).',
   `*Every day at ${nightlyTime(nightly)} the nightly shutdown ends every environment* that is not kept overnight, ` +
     `whatever its time left; you are warned before it, with a Keep overnight button. Replies say which comes first.`,
   `\`${t} <id|branch|mine|all>\`: end environments; yours, or anyone's if you are an admin. Only admins may use \`all\`.`,
