@@ -22,7 +22,7 @@ import {
 } from '../helpers/motoStack';
 
 const clients = motoClients();
-const faults = ec2Faults(clients.ec2);
+const faults = ec2Faults(clients.ec2Launch);
 const schemaCheck = (text: string): { status: number | null; output: string } => {
   const dir = mkdtempSync(join(tmpdir(), 'provisioner-user-data-'));
   try {
@@ -155,6 +155,24 @@ describe('provisioning on moto', () => {
     // Assess
     expect(tried).toEqual(['t3.medium', 't3.medium']);
     expect(await instancesOf(clients.ec2, detail.data.deployId)).toHaveLength(1);
+  });
+
+  it('duplicateInstances: a RunInstances whose answer was lost is not re-sent blindly; the instance it launched is adopted', async () => {
+    // Prepare: moto ignores ClientToken, so a blind re-send would launch a second instance.
+    const { provision, repository } = motoHandlers(motoConfigFor(platform), clients);
+    faults.loseRunInstancesAnswer(1);
+    const detail = resolvedDetail();
+
+    // Act
+    await deliver(provision, detail);
+
+    // Assess
+    const instances = await instancesOf(clients.ec2, detail.data.deployId);
+    expect(instances).toHaveLength(1);
+    expect(await repository.get(detail.data.deployId)).toMatchObject({
+      status: 'RUNNING',
+      instanceId: instances[0]?.InstanceId,
+    });
   });
 
   it('fails with launch_error naming SUBNET_IDS when the subnet does not exist, and launches nothing', async () => {
