@@ -63,6 +63,8 @@ export interface LocalStackOptions {
   requestTap?: RequestTap;
   /** Put the fault layer between the functions and every dependency (ADR 0017). */
   faults?: Pick<FaultLayerOptions, 'rates' | 'crashes' | 'timeoutMs'>;
+  /** One line per injected fault or crash, with its deployId when known (the chaos log). */
+  faultLog?(line: string): void;
 }
 
 export interface LocalStack {
@@ -276,7 +278,10 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
   const httpApiUrl = `http://127.0.0.1:${httpPort}`;
   const faults =
     options.faults &&
-    track(await startStackFaults(options.faults, { motoEndpoint, ...basics, httpApiUrl }), stoppers);
+    track(
+      await startStackFaults(options.faults, { motoEndpoint, ...basics, httpApiUrl }, options.faultLog),
+      stoppers,
+    );
   // Instances phone home to the API endpoint the templates name: through the layer when it is on.
   const apiEndpoint = faults?.urls.phoneHome ?? httpApiUrl;
   const { applied: stacks, exports } = await applyAll(serviceDirs, motoEndpoint, apiEndpoint, clients);
