@@ -88,7 +88,7 @@ export const startFaultLayer = async (options: FaultLayerOptions): Promise<Fault
       onCall: ({ fault, operation, call }) => {
         counts[dependency][fault] = (counts[dependency][fault] ?? 0) + 1;
         if (fault === 'none' || !options.onFault) return;
-        const deployId = deployIdOf(call, options.instanceOwner);
+        const deployId = deployIdOf(call, options.instanceOwner, dependency === 'slack');
         options.onFault({ dependency, operation, fault, ...(deployId ? { deployId } : {}) });
       },
     });

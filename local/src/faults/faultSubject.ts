@@ -17,16 +17,20 @@ const PATTERNS = [
   new RegExp(`${QUOTE}correlationId${QUOTE}\\s*:\\s*${QUOTE}(${ULID})`),
 ];
 
+const ANY_ULID = new RegExp(`\\b${ULID}\\b`);
+
 /** An instance's path on the simulator: `/<instanceId>/health`. */
 const INSTANCE_PATH = /^\/+(i-[0-9a-f]+)(?:\/|$)/;
 
 /**
  * The deployment a call is about, when the request says so (ADR 0017: every fault in the chaos log
- * can be tied to a deployment). `instanceOwner` maps an instance id to its deployId, for health checks.
+ * can be tied to a deployment). `instanceOwner` maps an instance id to its deployId, for health checks;
+ * `anyId` takes the first ULID anywhere (Slack messages, which carry no field named deployId).
  */
 export const deployIdOf = (
   call: Pick<CallInfo, 'path' | 'body'>,
   instanceOwner: (instanceId: string) => string | undefined = () => undefined,
+  anyId = false,
 ): string | undefined => {
   const text = `${call.path}\n${call.body}`;
   for (const pattern of PATTERNS) {
@@ -34,5 +38,8 @@ export const deployIdOf = (
     if (found) return found;
   }
   const instanceId = INSTANCE_PATH.exec(call.path)?.[1];
-  return instanceId ? instanceOwner(instanceId) : undefined;
+  if (instanceId) return instanceOwner(instanceId);
+  // A Slack message names its deployment in its text or buttons, as the Slack catcher reads it.
+  return anyId ? ANY_ULID.exec(text)?.[0] : undefined;
 };
+

@@ -36,6 +36,15 @@ describe('deployIdOf', () => {
     );
   });
 
+  it('takes the first id anywhere in a Slack message when asked to', () => {
+    // Prepare
+    const body = JSON.stringify({ channel: 'C1', text: `🚀 Launching (${DEPLOY})` });
+
+    // Act + Assess
+    expect(deployIdOf(call(body, '/api/chat.postMessage'), undefined, true)).toBe(DEPLOY);
+    expect(deployIdOf(call(body, '/api/chat.postMessage'))).toBeUndefined();
+  });
+
   it('names no deployment for a call about none (an idempotency record, a GitHub search)', () => {
     // Act + Assess
     expect(deployIdOf(call(JSON.stringify({ Key: { id: { S: `fn#${OTHER}` } } })))).toBeUndefined();
