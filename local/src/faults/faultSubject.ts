@@ -42,4 +42,3 @@ export const deployIdOf = (
   // A Slack message names its deployment in its text or buttons, as the Slack catcher reads it.
   return anyId ? ANY_ULID.exec(text)?.[0] : undefined;
 };
-
