@@ -53,6 +53,7 @@ const startStack = (args: ChaosArgs, logFile: string): Promise<LocalStack> => {
       STALE_REQUEST_GRACE: '30s',
     },
     log: write,
+    faultLog: write,
     functionLog: (fn, line, stream) => write(`[${fn}] ${stream}: ${line}`),
     slackPrint: () => undefined,
   });

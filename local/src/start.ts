@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole system on this machine, in the foreground, until Ctrl-C.
  * Options: --no-schedules (or LOCAL_SCHEDULES=off), SIM_BOOT_DELAY_MS=<ms>, SIM_PHONE_HOME=off,
- * LOCAL_PREWARM=all|http|none, LOCAL_CONCURRENCY=<n> (concurrent invocations per function, default 1; 10 is Lambda-like),
+ * LOCAL_PREWARM=all|http|none, LOCAL_CONCURRENCY=<n> (concurrent invocations per function, default 10 as Lambda-like; 1 on an overloaded machine),
  * LOCAL_BUNDLES=off (workers run the TypeScript sources through tsx instead of esbuild bundles, ADR 0016),
  * BRANCH_ENVS_STATE_DIR=<dir> (where endpoints.json and the function logs go; default <repo>/.local-state),
  * --faults <rate|dep=rate,…> (the fault layer in front of aws, github, slack and instance; ADR 0017).

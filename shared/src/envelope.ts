@@ -38,6 +38,26 @@ export const SERVICE_NAMES = [
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**
+ * The function of each service whose queue receives the events it consumes, unless a contract names
+ * another one in `consumerFunctions` (the provisioner's `update` takes `UpdateRequested`, ADR 0029).
+ * github-ingress consumes nothing. The static wiring test checks every rule against these names.
+ */
+export const MAIN_CONSUMER_FUNCTION = {
+  'slack-ingress': 'home',
+  'github-ingress': 'webhook',
+  'branch-resolver': 'consume',
+  provisioner: 'provision',
+  reaper: 'requests',
+  notifier: 'notify',
+} as const satisfies Record<ServiceName, string>;
+export type MainConsumerFunction<S extends ServiceName> = (typeof MAIN_CONSUMER_FUNCTION)[S];
+
+/** Per consumer service, the function (by its serverless.yml name) whose queue receives the event. */
+export type ConsumerFunctions<TConsumer extends ServiceName = ServiceName> = {
+  readonly [S in TConsumer]?: string;
+};
+
+/**
  * One event version: its name, its version, its data schema (the only place the shape is written) and
  * who publishes and who consumes it (the only place the wiring is written). Producers and consumers
  * parse against `detail`; consumers' accepted contracts, the publishers' types, the rule checks and the
@@ -49,6 +69,7 @@ export interface EventContract<
   TProducer extends ServiceName = ServiceName,
   TConsumer extends ServiceName = ServiceName,
   TVersion extends number = number,
+  TFunctions extends ConsumerFunctions<TConsumer> = ConsumerFunctions<TConsumer>,
 > {
   readonly detailType: TName;
   /** A literal type, so two versions of one event are distinct types even with the same data. */
@@ -58,6 +79,11 @@ export interface EventContract<
   readonly producers: readonly TProducer[];
   /** The services whose queue receives this version. */
   readonly consumers: readonly TConsumer[];
+  /**
+   * For a consumer whose events go to another function than its main one (`MAIN_CONSUMER_FUNCTION`):
+   * that function. The rule that routes this version feeds that function's queue, and only it.
+   */
+  readonly consumerFunctions?: TFunctions;
   readonly data: TData;
   readonly detail: z.ZodType<EventDetail<z.output<TData>>>;
 }
@@ -69,14 +95,16 @@ export const defineEvent = <
   const TProducer extends ServiceName,
   const TConsumer extends ServiceName,
   const TVersion extends number,
+  const TFunctions extends ConsumerFunctions<TConsumer> = Record<never, never>,
 >(spec: {
   detailType: TName;
   schemaVersion: TVersion;
   description: string;
   producers: readonly TProducer[];
   consumers: readonly TConsumer[];
+  consumerFunctions?: TFunctions;
   data: TData;
-}): EventContract<TName, TData, TProducer, TConsumer, TVersion> => ({
+}): EventContract<TName, TData, TProducer, TConsumer, TVersion, TFunctions> => ({
   ...spec,
   detail: z
     .object({
@@ -85,6 +113,11 @@ export const defineEvent = <
     })
     .strict() as unknown as z.ZodType<EventDetail<z.output<TData>>>,
 });
+
+/** The function of `service` that consumes `contract`: the one it names, else the service's main one. */
+export const consumerFunctionOf = (contract: EventContract, service: ServiceName): string =>
+  (contract.consumerFunctions as Record<string, string | undefined> | undefined)?.[service] ??
+  MAIN_CONSUMER_FUNCTION[service];
 
 /** The data type of a contract. */
 export type DataOf<C extends EventContract> = z.output<C['data']>;

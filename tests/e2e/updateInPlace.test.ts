@@ -1,10 +1,9 @@
 import { PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { caughtMessages, deploymentStatus } from '../../local/src/cli/localCommands';
 import { uploadBuild } from '../../local/src/cli/uploadBuild';
-import { LOCAL_SECRETS } from '../../local/src/config/localEnv';
-import { queueRoutedFrom } from '../helpers/aws';
+import { drainingTap } from './helpers/busTap';
+import { githubDeployments } from './helpers/githubDeployments';
 import { serviceExists, startTestStack, type TestStack, waitUntil } from './helpers/localStack';
 
 /**
@@ -16,48 +15,11 @@ import { serviceExists, startTestStack, type TestStack, waitUntil } from './help
 const all = ['slack-ingress', 'branch-resolver', 'provisioner', 'notifier', 'reaper'].every(serviceExists);
 const describeIfAll = all ? describe : describe.skip;
 
-interface Tapped {
-  detailType: string;
-  correlationId: string;
-  data: Record<string, unknown>;
-}
-
 let t: TestStack;
-let tapUrl = '';
-const tapped: Tapped[] = [];
-const seen = new Set<string>();
+let tap: Awaited<ReturnType<typeof drainingTap>>;
 const BRANCH = 'demo-ready';
 const NEW_SHA = 'abc1234'.padEnd(40, 'e');
 const BROKEN_SHA = 'bad0bad'.padEnd(40, 'f');
-
-const drainTap = async (): Promise<Tapped[]> => {
-  const out = await t.stack.clients.sqs.send(
-    new ReceiveMessageCommand({ QueueUrl: tapUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
-  );
-  for (const m of out.Messages ?? []) {
-    const body = JSON.parse(m.Body ?? '{}');
-    const key = String(body.detail?.metadata?.eventId);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    tapped.push({
-      detailType: body['detail-type'],
-      correlationId: body.detail?.metadata?.correlationId,
-      data: body.detail?.data ?? {},
-    });
-  }
-  const entries = (out.Messages ?? []).map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle }));
-  if (entries.length > 0)
-    await t.stack.clients.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: tapUrl, Entries: entries }));
-  return tapped;
-};
-
-const waitForEvent = (detailType: string, match: (e: Tapped) => boolean, timeoutMs = 60_000) =>
-  waitUntil(
-    t,
-    detailType,
-    async () => (await drainTap()).find((e) => e.detailType === detailType && match(e)),
-    timeoutMs,
-  );
 
 const health = async (url: string) => {
   const response = await fetch(new URL('health', url));
@@ -70,26 +32,6 @@ const recordOf = async (deployId: string) => {
     new GetCommand({ TableName: t.stack.endpoints.deploymentsTable, Key: { deployId } }),
   );
   return out.Item;
-};
-
-/** GitHub's deployments of the environment, newest first, each with its newest status (the stand-in's REST API). */
-const githubDeployments = async (environment: string) => {
-  const api = `${t.stack.endpoints.githubUrl}/repos/acme/shop`;
-  const headers = {
-    authorization: `Bearer ${LOCAL_SECRETS.githubToken.value}`,
-    accept: 'application/vnd.github+json',
-  };
-  const list = (await (
-    await fetch(`${api}/deployments?environment=${encodeURIComponent(environment)}`, { headers })
-  ).json()) as { id: number; sha: string }[];
-  return Promise.all(
-    list.map(async (d) => {
-      const statuses = (await (await fetch(`${api}/deployments/${d.id}/statuses`, { headers })).json()) as {
-        state: string;
-      }[];
-      return { sha: d.sha, state: statuses[0]?.state };
-    }),
-  );
 };
 
 const messageOf = async (deployId: string): Promise<string> => {
@@ -105,14 +47,9 @@ describeIfAll('a new build updates a live environment in place, end to end on th
 
   beforeAll(async () => {
     t = await startTestStack();
-    tapUrl = await queueRoutedFrom(
-      t.stack.clients,
-      'branch-envs-local-bus',
-      { source: [{ prefix: 'branch-envs.' }] },
-      { queue: 'e2e-update-tap', rule: 'e2e-update-tap' },
-    );
+    tap = await drainingTap(t, 'e2e-update-tap');
     await t.slash(`/deploy ${BRANCH}`, { timeoutMs: 60_000 });
-    const ready = await waitForEvent('InstanceReady', (e) => e.data.branch === BRANCH, 90_000);
+    const ready = await tap.waitFor('InstanceReady', (e) => e.data.branch === BRANCH, 90_000);
     deployId = ready.correlationId;
     instanceId = String(ready.data.instanceId);
     url = String(ready.data.url);
@@ -126,7 +63,7 @@ describeIfAll('a new build updates a live environment in place, end to end on th
   it('updates the same instance to the uploaded build, and the history and the message name its SHA', async () => {
     // Act
     const uploaded = await uploadBuild(t.stack.endpoints, BRANCH, { sha: NEW_SHA });
-    const updated = await waitForEvent('InstanceUpdated', (e) => e.correlationId === deployId);
+    const updated = await tap.waitFor('InstanceUpdated', (e) => e.correlationId === deployId);
 
     // Assess
     expect(updated.data).toMatchObject({ instanceId, headSha: NEW_SHA, reseeded: false });
@@ -142,7 +79,7 @@ describeIfAll('a new build updates a live environment in place, end to end on th
       20_000,
     );
     expect((await deploymentStatus(t.stack.endpoints, deployId))?.status).toBe('READY');
-    const deployments = await githubDeployments(`preview/${BRANCH}`);
+    const deployments = await githubDeployments(t, `preview/${BRANCH}`);
     expect(deployments).toEqual(
       expect.arrayContaining([
         { sha: NEW_SHA, state: 'success' },
@@ -154,7 +91,7 @@ describeIfAll('a new build updates a live environment in place, end to end on th
   it('rolls a build that never gets healthy back, and the message says the old build still runs', async () => {
     // Act
     await uploadBuild(t.stack.endpoints, BRANCH, { sha: BROKEN_SHA, broken: true });
-    const failed = await waitForEvent('UpdateFailed', (e) => e.correlationId === deployId);
+    const failed = await tap.waitFor('UpdateFailed', (e) => e.correlationId === deployId);
 
     // Assess
     expect(failed.data).toMatchObject({
@@ -207,9 +144,9 @@ describeIfAll('a new build updates a live environment in place, end to end on th
 
     // Assess
     expect(t.stack.runCommand.invocations()).toHaveLength(before);
-    await drainTap();
+    await tap.drain();
     expect(
-      tapped.filter((e) => e.detailType === 'InstanceUpdated' || e.detailType === 'UpdateFailed'),
+      tap.tapped.filter((e) => e.detailType === 'InstanceUpdated' || e.detailType === 'UpdateFailed'),
     ).toHaveLength(2);
   });
 });

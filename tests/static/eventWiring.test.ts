@@ -5,7 +5,7 @@
  * here, naming the stack. Run `npm run package` first (`npm test` does so before jest).
  */
 import { type EventContract, SERVICE_NAMES, type ServiceName } from '@branch-envs/shared/envelope';
-import { allContracts, contractsConsumedBy } from '@branch-envs/shared/events';
+import { allContracts } from '@branch-envs/shared/events';
 import { EXTERNAL_EVENTS } from '@branch-envs/shared/events/external';
 import {
   type CfnTemplate,
@@ -57,9 +57,12 @@ const eventRules = (template: CfnTemplate): EventRule[] =>
 const isService = (stack: string): stack is ServiceName =>
   (SERVICE_NAMES as readonly string[]).includes(stack);
 
-/** What the contracts say `stack` consumes: nothing for a stack that is not a service (platform). */
+/**
+ * What the contracts say `stack` consumes, whichever of its functions takes each (ADR 0029; which
+ * one is functionRouting.test.ts's check): nothing for a stack that is not a service (platform).
+ */
 const declaredContracts = (stack: string): readonly EventContract[] =>
-  isService(stack) ? contractsConsumedBy(stack) : [];
+  isService(stack) ? allContracts.filter((c) => (c.consumers as readonly string[]).includes(stack)) : [];
 
 const unique = (values: readonly string[]): string[] => [...new Set(values)].sort();
 const asText = (entry: unknown): string => (typeof entry === 'string' ? entry : JSON.stringify(entry));

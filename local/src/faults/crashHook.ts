@@ -1,6 +1,7 @@
 import type { Socket } from 'node:net';
 import type { AfterForward } from './faultProxy';
 import type { Dependency } from './faultSpec';
+import { deployIdOf } from './faultSubject';
 import { findSocketOwner, type SocketOwner } from './socketOwner';
 
 /**
@@ -23,6 +24,8 @@ export interface Crash {
   moment: string;
   functionName: string;
   operation: string;
+  /** The deployment the killed call was about, when the request names it. */
+  deployId?: string;
   pid: number;
   at: string;
 }
@@ -98,10 +101,12 @@ export const createCrashHook = (
     if (!owner || !name || !rule || pick() >= rule.probability || used >= plan.budget) return false;
     used += 1;
     kill(owner);
+    const deployId = deployIdOf(call);
     record({
       moment: rule.moment,
       functionName: name,
       operation: call.operation,
+      ...(deployId ? { deployId } : {}),
       pid: owner.pid,
       at: new Date().toISOString(),
     });

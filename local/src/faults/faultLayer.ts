@@ -3,6 +3,7 @@ import { awsOperationOf, type CallInfo } from './faultAnswers';
 import { chooseFault } from './faultChoice';
 import { type FaultProxy, startFaultProxy } from './faultProxy';
 import { type Dependency, type FaultRates, NO_FAULTS } from './faultSpec';
+import { deployIdOf } from './faultSubject';
 
 /** The dependencies behind the layer; `instance` is both the apps' health checks and their phone-home. */
 export interface FaultTargets {
@@ -22,7 +23,26 @@ export interface FaultLayerOptions {
   timeoutMs?: number;
   retryAfterSeconds?: number;
   pick?: () => number;
+  /**
+   * Called for every request the layer disturbed (a fault answer, reset, timeout or crash), with the
+   * deployment it was about when the request names one: the chaos log's one line per fault.
+   */
+  onFault?: (fault: InjectedFault) => void;
+  /** The deployId of an instance, so a health check's fault can be tied to its deployment. */
+  instanceOwner?: (instanceId: string) => string | undefined;
 }
+
+/** One disturbed request. */
+export interface InjectedFault {
+  dependency: Dependency;
+  operation: string;
+  fault: string;
+  deployId?: string;
+}
+
+/** The chaos log's line for one fault: `fault <dependency> <operation> <fault> deployId=<id|->`. */
+export const faultLine = (f: InjectedFault): string =>
+  `fault ${f.dependency} ${f.operation} ${f.fault} deployId=${f.deployId ?? '-'}`;
 
 /** Per dependency, how many requests got each outcome (`none` = forwarded untouched). */
 export type FaultCounts = Record<Dependency, Record<string, number>>;
@@ -65,8 +85,11 @@ export const startFaultLayer = async (options: FaultLayerOptions): Promise<Fault
       timeoutMs: options.timeoutMs ?? 3000,
       afterForward: (call, socket) =>
         crashing && afterForward ? afterForward(call, socket) : Promise.resolve(false),
-      onCall: ({ fault }) => {
+      onCall: ({ fault, operation, call }) => {
         counts[dependency][fault] = (counts[dependency][fault] ?? 0) + 1;
+        if (fault === 'none' || !options.onFault) return;
+        const deployId = deployIdOf(call, options.instanceOwner, dependency === 'slack');
+        options.onFault({ dependency, operation, fault, ...(deployId ? { deployId } : {}) });
       },
     });
     if (options.crashes)

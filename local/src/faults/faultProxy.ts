@@ -29,7 +29,8 @@ export interface FaultProxyOptions {
   /** How long a "timeout" holds the connection before dropping it (the upstream did get the request). */
   timeoutMs: number;
   afterForward?: AfterForward;
-  onCall?(event: { dependency: Dependency; operation: string; fault: string }): void;
+  /** Every request's outcome (`none`, a fault's code, `reset`, `timeout`, `crash`), with the request. */
+  onCall?(event: { dependency: Dependency; operation: string; fault: string; call: CallInfo }): void;
 }
 
 export interface FaultProxy extends LocalServer {
@@ -87,7 +88,7 @@ const handle = async (options: FaultProxyOptions, target: URL, req: IncomingMess
   const call = { ...info, operation: options.operationOf(info) };
   const fault = options.chooseFault(call);
   const note = (what: string) =>
-    options.onCall?.({ dependency: options.dependency, operation: call.operation, fault: what });
+    options.onCall?.({ dependency: options.dependency, operation: call.operation, fault: what, call: info });
   if (fault?.kind === 'reset') {
     note('reset');
     return req.socket.destroy();

@@ -9,12 +9,12 @@ import type { LambdaError } from './workerProtocol';
 export type { FunctionLog, InvokeResult } from './executionEnvironment';
 
 /**
- * One environment per function by default (ADR 0016: ten lost an acknowledgement in clean-clone CI);
- * `LOCAL_CONCURRENCY=10` gives the Lambda-like pool issue 17 asks for.
- * Workers start from esbuild bundles (ADR 0016), so a cold start costs a few hundred milliseconds
- * rather than tsx's seconds, and a burst's fresh environments answer within the ingress's timeout.
+ * Up to ten environments per function, as issue 17 asks (ADR 0013, amended 2026-12-03);
+ * `LOCAL_CONCURRENCY=1` is the fallback on an overloaded machine. Workers start from esbuild bundles
+ * (ADR 0016), and the local stack starts several environments of each HTTP function before it reports
+ * ready (`prewarm`), so a first burst of slash commands does not wait for cold starts.
  */
-export const DEFAULT_CONCURRENCY = 1;
+export const DEFAULT_CONCURRENCY = 10;
 
 export interface FunctionHostOptions extends EnvironmentOptions {
   /** At most this many invocations at once, each in its own execution environment. */
@@ -66,11 +66,24 @@ export class FunctionHost {
     return this.idle.length + this.busy.size + this.booting.size;
   }
 
-  /** Starts one environment now rather than on the first invocation; resolves with the init error, if any. */
-  public async warm(): Promise<LambdaError | undefined> {
-    const environment = this.idle.find((e) => e.usable) ?? this.start();
-    if (!this.idle.includes(environment)) this.idle.push(environment);
-    return environment.ready;
+  /**
+   * Starts environments now rather than on the first invocations, one after another, until `count`
+   * (at most `maxConcurrency`) are alive; resolves with the first init error, if any.
+   */
+  public async warm(count = 1): Promise<LambdaError | undefined> {
+    const wanted = Math.min(Math.max(1, count), this.maxConcurrency);
+    this.dropDead();
+    for (const environment of this.idle) {
+      const error = await environment.ready;
+      if (error) return error;
+    }
+    while (!this.stopped && this.environments < wanted) {
+      const environment = this.start();
+      this.idle.push(environment);
+      const error = await environment.ready;
+      if (error) return error;
+    }
+    return undefined;
   }
 
   public async invoke(event: unknown): Promise<InvokeResult> {

@@ -39,11 +39,13 @@ export interface LocalStackOptions {
   schedules?: boolean;
   /** Start function workers ahead of the first invocation: HTTP functions, all, or none (default all). */
   prewarm?: 'all' | 'http' | 'none';
+  /** Environments started ahead for each HTTP function (default `PREWARM_HTTP_ENVIRONMENTS`, at most maxConcurrency). */
+  prewarmEnvironments?: number;
   bootDelayMs?: number;
   /** false: simulated instances never phone home, so only the provisioner's probes see them ready. */
   phoneHome?: boolean;
   maxVisibilitySeconds?: number;
-  /** Concurrent invocations per function, each in its own worker (default 1, as `DEFAULT_CONCURRENCY`; ADR 0016). */
+  /** Concurrent invocations per function, each in its own worker (default 10, as `DEFAULT_CONCURRENCY`; ADR 0013). */
   maxConcurrency?: number;
   /** Workers start from esbuild bundles (default true, ADR 0016); false runs the sources through tsx. */
   bundles?: boolean;
@@ -63,6 +65,8 @@ export interface LocalStackOptions {
   requestTap?: RequestTap;
   /** Put the fault layer between the functions and every dependency (ADR 0017). */
   faults?: Pick<FaultLayerOptions, 'rates' | 'crashes' | 'timeoutMs'>;
+  /** One line per injected fault or crash, with its deployId when known (the chaos log). */
+  faultLog?(line: string): void;
 }
 
 export interface LocalStack {
@@ -128,15 +132,23 @@ const track = <T extends { stop(): Promise<void> }>(server: T, stoppers: Stopper
   return server;
 };
 
+/**
+ * How many environments of each HTTP function are started before the stack reports ready: a burst of
+ * five users' slash commands (the chaos run's senders) is then answered by warm environments while
+ * the pool grows, instead of queueing behind serial cold starts (ADR 0013, amended 2026-12-03).
+ */
+export const PREWARM_HTTP_ENVIRONMENTS = 5;
+
 const prewarm = async (
   runtime: LambdaRuntime,
   stacks: AppliedStack[],
   mode: LocalStackOptions['prewarm'],
+  environments: number,
 ): Promise<void> => {
   if (mode === 'none') return;
   const http = new Set(stacks.flatMap((s) => s.routes.map((r) => r.functionName)));
   // HTTP functions first: Slack allows three seconds for an acknowledgement.
-  await Promise.all([...http].map((name) => runtime.hosts.get(name)?.warm()));
+  await Promise.all([...http].map((name) => runtime.hosts.get(name)?.warm(environments)));
   if (mode === 'http') return;
   // The rest one at a time in the background, so start-up does not fight for two cores.
   void (async () => {
@@ -276,7 +288,10 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
   const httpApiUrl = `http://127.0.0.1:${httpPort}`;
   const faults =
     options.faults &&
-    track(await startStackFaults(options.faults, { motoEndpoint, ...basics, httpApiUrl }), stoppers);
+    track(
+      await startStackFaults(options.faults, { motoEndpoint, ...basics, httpApiUrl }, options.faultLog),
+      stoppers,
+    );
   // Instances phone home to the API endpoint the templates name: through the layer when it is on.
   const apiEndpoint = faults?.urls.phoneHome ?? httpApiUrl;
   const { applied: stacks, exports } = await applyAll(serviceDirs, motoEndpoint, apiEndpoint, clients);
@@ -305,7 +320,12 @@ const launch = async (options: LocalStackOptions, stoppers: Stopper[]): Promise<
     ),
     stoppers,
   );
-  await prewarm(runtime, stacks, options.prewarm ?? 'all');
+  await prewarm(
+    runtime,
+    stacks,
+    options.prewarm ?? 'all',
+    options.prewarmEnvironments ?? PREWARM_HTTP_ENVIRONMENTS,
+  );
   log(`runner: ${runtime.hosts.size} function(s), HTTP API at ${httpApiUrl}`);
   runtime.startPolling();
   if (options.schedules !== false) runtime.clock.start();

@@ -190,9 +190,10 @@ const hook = (inbox: Inbox, path: string, payload: Record<string, unknown>): Ans
 };
 
 type ViewsApi = ReturnType<typeof createViewsApi>;
-type Files = ReturnType<typeof createFilesCatcher>;
 /** `views.open` as the Deploy form needs it, and `GET /_views` (ADR 0026). */
 type Modals = ReturnType<typeof createViewsCatcher>;
+/** Slack's external file upload (./slackFiles.ts, ADR 0030). */
+type Files = ReturnType<typeof createFilesCatcher>;
 
 const route = (
   inbox: Inbox,
@@ -221,7 +222,7 @@ const route = (
   if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
   const filed = modals.files.route(req, path, body, () => parsePayload(req, body));
   if (filed) return filed;
-  return post(inbox, options, { views, modals }, req, path, body);
+  return post(inbox, options, views, req, path, body);
 };
 
 const VIEWS_METHODS: Readonly<Record<string, ViewsMethod>> = {
@@ -233,7 +234,7 @@ const VIEWS_METHODS: Readonly<Record<string, ViewsMethod>> = {
 const post = (
   inbox: Inbox,
   options: SlackCatcherOptions,
-  { views, modals }: { views: ViewsApi; modals: Modals },
+  views: ViewsApi,
   req: IncomingMessage,
   path: string,
   body: Buffer,
@@ -243,12 +244,7 @@ const post = (
     return chatApi(inbox, options, req, parsePayload(req, body));
   const viewsMethod = VIEWS_METHODS[path];
   if (viewsMethod) {
-    const payload = parsePayload(req, body);
-    const answer = views(viewsMethod, req, payload);
-    // An opened modal is also kept for `GET /_views`, which the CLI's Deploy form reads (ADR 0026).
-    if (viewsMethod === 'views.open' && isRecord(answer.body) && answer.body.ok === true)
-      modals.open(req, payload);
-    return answer;
+    return views(viewsMethod, req, parsePayload(req, body));
   }
   if (/^\/(commands|actions|app|webhook)\//.test(path)) return hook(inbox, path, parsePayload(req, body));
   return { status: 404, body: { ok: false, error: 'unknown_method' } };
@@ -262,13 +258,16 @@ const post = (
  */
 export const startSlackCatcher = async (options: SlackCatcherOptions = {}): Promise<SlackCatcher> => {
   const inbox = createInbox(options.print);
-  const views = createViewsApi(options.botToken, ({ method, userId, view }) =>
+  const modals = createViewsCatcher();
+  const views = createViewsApi(options.botToken, ({ method, userId, triggerId, view }) => {
+    // An opened modal is also kept for `GET /_views`, which the CLI's Deploy form reads (ADR 0026).
+    if (triggerId) modals.keep(triggerId, view);
     // A Home view lists many deployments: it is about its user, not one deployId.
     inbox.record(method, `/api/${method}`, view, {
       deployId: undefined,
       ...(userId ? { user: userId } : {}),
-    }),
-  );
+    });
+  });
   let origin = '';
   const files = createFilesCatcher({
     ...(options.botToken ? { botToken: options.botToken } : {}),
@@ -288,11 +287,10 @@ export const startSlackCatcher = async (options: SlackCatcherOptions = {}): Prom
         { ...(channel ? { channel } : {}) },
       ),
   });
-  const modals = Object.assign(createViewsCatcher(options.botToken), { files });
   const server = await listen(
     (req, res) => {
       readBody(req).then(
-        (body) => send(res, route(inbox, options, views, modals, req, body)),
+        (body) => send(res, route(inbox, options, views, { ...modals, files }, req, body)),
         () => send(res, { status: 400, body: { ok: false, error: 'invalid_request' } }),
       );
     },
@@ -300,5 +298,10 @@ export const startSlackCatcher = async (options: SlackCatcherOptions = {}): Prom
     { name: 'slack', tap: options.tap },
   );
   origin = new URL(server.url).origin;
-  return { url: server.url, port: server.port, stop: server.stop, messages: inbox.list, reset: inbox.clear };
+  const reset = (): void => {
+    inbox.clear();
+    modals.clear();
+    files.clear();
+  };
+  return { url: server.url, port: server.port, stop: server.stop, messages: inbox.list, reset };
 };

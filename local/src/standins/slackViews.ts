@@ -7,7 +7,8 @@ import type { Answer } from './httpServer';
  * `views.publish` and `views.open` as Slack answers them: HTTP 200 either way; `{ok: true, view}` with
  * the view as stored (an id `V…`, the team, a hash, the fields Slack adds), or `{ok: false, error}`
  * with Slack's documented errors (`not_authed`, `invalid_auth`, `invalid_arguments` with
- * `response_metadata.messages`, `view_too_large` over 250 KB, `invalid_trigger_id`).
+ * `response_metadata.messages`, `view_too_large` over 250 KB, `invalid_trigger_id`, and
+ * `expired_trigger_id` for a trigger that has already opened a view).
  */
 
 export type ViewsMethod = 'views.publish' | 'views.open';
@@ -17,6 +18,8 @@ export interface CaughtView {
   method: ViewsMethod;
   /** `views.publish`: the user whose Home tab it is. */
   userId?: string;
+  /** `views.open`: the trigger that opened it. */
+  triggerId?: string;
   view: Record<string, unknown>;
 }
 
@@ -86,6 +89,7 @@ const authError = (req: IncomingMessage, botToken: string | undefined): Answer |
  */
 export const createViewsApi = (botToken: string | undefined, record: (caught: CaughtView) => void) => {
   const homeIds = new Map<string, string>();
+  const usedTriggers = new Set<string>();
   const publish = (payload: Record<string, unknown>, view: Record<string, unknown>): Answer => {
     const userId = payload.user_id;
     if (typeof userId !== 'string' || !/^[UW][A-Z0-9]{2,20}$/.test(userId))
@@ -101,11 +105,14 @@ export const createViewsApi = (botToken: string | undefined, record: (caught: Ca
   const open = (payload: Record<string, unknown>, view: Record<string, unknown>): Answer => {
     if (typeof payload.trigger_id !== 'string' || payload.trigger_id === '')
       return error('invalid_arguments', ['missing required field: trigger_id']);
-    if (!/^\d+\.\d+\.[0-9a-f]+$/.test(payload.trigger_id)) return error('invalid_trigger_id');
+    const triggerId = payload.trigger_id;
+    if (!/^\d+\.\d+\.[0-9a-f]+$/.test(triggerId)) return error('invalid_trigger_id');
+    if (usedTriggers.has(triggerId)) return error('expired_trigger_id');
     const problem = invalidView(view, 'modal');
     if (problem) return error('invalid_arguments', [problem]);
+    usedTriggers.add(triggerId);
     const answer = stored(view);
-    record({ method: 'views.open', view: answer });
+    record({ method: 'views.open', triggerId, view: answer });
     return { status: 200, body: { ok: true, view: answer } };
   };
   return (method: ViewsMethod, req: IncomingMessage, payload: Record<string, unknown>): Answer => {

@@ -249,11 +249,26 @@ describe('FunctionHost started from esbuild bundles', () => {
     expect(peakOverlap(runs)).toBe(4);
   }, 60_000);
 
-  it('keeps one environment per function by default (ADR 0016)', () => {
+  it('allows ten environments per function by default, as issue 17 asks (ADR 0013)', () => {
     expect(hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, undefined, { bundles }).maxConcurrency).toBe(
-      1,
+      10,
     );
   });
+
+  it('warms as many environments as asked before the first invocation, within maxConcurrency', async () => {
+    // Prepare
+    const host = hostFor(fns.echo, { PATH: process.env.PATH ?? '' }, 3, { bundles });
+
+    // Act
+    const error = await host.warm(5);
+    const results = await Promise.all(Array.from({ length: 3 }, () => host.invoke({ sleepMs: 500 })));
+
+    // Assess: three ready environments served the burst, and no cold start was needed for it
+    expect(error).toBeUndefined();
+    expect(host.environments).toBe(3);
+    expect(new Set(runsOf(results).map((r) => r.pid)).size).toBe(3);
+    expect(peakOverlap(runsOf(results))).toBe(3);
+  }, 60_000);
 
   it('grows to ten environments with a limit of ten and queues the rest of a burst behind them', async () => {
     // Prepare

@@ -33,4 +33,36 @@ describe('motoServer.py', () => {
     expect(Object.values(report.writes).every(Boolean)).toBe(true);
     expect([report.get_item, report.query]).toEqual([false, false]);
   });
+
+  it('burst acks past the ingress timeout: each JSONPath of a target input is compiled once, not on every PutEvents', () => {
+    // Act: render one event through moto's template parser twice, as two PutEvents would.
+    const script = [
+      'import importlib.util, json',
+      `spec = importlib.util.spec_from_file_location("motoServer", ${JSON.stringify(join(__dirname, '../../src/aws/motoServer.py'))})`,
+      'module = importlib.util.module_from_spec(spec)',
+      'spec.loader.exec_module(module)',
+      'import jsonpath_ng.ext',
+      'from moto.events.utils import EventTemplateParser',
+      'event = {"id": "1", "account": "123456789012", "source": "s", "detail": {"data": {"deployId": "d"}}, "ingestion-time": 1}',
+      'jsonpath_ng.ext.parse.cache_clear()',
+      'first = EventTemplateParser.parse("<aws.events.event.json>", {}, event)',
+      'EventTemplateParser.parse("<aws.events.event.json>", {}, dict(event, id="2"))',
+      'info = jsonpath_ng.ext.parse.cache_info()',
+      'print(json.dumps({"first": first, "misses": info.misses, "hits": info.hits}))',
+    ].join('\n');
+    const result = spawnSync(process.env.PYTHON ?? 'python3', ['-c', script], { encoding: 'utf8' });
+
+    // Assess: moto's eight default paths compiled by the first event only, and the event delivered whole.
+    expect(result.status).toBe(0);
+    const report = JSON.parse(result.stdout) as { first: unknown; misses: number; hits: number };
+    expect(report.misses).toBe(8);
+    expect(report.hits).toBe(8);
+    expect(report.first).toEqual({
+      id: '1',
+      account: '123456789012',
+      source: 's',
+      detail: { data: { deployId: 'd' } },
+      'ingestion-time': 1,
+    });
+  });
 });

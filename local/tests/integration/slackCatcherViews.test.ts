@@ -63,6 +63,24 @@ describe('Slack catcher: views', () => {
     expect(catcher.messages().map((m) => m.kind)).toEqual(['views.open']);
   });
 
+  it('bug: a reused trigger_id opened a second modal — the second views.open is expired_trigger_id', async () => {
+    // Arrange
+    const trigger_id = '1234567890123.12345678901.abcdef0456';
+    const first = await call('views.open', { trigger_id, view: modal });
+
+    // Act
+    const second = await call('views.open', { trigger_id, view: modal });
+
+    // Assess: one modal, for the catcher's inbox and for the Deploy form's GET /_views alike
+    expect(first.body).toMatchObject({ ok: true });
+    expect(second.body).toEqual({ ok: false, error: 'expired_trigger_id' });
+    const listed = (await (await fetch(`${catcher.url}/_views`)).json()) as {
+      views: { triggerId: string }[];
+    };
+    expect(listed.views.map((v) => v.triggerId)).toEqual([trigger_id]);
+    expect(catcher.messages().map((m) => m.kind)).toEqual(['views.open']);
+  });
+
   it.each([
     ['no token', 'views.publish', { user_id: 'U0LOCAL1', view: home }, null, 'not_authed'],
     ['a wrong token', 'views.publish', { user_id: 'U0LOCAL1', view: home }, 'xoxb-other', 'invalid_auth'],

@@ -27,6 +27,8 @@ export interface Clients {
   documents: DynamoDBDocumentClient;
   eventBridge: EventBridgeClient;
   ec2: EC2Client;
+  /** RunInstances only: no SDK retries, the adapter looks before it re-sends (ADR 0018). */
+  ec2Launch: EC2Client;
   ssm: SSMClient;
   s3: S3Client;
   sqs: SQSClient;
@@ -35,7 +37,9 @@ export interface Clients {
 /**
  * `AWS_ENDPOINT_URL` (set by the local stack) points every client at moto. EC2 gets the standard
  * retry mode with more attempts: exponential backoff with jitter on `RequestLimitExceeded` is how
- * throttling is survived, and RunInstances stays safe to retry because of its ClientToken.
+ * throttling is survived. RunInstances has a client of its own without SDK retries: a blind re-send
+ * after a lost answer launched a second instance where the ClientToken is ignored (moto), so the
+ * adapter looks for the first launch before it tries again, within the same attempt budget.
  */
 export const createClients = (config: Pick<ProvisionerConfig, 'ec2MaxAttempts'>): Clients => {
   const dynamo = new DynamoDBClient({});
@@ -44,6 +48,7 @@ export const createClients = (config: Pick<ProvisionerConfig, 'ec2MaxAttempts'>)
     documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     eventBridge: new EventBridgeClient({}),
     ec2: new EC2Client({ retryMode: 'standard', maxAttempts: config.ec2MaxAttempts }),
+    ec2Launch: new EC2Client({ maxAttempts: 1 }),
     ssm: new SSMClient({}),
     s3: new S3Client({}),
     sqs: new SQSClient({}),
@@ -56,7 +61,9 @@ const shared = (config: ProvisionerConfig, clients: Clients) => ({
     createPublisher({ client: clients.eventBridge, busName: config.eventBusName, producer: 'provisioner' }),
     cloudWatchDeployMetrics(),
   ),
-  instances: createEc2Instances(clients.ec2, config.instance),
+  instances: createEc2Instances({ ec2: clients.ec2, launch: clients.ec2Launch }, config.instance, {
+    maxAttempts: config.ec2MaxAttempts,
+  }),
   probes: createProbeScheduler(clients.sqs, config.probeQueueUrl),
   now: () => new Date(),
 });

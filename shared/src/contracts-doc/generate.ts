@@ -1,6 +1,6 @@
 import { stringify } from 'yaml';
 import * as z from 'zod';
-import type { EventContract } from '../envelope';
+import { consumerFunctionOf, type EventContract, type ServiceName } from '../envelope';
 import { allContracts } from '../events';
 
 /** The JSON Schema (draft 2020-12) of one event version's detail, generated from its zod schema. */
@@ -59,7 +59,12 @@ const addChannel = (channels: Record<string, Channel>, c: EventContract): void =
 const addOperations = (operations: Record<string, Operation>, c: EventContract): void => {
   const roles = [
     ['send', c.producers, (s: string) => `${s} publishes ${c.detailType} with Source branch-envs.${s}`],
-    ['receive', c.consumers, (s: string) => `${s} receives ${c.detailType} through its SQS queue`],
+    [
+      'receive',
+      c.consumers,
+      (s: string) =>
+        `${s} receives ${c.detailType} through the SQS queue of its ${consumerFunctionOf(c, s as ServiceName)} function`,
+    ],
   ] as const;
   for (const [action, services, summary] of roles) {
     for (const service of services) {

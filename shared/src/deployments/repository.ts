@@ -34,6 +34,13 @@ export interface TransitionRequest {
   note?: string;
   set?: TransitionUpdates;
   at?: Date;
+  /**
+   * Recognises this very write in the record when the condition fails: the answer to the first
+   * attempt was lost (a timeout, a reset) and the SDK's re-send found the record already moved by it.
+   * Return true only for a mark no other writer could leave (a random token hash, an instance id).
+   * Without it, a lost answer reads as a lost race (issue 17's chaos run, ADR 0018).
+   */
+  isOwnWrite?: (current: DeploymentRecord) => boolean;
 }
 
 export interface DeploymentRepository {
@@ -200,6 +207,8 @@ export const createDeploymentRepository = ({
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
         const current = await get(deployId);
+        if (current?.kind === 'deployment' && current.status === request.to && request.isOwnWrite?.(current))
+          return current;
         const state = current ? `it is ${current.status}` : 'it does not exist';
         throw new TransitionConflictError(deployId, `cannot move to ${request.to}: ${state}`, {
           cause: error,

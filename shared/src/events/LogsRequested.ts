@@ -24,6 +24,8 @@ export const LogsRequested = defineEvent({
   description: "An owner or admin asked for an environment's app journal or boot log (ADR 0030).",
   producers: ['slack-ingress'],
   consumers: ['provisioner'],
+  // The provisioner's `logs` function (its own queue), not `provision`.
+  consumerFunctions: { provisioner: 'logs' },
   data: z
     .object({
       requestId: Ulid,

@@ -1,4 +1,10 @@
-import type { EventContract, ServiceName } from '../envelope';
+import {
+  consumerFunctionOf,
+  type EventContract,
+  MAIN_CONSUMER_FUNCTION,
+  type MainConsumerFunction,
+  type ServiceName,
+} from '../envelope';
 import { BranchResolved } from './BranchResolved';
 import { DeployFailed } from './DeployFailed';
 import { DeployRejected } from './DeployRejected';
@@ -25,6 +31,8 @@ import { QueuedDeployStarted } from './QueuedDeployStarted';
 import { RequestRefused } from './RequestRefused';
 import { TerminateRequested } from './TerminateRequested';
 import { UpdateFailed } from './UpdateFailed';
+import { UpdateRefused } from './UpdateRefused';
+import { UpdateRequested } from './UpdateRequested';
 
 export { ResolvedArtifact } from './BranchResolved';
 export { Build, BuildArtifact, CommitSha } from './build';
@@ -40,6 +48,7 @@ export { LOG_LINES, LogKind } from './LogsRequested';
 export { QueueEndReason } from './QueuedDeployEnded';
 export { TerminateTarget } from './TerminateRequested';
 export { UpdateFailureReason } from './UpdateFailed';
+export { UpdateRefusalCode } from './UpdateRefused';
 export {
   BranchResolved,
   DeployFailed,
@@ -64,6 +73,8 @@ export {
   UpdateFailed,
   QueuedDeployStarted,
   QueuedDeployEnded,
+  UpdateRequested,
+  UpdateRefused,
   LogsRequested,
   LogsCollected,
 };
@@ -94,6 +105,8 @@ export const allContracts = [
   UpdateFailed,
   QueuedDeployStarted,
   QueuedDeployEnded,
+  UpdateRequested,
+  UpdateRefused,
   LogsRequested,
   LogsCollected,
 ] as const;
@@ -101,19 +114,48 @@ export const allContracts = [
 export type AnyContract = (typeof allContracts)[number];
 export type DetailType = AnyContract['detailType'];
 
+/** The function of `S` that consumes `C`: the one the contract names, else `S`'s main one. */
+type FunctionOf<C extends EventContract, S extends ServiceName> = C extends {
+  consumerFunctions?: infer F;
+}
+  ? S extends keyof F
+    ? Exclude<F[S], undefined>
+    : MainConsumerFunction<S>
+  : MainConsumerFunction<S>;
+
+/** Whether `C` is kept by a listing of `Role` for `S` (and, for consumers, its function `Fn`). */
+type Keeps<C extends EventContract, Role extends 'producers' | 'consumers', S extends ServiceName, Fn> = [
+  Extract<C[Role][number], S>,
+] extends [never]
+  ? false
+  : Role extends 'consumers'
+    ? [FunctionOf<C, S>] extends [Fn]
+      ? true
+      : false
+    : true;
+
 /** Keeps, in order, the contracts of `Cs` whose `Role` list names one of `S`: a tuple, so types narrow. */
 type Listing<
   Cs extends readonly EventContract[],
   Role extends 'producers' | 'consumers',
   S extends ServiceName,
+  Fn = string,
 > = Cs extends readonly [infer Head extends EventContract, ...infer Tail extends readonly EventContract[]]
-  ? [Extract<Head[Role][number], S>] extends [never]
-    ? Listing<Tail, Role, S>
-    : readonly [Head, ...Listing<Tail, Role, S>]
+  ? Keeps<Head, Role, S, Fn> extends true
+    ? readonly [Head, ...Listing<Tail, Role, S, Fn>]
+    : Listing<Tail, Role, S, Fn>
   : readonly [];
 
-/** The contracts `S` consumes: what its consumer accepts and what its stack's rule must route to it. */
-export type ContractsConsumedBy<S extends ServiceName> = Listing<typeof allContracts, 'consumers', S>;
+/**
+ * The contracts function `Fn` of `S` consumes (by default its main one, `MAIN_CONSUMER_FUNCTION`):
+ * what its consumer accepts and what its stack's rule must route to that function's queue.
+ */
+export type ContractsConsumedBy<S extends ServiceName, Fn extends string = MainConsumerFunction<S>> = Listing<
+  typeof allContracts,
+  'consumers',
+  S,
+  Fn
+>;
 /** The contracts `S` may publish: what its `Publisher<S>` accepts. */
 export type ContractsProducedBy<S extends ServiceName> = Listing<typeof allContracts, 'producers', S>;
 
@@ -121,11 +163,17 @@ const listing = (role: 'producers' | 'consumers', service: ServiceName): readonl
   allContracts.filter((c) => (c[role] as readonly ServiceName[]).includes(service));
 
 /**
- * The contracts whose declaration names `service` among their consumers, in `allContracts` order.
+ * The contracts whose declaration names `service` among their consumers and `fn` (by default the
+ * service's main consumer function) as the function that takes them, in `allContracts` order.
  * Services pass it to `createEventConsumer`, so accepting a new event is one line in its contract.
  */
-export const contractsConsumedBy = <S extends ServiceName>(service: S): ContractsConsumedBy<S> =>
-  listing('consumers', service) as unknown as ContractsConsumedBy<S>;
+export const contractsConsumedBy = <S extends ServiceName, Fn extends string = MainConsumerFunction<S>>(
+  service: S,
+  fn: Fn = MAIN_CONSUMER_FUNCTION[service] as string as Fn,
+): ContractsConsumedBy<S, Fn> =>
+  listing('consumers', service).filter(
+    (c) => consumerFunctionOf(c, service) === fn,
+  ) as unknown as ContractsConsumedBy<S, Fn>;
 
 /** The contracts whose declaration names `service` among their producers, in `allContracts` order. */
 export const contractsProducedBy = <S extends ServiceName>(service: S): ContractsProducedBy<S> =>

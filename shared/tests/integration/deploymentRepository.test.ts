@@ -42,6 +42,32 @@ describe('deployment repository (moto)', () => {
   });
   const repo = () => createDeploymentRepository({ client: documents, tableName });
 
+  it('takes a transition whose answer was lost as its own when the record carries its mark, and as a lost race otherwise', async () => {
+    // Prepare: the first attempt's write is applied, its answer lost, and the same request sent again
+    const record = recordFor();
+    await repo().create(record);
+    const mark = { instanceId: 'i-0abc123def4567890' };
+    await repo().transition(record.deployId, { to: 'LAUNCHING', step: 'claim', set: mark });
+
+    // Act
+    const resent = await repo().transition(record.deployId, {
+      to: 'LAUNCHING',
+      step: 'claim',
+      set: mark,
+      isOwnWrite: (current) => current.instanceId === mark.instanceId,
+    });
+    const rival = repo().transition(record.deployId, {
+      to: 'LAUNCHING',
+      step: 'claim',
+      set: { instanceId: 'i-0fffffffffffffff0' },
+      isOwnWrite: (current) => current.instanceId === 'i-0fffffffffffffff0',
+    });
+
+    // Assess
+    expect(resent).toMatchObject({ status: 'LAUNCHING', instanceId: mark.instanceId });
+    await expect(rival).rejects.toBeInstanceOf(TransitionConflictError);
+  });
+
   it('lets exactly one of five concurrent claims move RESOLVED to LAUNCHING', async () => {
     const record = recordFor();
     await repo().create(record);

@@ -62,3 +62,14 @@ export const versionsDiffer: Equal<
 provisionerPort(reaper);
 // A publisher of every event (a test double) fits any service's port.
 provisionerPort(anyService);
+
+// Per-function routing (ADR 0029): the provisioner's `provision` takes BranchResolved only, and its
+// `update` function takes UpdateRequested only, as the contract's `consumerFunctions` says.
+export const provisionConsumes: Equal<
+  ConsumedEvent<ContractsConsumedBy<'provisioner'>>['detailType'],
+  'BranchResolved'
+> = true;
+export const updateFunctionConsumes: Equal<
+  ConsumedEvent<ContractsConsumedBy<'provisioner', 'update'>>['detailType'],
+  'UpdateRequested'
+> = true;

@@ -5,7 +5,7 @@
  */
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { mockClient } from 'aws-sdk-client-mock';
-import type { ServiceName } from '../../src/envelope';
+import { consumerFunctionOf, MAIN_CONSUMER_FUNCTION, type ServiceName } from '../../src/envelope';
 import { ContractViolationError } from '../../src/errors';
 import {
   allContracts,
@@ -13,6 +13,7 @@ import {
   contractsConsumedBy,
   contractsProducedBy,
   InstanceTerminated,
+  UpdateRequested,
 } from '../../src/events';
 import { buildEvent, createPublisher } from '../../src/publish';
 import { fixtureData, fixtureDetail } from '../helpers/factories';
@@ -31,7 +32,7 @@ describe('contractsConsumedBy', () => {
       'ExtendRequested',
       'PullRequestClosed',
     ]);
-    expect(names(contractsConsumedBy('provisioner'))).toEqual(['BranchResolved', 'LogsRequested']);
+    expect(names(contractsConsumedBy('provisioner'))).toEqual(['BranchResolved']);
     expect(names(contractsConsumedBy('notifier'))).toEqual([
       'BranchResolved',
       'DeployRejected',
@@ -50,8 +51,19 @@ describe('contractsConsumedBy', () => {
       'UpdateFailed',
       'QueuedDeployStarted',
       'QueuedDeployEnded',
+      'UpdateRefused',
       'LogsCollected',
     ]);
+  });
+
+  it("lists a function's own contracts when the contract names it: UpdateRequested goes to the provisioner's update, not provision (ADR 0029)", () => {
+    // Act + Assess
+    expect(names(contractsConsumedBy('provisioner', 'update'))).toEqual(['UpdateRequested']);
+    expect(names(contractsConsumedBy('provisioner', 'provision'))).toEqual(['BranchResolved']);
+    expect(names(contractsConsumedBy('provisioner', 'probe'))).toEqual([]);
+    expect(names(contractsConsumedBy('provisioner', 'logs'))).toEqual(['LogsRequested']);
+    expect(consumerFunctionOf(UpdateRequested, 'provisioner')).toBe('update');
+    expect(consumerFunctionOf(BranchResolved, 'provisioner')).toBe(MAIN_CONSUMER_FUNCTION.provisioner);
   });
 
   it("lists ingress's home function's events: the Home-tab opens and what changes a tab (ADR 0023)", () => {

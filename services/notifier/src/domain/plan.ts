@@ -17,7 +17,7 @@ import type { Clocked } from './messages/lifetime';
 import { expiringMessage, extendedMessage, refusedMessage, warningOf } from './messages/notices';
 import { queuedEndedMessage, queuedStartedMessage } from './messages/queue';
 import { rejectedMessage } from './messages/rejections';
-import { updatedMessage, updateFailedMessage } from './messages/updates';
+import { updatedMessage, updateFailedMessage, updateRefusedMessage } from './messages/updates';
 import { type Facts, type MessageState, updateRank } from './states';
 
 /** Every event the notifier consumes, as the contracts declare; the queue's rule lists the same detail types. */
@@ -105,6 +105,17 @@ const state = (
   replyTo: ReplyTo | undefined,
   rest: Pick<StatePlan, 'facts' | 'render' | 'github' | 'rank'>,
 ): StatePlan => ({ kind: 'state', deployId, state: messageState, replyTo, ...rest });
+
+/** The answer to a request (terminate, extend, update): it replaces the request's acknowledgement. */
+const answer = (d: { deployId?: string; replyTo: ReplyTo }, render: () => SlackMessage): NoticePlan => ({
+  kind: 'notice',
+  deployId: d.deployId,
+  replyTo: d.replyTo,
+  replaceOriginal: true,
+  skipIfEnded: false,
+  facts: {},
+  render,
+});
 
 const planners: Planners = {
   BranchResolved: ({ detail: { data: d } }, view) =>
@@ -237,16 +248,9 @@ const planners: Planners = {
     facts: {},
     render: () => queuedEndedMessage(d, view),
   }),
+  RequestRefused: ({ detail: { data: d } }) => answer(d, () => refusedMessage(d)),
+  UpdateRefused: ({ detail: { data: d } }) => answer(d, () => updateRefusedMessage(d)),
   LogsCollected: ({ detail: { data: d } }) => ({ kind: 'logs', deployId: d.deployId, data: d }),
-  RequestRefused: ({ detail: { data: d } }) => ({
-    kind: 'notice',
-    deployId: d.deployId,
-    replyTo: d.replyTo,
-    replaceOriginal: true,
-    skipIfEnded: false,
-    facts: {},
-    render: () => refusedMessage(d),
-  }),
 };
 
 /** What one event means for Slack and GitHub; no I/O, so it is tested with fixtures alone. */

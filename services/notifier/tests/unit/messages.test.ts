@@ -1,5 +1,6 @@
 import { InstanceReadyV2 } from '@branch-envs/shared/events/InstanceReady.v2';
-import { fixtureData } from '../../../../shared/tests/helpers/factories';
+import { UpdateRefused } from '@branch-envs/shared/events/UpdateRefused';
+import { fixtureData, fixtureDetail } from '../../../../shared/tests/helpers/factories';
 import type { Block, Button, SlackMessage } from '../../src/domain/blocks';
 import {
   failedMessage,
@@ -15,6 +16,8 @@ import {
   warningOf,
 } from '../../src/domain/messages/notices';
 import { rejectedMessage } from '../../src/domain/messages/rejections';
+import { updateRefusedMessage } from '../../src/domain/messages/updates';
+import { type NotifierEvent, planFor } from '../../src/domain/plan';
 import {
   BranchResolved,
   DEPLOY_ID,
@@ -347,5 +350,21 @@ describe('notices', () => {
     expect(message.text).toBe(
       '🚫 Could not terminate: Only the owner (maija) or an admin can terminate feature/ABC-123-login-page.',
     );
+  });
+
+  it('answers a /deploy update with nothing newer in place of its acknowledgement, naming the SHA (ADR 0029)', () => {
+    // Prepare
+    const event = { detailType: 'UpdateRefused', detail: fixtureDetail(UpdateRefused) } as NotifierEvent;
+
+    // Act
+    const plan = planFor(event, FIXTURE_VIEW);
+    const message = updateRefusedMessage(fixtureData(UpdateRefused));
+
+    // Assess
+    expect(plan).toMatchObject({ kind: 'notice', replaceOriginal: true, skipIfEnded: false });
+    expect(message.text).toBe(
+      '🚫 No update: feature/ABC-123-login-page already runs abc1234, the newest build of its branch (built 2026-11-26T08:41:00.000Z).',
+    );
+    expect(JSON.stringify(message.blocks)).toContain('reason `no_newer_build`');
   });
 });

@@ -7,8 +7,15 @@ import {
   type Tag,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import type { InstanceObservation, Instances, LaunchAttempt, LaunchSpec } from '../domain/ports';
+import type {
+  InstanceObservation,
+  Instances,
+  LaunchAttempt,
+  LaunchedInstance,
+  LaunchSpec,
+} from '../domain/ports';
 import { CapacityError, LaunchError } from '../errors';
+import { lookBeforeResend, type ResendPolicy } from './lookBeforeResend';
 
 export interface InstanceSettings {
   securityGroupId?: string;
@@ -129,78 +136,102 @@ const OBSERVABLE_STATES = new Set([
   'terminated',
 ]);
 
+export interface LaunchClients {
+  /** Everything but RunInstances: the SDK's standard retries with backoff. */
+  ec2: EC2Client;
+  /** RunInstances only, built with `maxAttempts: 1`: this adapter decides every re-send (ADR 0018). */
+  launch: EC2Client;
+}
+
+const launchedInstance = (out: RunInstancesCommandOutput, attempt: LaunchAttempt): LaunchedInstance => {
+  const instance = out.Instances?.[0];
+  if (!instance?.InstanceId)
+    throw new LaunchError('NoInstance', 'RunInstances returned no instance', 'try again');
+  return {
+    instanceId: instance.InstanceId,
+    instanceType: attempt.instanceType,
+    market: attempt.market,
+    ...(attempt.subnetId ? { subnetId: attempt.subnetId } : {}),
+    ...(instance.Placement?.AvailabilityZone
+      ? { availabilityZone: instance.Placement.AvailabilityZone }
+      : {}),
+  };
+};
+
 /**
- * The EC2 side of a deployment. The client is built by the handler with the SDK's standard retry
- * mode, so throttling (`RequestLimitExceeded`) is retried with exponential backoff and jitter
- * before anything reaches here.
+ * The EC2 side of a deployment. RunInstances is never re-sent blindly (issue 17's duplicateInstances):
+ * after an answer that may hide a launch (a 5xx, a timeout, a reset), the instance tagged with the
+ * deployId is looked up and adopted before another try. Real EC2 would also answer a re-send with
+ * the same ClientToken with the first launch; moto ignores the token, and the lookup covers both.
+ * Throttling (`RequestLimitExceeded`) was refused, so it is simply re-sent after a full-jitter backoff.
  */
-export const createEc2Instances = (ec2: EC2Client, settings: InstanceSettings): Instances => ({
-  async run(spec, attempt, attemptIndex) {
-    let out: RunInstancesCommandOutput;
-    try {
-      out = await ec2.send(new RunInstancesCommand(runInstancesInput(spec, attempt, attemptIndex, settings)));
-    } catch (error) {
-      throw classifyRunError(error, spec, attempt);
-    }
-    const instance = out.Instances?.[0];
-    if (!instance?.InstanceId)
-      throw new LaunchError('NoInstance', 'RunInstances returned no instance', 'try again');
-    return {
-      instanceId: instance.InstanceId,
-      instanceType: attempt.instanceType,
-      market: attempt.market,
-      ...(attempt.subnetId ? { subnetId: attempt.subnetId } : {}),
-      ...(instance.Placement?.AvailabilityZone
-        ? { availabilityZone: instance.Placement.AvailabilityZone }
-        : {}),
-    };
-  },
+export const createEc2Instances = (
+  clients: LaunchClients,
+  settings: InstanceSettings,
+  resend: ResendPolicy = {},
+): Instances => {
+  const { ec2 } = clients;
+  const instances: Instances = {
+    async run(spec, attempt, attemptIndex) {
+      const input = runInstancesInput(spec, attempt, attemptIndex, settings);
+      try {
+        return await lookBeforeResend(
+          async () => launchedInstance(await clients.launch.send(new RunInstancesCommand(input)), attempt),
+          () => instances.launchedFor(spec.deployId),
+          { ...resend, isFinal: (e) => CAPACITY_CODES.has(errorCode(e)) },
+        );
+      } catch (error) {
+        throw error instanceof LaunchError ? error : classifyRunError(error, spec, attempt);
+      }
+    },
 
-  async terminate(instanceId) {
-    try {
-      await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
-    } catch (error) {
-      if (errorCode(error) !== 'InvalidInstanceID.NotFound') throw error;
-    }
-  },
+    async terminate(instanceId) {
+      try {
+        await ec2.send(new TerminateInstancesCommand({ InstanceIds: [instanceId] }));
+      } catch (error) {
+        if (errorCode(error) !== 'InvalidInstanceID.NotFound') throw error;
+      }
+    },
 
-  async launchedFor(deployId) {
-    const out = await ec2.send(
-      new DescribeInstancesCommand({
-        Filters: [
-          { Name: 'tag:DeployId', Values: [deployId] },
-          { Name: 'instance-state-name', Values: ['pending', 'running'] },
-        ],
-      }),
-    );
-    const instance = out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
-    if (!instance?.InstanceId) return undefined;
-    return {
-      instanceId: instance.InstanceId,
-      instanceType: instance.InstanceType ?? 'unknown',
-      market: instance.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
-      ...(instance.SubnetId ? { subnetId: instance.SubnetId } : {}),
-      ...(instance.Placement?.AvailabilityZone
-        ? { availabilityZone: instance.Placement.AvailabilityZone }
-        : {}),
-    };
-  },
-
-  async describe(instanceId): Promise<InstanceObservation> {
-    try {
-      const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
-      const instance = out.Reservations?.[0]?.Instances?.[0];
-      const state = instance?.State?.Name;
-      if (!instance || !state || !OBSERVABLE_STATES.has(state)) return { state: 'missing' };
+    async launchedFor(deployId) {
+      const out = await ec2.send(
+        new DescribeInstancesCommand({
+          Filters: [
+            { Name: 'tag:DeployId', Values: [deployId] },
+            { Name: 'instance-state-name', Values: ['pending', 'running'] },
+          ],
+        }),
+      );
+      const instance = out.Reservations?.flatMap((r) => r.Instances ?? [])[0];
+      if (!instance?.InstanceId) return undefined;
       return {
-        state: state as Exclude<InstanceObservation['state'], 'missing'>,
-        ...(instance.PrivateIpAddress ? { privateIp: instance.PrivateIpAddress } : {}),
-        ...(instance.PublicIpAddress ? { publicIp: instance.PublicIpAddress } : {}),
+        instanceId: instance.InstanceId,
+        instanceType: instance.InstanceType ?? 'unknown',
+        market: instance.InstanceLifecycle === 'spot' ? 'spot' : 'on-demand',
+        ...(instance.SubnetId ? { subnetId: instance.SubnetId } : {}),
+        ...(instance.Placement?.AvailabilityZone
+          ? { availabilityZone: instance.Placement.AvailabilityZone }
+          : {}),
       };
-    } catch (error) {
-      // Right after RunInstances, EC2's eventual consistency may not know the id yet.
-      if (errorCode(error) === 'InvalidInstanceID.NotFound') return { state: 'missing' };
-      throw error;
-    }
-  },
-});
+    },
+
+    async describe(instanceId): Promise<InstanceObservation> {
+      try {
+        const out = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+        const instance = out.Reservations?.[0]?.Instances?.[0];
+        const state = instance?.State?.Name;
+        if (!instance || !state || !OBSERVABLE_STATES.has(state)) return { state: 'missing' };
+        return {
+          state: state as Exclude<InstanceObservation['state'], 'missing'>,
+          ...(instance.PrivateIpAddress ? { privateIp: instance.PrivateIpAddress } : {}),
+          ...(instance.PublicIpAddress ? { publicIp: instance.PublicIpAddress } : {}),
+        };
+      } catch (error) {
+        // Right after RunInstances, EC2's eventual consistency may not know the id yet.
+        if (errorCode(error) === 'InvalidInstanceID.NotFound') return { state: 'missing' };
+        throw error;
+      }
+    },
+  };
+  return instances;
+};

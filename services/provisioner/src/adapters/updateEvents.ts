@@ -1,8 +1,9 @@
 import { branchOf } from '@branch-envs/shared/deployments/table';
 import { InstanceUpdated } from '@branch-envs/shared/events/InstanceUpdated';
 import { UpdateFailed } from '@branch-envs/shared/events/UpdateFailed';
+import { UpdateRefused } from '@branch-envs/shared/events/UpdateRefused';
 import type { OutgoingEventOf, Publisher } from '@branch-envs/shared/publish';
-import type { UpdateEvents, UpdateOutcome } from '../domain/update/ports';
+import type { UpdateEvents, UpdateOutcome, UpdateRefusal } from '../domain/update/ports';
 
 const clip = (text: string): string => (text.length <= 1000 ? text : `${text.slice(0, 999)}…`);
 
@@ -46,8 +47,31 @@ export const updateOutcomeEvent = (outcome: UpdateOutcome): OutgoingEventOf<'pro
   };
 };
 
+/** UpdateRefused, caused by the request: a redelivered request publishes the same eventId. */
+export const updateRefusedEvent = ({
+  request,
+  code,
+  message,
+  runningHeadSha,
+}: UpdateRefusal): OutgoingEventOf<'provisioner'> => ({
+  contract: UpdateRefused,
+  cause: request.metadata,
+  data: {
+    requestId: request.data.requestId,
+    deployId: request.data.deployId,
+    branch: request.data.branch,
+    code,
+    message: message.length <= 500 ? message : `${message.slice(0, 499)}…`,
+    ...(runningHeadSha ? { runningHeadSha } : {}),
+    replyTo: request.data.replyTo,
+  },
+});
+
 export const createUpdateEvents = (publisher: Publisher<'provisioner'>): UpdateEvents => ({
   async published(outcome) {
     await publisher.publish([updateOutcomeEvent(outcome)]);
+  },
+  async refused(refusal) {
+    await publisher.publish([updateRefusedEvent(refusal)]);
   },
 });

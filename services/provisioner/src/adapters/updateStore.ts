@@ -3,10 +3,19 @@ import { unlessConditionFails } from '@branch-envs/shared/conditions';
 import { appendHistory } from '@branch-envs/shared/deployments/history';
 import type { DeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { DeploymentRecord } from '@branch-envs/shared/deployments/table';
+import type { Build } from '@branch-envs/shared/events/build';
 import type { UpdateStore } from '../domain/update/ports';
 
 /** `updates` is absent on records from before updates existed: it then counts as 0. */
 const UPDATES_IS = '(attribute_not_exists(#updates) OR #updates = :n)';
+
+/** "abc1234", and who asked and whether the database is re-seeded (`/deploy update`, ADR 0029). */
+const startNote = (build: Build, reseed: boolean, requestedBy: string | undefined): string =>
+  [
+    build.headSha.slice(0, 7),
+    ...(requestedBy ? [`requested by ${requestedBy}`] : []),
+    ...(reseed ? ['re-seeding the database'] : []),
+  ].join(', ');
 
 /**
  * The deployment record's update fields, written only here, each write conditional: `begin` on
@@ -54,8 +63,12 @@ export const createUpdateStore = (
 
     byBranch: (branch) => repository.byBranch(branch),
 
-    async begin(deployId, { id, build, reseed, expectedUpdates, at }) {
-      const history = appendHistory({ step: 'update started', note: build.headSha.slice(0, 7), at });
+    async begin(deployId, { id, build, reseed, expectedUpdates, at, requestedBy }) {
+      const history = appendHistory({
+        step: 'update started',
+        note: startNote(build, reseed, requestedBy),
+        at,
+      });
       const sequence = expectedUpdates + 1;
       const attributes = await write(deployId, {
         update: `SET #update = :update, #updates = :next, ${history.clause}`,

@@ -1,5 +1,5 @@
 import { createEventConsumer } from '@branch-envs/shared/consumer';
-import { LogsRequested } from '@branch-envs/shared/events/LogsRequested';
+import { contractsConsumedBy } from '@branch-envs/shared/events';
 import { collectLogs } from '../domain/logs/collectLogs';
 import type { LogsPorts, LogsSettings } from '../domain/logs/ports';
 
@@ -15,7 +15,7 @@ export interface LogsHandlerOptions {
  */
 export const createLogsHandler = ({ ports, settings, persistenceStore }: LogsHandlerOptions) =>
   createEventConsumer({
-    contracts: [LogsRequested] as const,
+    contracts: contractsConsumedBy('provisioner', 'logs'),
     persistenceStore,
     handler: async (event, { logger }) => {
       const log = logger.createChild({ persistentKeys: { deployId: event.detail.data.deployId } });

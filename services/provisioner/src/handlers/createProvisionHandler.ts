@@ -1,5 +1,5 @@
 import { createEventConsumer } from '@branch-envs/shared/consumer';
-import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
+import { contractsConsumedBy } from '@branch-envs/shared/events';
 import type { Job } from '../domain/provision/job';
 
 export interface ProvisionHandlerOptions {
@@ -14,8 +14,7 @@ export interface ProvisionHandlerOptions {
  */
 export const createProvisionHandler = ({ provisioner, persistenceStore }: ProvisionHandlerOptions) =>
   createEventConsumer({
-    // The provisioner's other consumed event, LogsRequested, has a function and queue of its own.
-    contracts: [BranchResolved] as const,
+    contracts: contractsConsumedBy('provisioner'),
     persistenceStore,
     handler: async (event, { logger }) => {
       const log = logger.createChild({ persistentKeys: { deployId: event.detail.data.deployId } });

@@ -1,4 +1,5 @@
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
+import { idempotencyStore } from '@branch-envs/shared/idempotency';
 import { newId } from '@branch-envs/shared/ids';
 import { logger } from '@branch-envs/shared/observability';
 import { createPublisher } from '@branch-envs/shared/publish';
@@ -49,4 +50,5 @@ export const handler = createUpdateHandler({
   },
   settings: config.settings,
   logger,
+  persistenceStore: idempotencyStore(provisioner.idempotencyTable, clients.dynamo),
 });

@@ -9,7 +9,7 @@ export const deliver = (handler: ReturnType<typeof motoHandlers>['provision'], d
   handler(sqsEvent(sqsRecordFor(BranchResolved.detailType, detail)), lambdaContext('provision'));
 
 /**
- * Middlewares that tests put on the shared moto EC2 client, each removed by `removeAll()` (call it
+ * Middlewares that tests put on the shared moto EC2 client that sends RunInstances (`ec2Launch`), each removed by `removeAll()` (call it
  * in `afterEach`) so tests stay independent.
  */
 export const ec2Faults = (ec2: EC2Client) => {
@@ -44,6 +44,23 @@ export const ec2Faults = (ec2: EC2Client) => {
         { step: 'deserialize', name: track(`fail-${name}`) },
       );
       return seen;
+    },
+
+    /**
+     * Lets the first `count` RunInstances calls reach moto (which launches), then loses the answer as
+     * a reset connection does: the caller cannot tell whether anything was launched.
+     */
+    loseRunInstancesAnswer(count: number): void {
+      let left = count;
+      ec2.middlewareStack.add(
+        (next, context) => async (args) => {
+          const result = await next(args);
+          if (context.commandName !== 'RunInstancesCommand' || left <= 0) return result;
+          left -= 1;
+          throw Object.assign(new Error('socket hang up (injected by the test)'), { code: 'ECONNRESET' });
+        },
+        { step: 'deserialize', name: track('lose-answer') },
+      );
     },
 
     /** Runs `action` with the input of every RunInstances call, before it is sent. */

@@ -44,6 +44,7 @@ export const motoClients = (): Clients => {
     documents: DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } }),
     eventBridge: new EventBridgeClient(config),
     ec2: new EC2Client({ ...config, retryMode: 'standard', maxAttempts: 3 }),
+    ec2Launch: new EC2Client({ ...config, maxAttempts: 1 }),
     ssm: new SSMClient(config),
     s3: new S3Client({ ...config, forcePathStyle: true }),
     sqs: new SQSClient(config),

@@ -1,7 +1,7 @@
 import { RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateQueueCommand } from '@aws-sdk/client-sqs';
-import { CreateDocumentCommand } from '@aws-sdk/client-ssm';
+import { CreateDocumentCommand, ListCommandsCommand } from '@aws-sdk/client-ssm';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { Build } from '@branch-envs/shared/events/build';
@@ -121,6 +121,7 @@ export const updateWorld = async (clients: Clients, platform: MotoPlatform, appU
     branch: string,
     build: Build | undefined,
     urlOf: (instanceId: string) => string,
+    overrides: Partial<DeploymentRecord> = {},
   ): Promise<DeploymentRecord> => {
     const run = await clients.ec2.send(
       new RunInstancesCommand({ ImageId: MOTO_AMI, MinCount: 1, MaxCount: 1, InstanceType: 't3.medium' }),
@@ -148,10 +149,15 @@ export const updateWorld = async (clients: Clients, platform: MotoPlatform, appU
       history: [],
       version: 0,
       ...(build ? { build } : {}),
+      ...overrides,
     };
     await repository.create(record);
     return record;
   };
 
-  return { bucket, documentName, queueUrl, settings, deps, repository, upload, readyEnvironment };
+  /** The Run Command commands sent to an instance (moto records them; it runs none). */
+  const commandsOn = async (instanceId: string) =>
+    (await clients.ssm.send(new ListCommandsCommand({ InstanceId: instanceId }))).Commands ?? [];
+
+  return { bucket, documentName, queueUrl, settings, deps, repository, upload, readyEnvironment, commandsOn };
 };

@@ -7,7 +7,7 @@ import { createEc2Instances, type InstanceSettings } from '../../src/adapters/ec
  * provisioner killed between RunInstances and the record update) by its DeployId tag, in moto's EC2.
  */
 const ec2 = new EC2Client(motoConfig());
-const instances = createEc2Instances(ec2, {} as InstanceSettings);
+const instances = createEc2Instances({ ec2, launch: ec2 }, {} as InstanceSettings);
 afterAll(() => ec2.destroy());
 
 const runTagged = async (deployId: string): Promise<string> => {

@@ -22,7 +22,7 @@ import {
 } from '../helpers/motoStack';
 
 const clients = motoClients();
-const faults = ec2Faults(clients.ec2);
+const faults = ec2Faults(clients.ec2Launch);
 const schemaCheck = (text: string): { status: number | null; output: string } => {
   const dir = mkdtempSync(join(tmpdir(), 'provisioner-user-data-'));
   try {
@@ -155,6 +155,63 @@ describe('provisioning on moto', () => {
     // Assess
     expect(tried).toEqual(['t3.medium', 't3.medium']);
     expect(await instancesOf(clients.ec2, detail.data.deployId)).toHaveLength(1);
+  });
+
+  it('duplicateInstances: a RunInstances whose answer was lost is not re-sent blindly; the instance it launched is adopted', async () => {
+    // Prepare: moto ignores ClientToken, so a blind re-send would launch a second instance.
+    const { provision, repository } = motoHandlers(motoConfigFor(platform), clients);
+    faults.loseRunInstancesAnswer(1);
+    const detail = resolvedDetail();
+
+    // Act
+    await deliver(provision, detail);
+
+    // Assess
+    const instances = await instancesOf(clients.ec2, detail.data.deployId);
+    expect(instances).toHaveLength(1);
+    expect(await repository.get(detail.data.deployId)).toMatchObject({
+      status: 'RUNNING',
+      instanceId: instances[0]?.InstanceId,
+    });
+  });
+
+  it('LAUNCHING forever: a claim whose answer was lost is recognised as its own on the re-send, and the launch goes on', async () => {
+    // Prepare: the claim (→ LAUNCHING) reaches moto, then its answer is lost; the SDK re-sends it and
+    // the condition fails on the first attempt's own write. Phone-home on: its token marks the claim.
+    const { provision, repository } = motoHandlers(
+      motoConfigFor(platform, { PHONE_HOME_URL: 'https://api.example.test/phone-home' }),
+      clients,
+    );
+    const name = uniqueName('lose-claim-answer');
+    let lost = 0;
+    clients.dynamo.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        const claim =
+          context.commandName === 'UpdateItemCommand' && JSON.stringify(args.input).includes('"LAUNCHING"');
+        if (!claim || lost > 0) return result;
+        lost += 1;
+        throw Object.assign(new Error('socket hang up (injected by the test)'), { code: 'ECONNRESET' });
+      },
+      { step: 'deserialize', name },
+    );
+    const detail = resolvedDetail();
+
+    // Act
+    try {
+      await deliver(provision, detail);
+    } finally {
+      clients.dynamo.middlewareStack.remove(name);
+    }
+
+    // Assess
+    expect(lost).toBe(1);
+    const instances = await instancesOf(clients.ec2, detail.data.deployId);
+    expect(instances).toHaveLength(1);
+    expect(await repository.get(detail.data.deployId)).toMatchObject({
+      status: 'RUNNING',
+      instanceId: instances[0]?.InstanceId,
+    });
   });
 
   it('fails with launch_error naming SUBNET_IDS when the subnet does not exist, and launches nothing', async () => {

@@ -18,7 +18,7 @@ import {
  * "exactly one" here is the registry's conditional claim at work.
  */
 const clients = motoClients();
-const faults = ec2Faults(clients.ec2);
+const faults = ec2Faults(clients.ec2Launch);
 
 describe('provisioning races on moto', () => {
   let platform: MotoPlatform;

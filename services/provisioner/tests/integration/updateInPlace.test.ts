@@ -1,6 +1,5 @@
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { PutBucketNotificationConfigurationCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { ListCommandsCommand } from '@aws-sdk/client-ssm';
 import { queueRoutedFrom, uniqueName } from '../../../../tests/helpers/aws';
 import { checkUpdate } from '../../src/domain/update/checkUpdate';
 import { followBranch } from '../../src/domain/update/offerBuild';
@@ -30,9 +29,6 @@ const isEvent = (type: string, deployId: string, sequence: number) => (event: Ta
   event['detail-type'] === type &&
   event.detail.data.deployId === deployId &&
   event.detail.data.sequence === sequence;
-
-const commandsOn = async (instanceId: string) =>
-  (await clients.ssm.send(new ListCommandsCommand({ InstanceId: instanceId }))).Commands ?? [];
 
 describe('updates in place on moto', () => {
   let platform: MotoPlatform;
@@ -70,7 +66,7 @@ describe('updates in place on moto', () => {
     // Assess
     const record = await world.deps.ports.store.get(env.deployId);
     expect(outcomes.flat().filter((o) => o.outcome === 'started')).toHaveLength(1);
-    expect(await commandsOn(env.instanceId ?? '')).toHaveLength(1);
+    expect(await world.commandsOn(env.instanceId ?? '')).toHaveLength(1);
     expect(record?.update).toMatchObject({ sequence: 1, build: { headSha: SHA_B } });
     expect(record?.update?.commandId).toEqual(expect.any(String));
   });
@@ -118,7 +114,7 @@ describe('updates in place on moto', () => {
       headSha: SHA_C,
       previousHeadSha: SHA_B,
     });
-    expect(await commandsOn(env.instanceId ?? '')).toHaveLength(2);
+    expect(await world.commandsOn(env.instanceId ?? '')).toHaveLength(2);
   });
 
   it('starts nothing while only part of a new build has landed (the jar new, the rest old)', async () => {
@@ -133,7 +129,7 @@ describe('updates in place on moto', () => {
 
     // Assess
     expect(outcomes).toEqual([]);
-    expect(await commandsOn(env.instanceId ?? '')).toHaveLength(0);
+    expect(await world.commandsOn(env.instanceId ?? '')).toHaveLength(0);
   });
 
   it('reports the environment down when the command succeeded but the app does not answer, and keeps the old build on record', async () => {
@@ -188,7 +184,7 @@ describe('updates in place on moto', () => {
 
     // Assess
     expect(outcomes).toEqual([{ deployId: env.deployId, outcome: 'failed_before' }]);
-    expect(await commandsOn(env.instanceId ?? '')).toHaveLength(1);
+    expect(await world.commandsOn(env.instanceId ?? '')).toHaveLength(1);
     expect((await world.deps.ports.store.get(env.deployId))?.failedBuild?.headSha).toBe(SHA_B);
   });
 

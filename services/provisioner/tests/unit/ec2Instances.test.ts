@@ -154,7 +154,10 @@ describe('RunInstances errors', () => {
 
 describe('the EC2 adapter', () => {
   const ec2Mock = mockClient(EC2Client);
-  const instances = createEc2Instances(new EC2Client({ region: 'eu-north-1' }), settings);
+  const client = new EC2Client({ region: 'eu-north-1' });
+  const instances = createEc2Instances({ ec2: client, launch: client }, settings, {
+    sleep: () => Promise.resolve(),
+  });
   beforeEach(() => ec2Mock.reset());
 
   it('returns the launched instance with its AZ', async () => {
@@ -220,5 +223,96 @@ describe('the EC2 adapter', () => {
 
     // Act + Assess
     await expect(instances.terminate('i-0abc123def4567890')).resolves.toBeUndefined();
+  });
+
+  it('duplicateInstances: after a reset RunInstances it adopts the instance tagged with the deployId instead of re-sending', async () => {
+    // Prepare
+    ec2Mock
+      .on(RunInstancesCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    ec2Mock.on(DescribeInstancesCommand).resolves({
+      Reservations: [{ Instances: [{ InstanceId: 'i-0abc123def4567890', InstanceType: 't3.medium' }] }],
+    });
+
+    // Act
+    const launched = await instances.run(
+      spec,
+      { instanceType: 't3.medium', market: 'on-demand' as const },
+      0,
+    );
+
+    // Assess
+    expect(launched.instanceId).toBe('i-0abc123def4567890');
+    expect(ec2Mock.commandCalls(RunInstancesCommand)).toHaveLength(1);
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)[0]?.args[0].input.Filters).toContainEqual({
+      Name: 'tag:DeployId',
+      Values: [spec.deployId],
+    });
+  });
+
+  it('re-sends a 5xx RunInstances with the same client token when nothing was launched', async () => {
+    // Prepare
+    ec2Mock
+      .on(RunInstancesCommand)
+      .rejectsOnce(Object.assign(awsError('InternalError'), { $metadata: { httpStatusCode: 500 } }))
+      .resolves({ Instances: [{ InstanceId: 'i-0abc123def4567890' }] });
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+    // Act
+    const launched = await instances.run(
+      spec,
+      { instanceType: 't3.medium', market: 'on-demand' as const },
+      0,
+    );
+
+    // Assess
+    expect(launched.instanceId).toBe('i-0abc123def4567890');
+    const tokens = ec2Mock.commandCalls(RunInstancesCommand).map((c) => c.args[0].input.ClientToken);
+    expect(tokens).toEqual([spec.deployId, spec.deployId]);
+  });
+
+  it('re-sends a throttled RunInstances without looking for an instance, since EC2 refused it', async () => {
+    // Prepare
+    ec2Mock
+      .on(RunInstancesCommand)
+      .rejectsOnce(Object.assign(awsError('RequestLimitExceeded'), { $metadata: { httpStatusCode: 503 } }))
+      .resolves({ Instances: [{ InstanceId: 'i-0abc123def4567890' }] });
+
+    // Act
+    await instances.run(spec, { instanceType: 't3.medium', market: 'on-demand' as const }, 0);
+
+    // Assess
+    expect(ec2Mock.commandCalls(RunInstancesCommand)).toHaveLength(2);
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+  });
+
+  it('moves on at once when EC2 has no capacity, even though it answers that with a 500', async () => {
+    // Prepare
+    ec2Mock
+      .on(RunInstancesCommand)
+      .rejects(
+        Object.assign(awsError('InsufficientInstanceCapacity'), { $metadata: { httpStatusCode: 500 } }),
+      );
+
+    // Act + Assess
+    await expect(
+      instances.run(spec, { instanceType: 't3.medium', market: 'on-demand' as const }, 0),
+    ).rejects.toBeInstanceOf(CapacityError);
+    expect(ec2Mock.commandCalls(RunInstancesCommand)).toHaveLength(1);
+  });
+
+  it('gives up after its attempts with a LaunchError when every try was lost and nothing is found', async () => {
+    // Prepare
+    ec2Mock
+      .on(RunInstancesCommand)
+      .rejects(Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }));
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+    // Act + Assess
+    await expect(
+      instances.run(spec, { instanceType: 't3.medium', market: 'on-demand' as const }, 0),
+    ).rejects.toBeInstanceOf(LaunchError);
+    expect(ec2Mock.commandCalls(RunInstancesCommand)).toHaveLength(6);
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(6);
   });
 });

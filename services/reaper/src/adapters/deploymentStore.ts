@@ -1,9 +1,9 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDeploymentRepository } from '@branch-envs/shared/deployments/repository';
 import { DeploymentItem } from '@branch-envs/shared/deployments/table';
+import { type BackoffOptions, backoffDelay, sleep, withBackoff } from '@branch-envs/shared/retry';
 import { chunk } from '../domain/concurrency';
 import type { DeploymentStore } from '../domain/ports';
-import { type BackoffOptions, backoffDelay, sleep, withBackoff } from './retry';
 
 /** BatchGetItem's limit. */
 const KEYS_PER_BATCH_GET = 100;

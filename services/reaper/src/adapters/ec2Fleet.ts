@@ -6,6 +6,7 @@ import {
   type Instance,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
+import { type BackoffOptions, isRetryableAwsError, withBackoff } from '@branch-envs/shared/retry';
 import { chunk } from '../domain/concurrency';
 import type {
   InstanceFleet,
@@ -14,7 +15,6 @@ import type {
   TerminationOutcome,
 } from '../domain/ports';
 import { Ec2CallError } from '../errors';
-import { type BackoffOptions, isRetryableAwsError, withBackoff } from './retry';
 
 /** The tag every instance the provisioner launches carries (docs/architecture.md §5); IAM checks the same value. */
 export const MANAGED_BY = { key: 'ManagedBy', value: 'branch-envs' } as const;

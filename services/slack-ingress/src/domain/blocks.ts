@@ -94,6 +94,8 @@ const helpLines = ({
   `\`${d} status <id|branch>\`: one environment in detail, with its step history.`,
   `\`${d} extend <id|branch> <duration|overnight>\`: push the expiry out by a duration, or keep it ` +
     `overnight: until the nightly shutdown of the next day (owner or admin).`,
+  `\`${d} update <id|branch> [--reseed]\`: update a ready environment in place to the newest build of its branch, ` +
+    'keeping its URL and database (`--reseed`: restore the database from the dump instead) (owner or admin).',
   `\`${d} logs <id|branch> [app|boot] [--lines N]\`: the last N lines (default 100, at most 500) of the app's ` +
     'journal, or of the boot log, with secrets redacted (owner or admin; a few times a minute).',
   `*Every day at ${nightlyTime(nightly)} the nightly shutdown ends every environment* that is not kept overnight, ` +

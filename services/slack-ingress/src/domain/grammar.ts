@@ -49,6 +49,8 @@ export type DeployCommand =
   | { kind: 'list'; scope: 'all' | 'mine' }
   | { kind: 'status'; target: Target }
   | { kind: 'extend'; target: Target; extension: Extension }
+  /** `/deploy update <id|branch> [--reseed]`: the newest build, in place (ADR 0029). */
+  | { kind: 'update'; target: Target; reseed: boolean }
   /** `logs <id|branch> [app|boot] [--lines N]` (ADR 0030). */
   | { kind: 'logs'; target: Target; logKind: LogKind; lines: number }
   | Help
@@ -225,6 +227,21 @@ const parseExtend = (args: readonly string[], config: GrammarConfig): DeployComm
   return extension.kind === 'invalid' ? extension : { kind: 'extend', target, extension };
 };
 
+const parseUpdate = (args: readonly string[]): DeployCommand => {
+  const unknownOption = args.find((word) => word.startsWith('--') && word.toLowerCase() !== '--reseed');
+  if (unknownOption)
+    return invalid(
+      `I don't know the option ${code(unknownOption, 30)} for \`update\`; its one option is \`--reseed\`.`,
+    );
+  const words = args.filter((word) => !word.startsWith('--'));
+  const [word] = words;
+  if (words.length !== 1 || word === undefined)
+    return invalid('`update` takes one deploy id or branch name, and optionally `--reseed`.');
+  const target = parseTarget(word);
+  if (target.kind === 'invalid') return target;
+  return { kind: 'update', target, reseed: words.length < args.length };
+};
+
 const LOGS_USAGE = '`logs <id|branch> [app|boot] [--lines N]`';
 
 /** `--lines N` as a whole number 1..500, digits only: it becomes a document parameter, never text. */
@@ -275,7 +292,7 @@ const parseLogs = (args: readonly string[]): DeployCommand => {
 
 /**
  * `/deploy <query> [for <duration>] [--fresh]`, `list [mine]`, `status <id|branch>`,
- * `extend <id|branch> <duration|overnight>`, `logs <id|branch> [app|boot] [--lines N]`, `help`. Empty text is `help`. The subcommand words
+ * `extend <id|branch> <duration|overnight>`, `update <id|branch> [--reseed]`, `logs <id|branch> [app|boot] [--lines N]`, `help`. Empty text is `help`. The subcommand words
  * win over queries: a branch called `list` is deployed with a longer fragment or `raw:`.
  */
 export const parseDeployCommand = (text: string, config: GrammarConfig): DeployCommand => {
@@ -294,6 +311,8 @@ export const parseDeployCommand = (text: string, config: GrammarConfig): DeployC
       return parseStatus(args);
     case 'extend':
       return parseExtend(args, config);
+    case 'update':
+      return parseUpdate(args);
     case 'logs':
       return parseLogs(args);
     default:

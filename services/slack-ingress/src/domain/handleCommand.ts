@@ -18,6 +18,7 @@ import { replies } from './messages/replies';
 import type { Actor, Conversation, IngressPorts, IngressSettings, Outcome, RequestContext } from './ports';
 import { queuedFor, requestQueue, withQueuePlace } from './queueRequest';
 import { requestDeploy, requestExtend, requestTerminate } from './requests';
+import { requestUpdate } from './updateRequest';
 
 /** A parsed request, whichever way it arrived (slash command or button). */
 export type Command =
@@ -158,6 +159,8 @@ const run = (command: Runnable, ctx: RequestContext): Promise<Outcome> => {
       return requestExtend(command.target, command.extension, ctx);
     case 'terminate':
       return requestTerminate(command.target, ctx);
+    case 'update':
+      return requestUpdate(command.target, command.reseed, ctx);
     case 'queue':
       return requestQueue(command.deployId, ctx);
     case 'logs':

@@ -14,10 +14,13 @@ export interface CheckedTarget {
   label: string;
 }
 
-const answered = (text: string): Outcome => ({ kind: 'answered', message: notice(text) });
-const refused = (text: string): Outcome => ({ kind: 'refused', message: notice(text) });
+export const answered = (text: string): Outcome => ({ kind: 'answered', message: notice(text) });
+export const refused = (text: string): Outcome => ({ kind: 'refused', message: notice(text) });
 
-const liveRecordsOf = async (target: Target, ctx: RequestContext): Promise<DeploymentRecord[] | Outcome> => {
+export const liveRecordsOf = async (
+  target: Target,
+  ctx: RequestContext,
+): Promise<DeploymentRecord[] | Outcome> => {
   const { deployments } = ctx.ports;
   if (target.kind === 'branch') {
     const records = (await deployments.byBranch(target.branch, 25)).filter((r) => isLive(r.status));

@@ -5,6 +5,7 @@ import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DeployRequestedV3 } from '@branch-envs/shared/events/DeployRequested.v3';
 import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
+import { UpdateRequested } from '@branch-envs/shared/events/UpdateRequested';
 import { motoConfig, queueRoutedFrom, uniqueName } from '../../../../tests/helpers/aws';
 import { createPlatformTable } from '../../../../tests/helpers/tables';
 import { createIngressHandler, type IngressHandler } from '../../src/handlers/createIngressHandler';
@@ -66,7 +67,7 @@ describe('slack-ingress against moto', () => {
     await eventBridge.send(new CreateEventBusCommand({ Name: busName }));
     queueUrl = await queueRoutedFrom({ eventBridge, sqs }, busName, {
       source: ['branch-envs.slack-ingress'],
-      'detail-type': ['DeployRequested', 'TerminateRequested', 'ExtendRequested'],
+      'detail-type': ['DeployRequested', 'TerminateRequested', 'ExtendRequested', 'UpdateRequested'],
     });
     const tableName = await createPlatformTable(dynamo, 'DeploymentsTable');
     const secretName = `/branch-envs/${uniqueName('it')}/slack/signing-secret`;
@@ -196,6 +197,33 @@ describe('slack-ingress against moto', () => {
     expect(messages).toHaveLength(1);
     const detail = TerminateRequested.detail.parse(envelopeOf(messages[0]).detail);
     expect(detail.data.target).toEqual({ kind: 'deploy', deployId: DEPLOY_ID });
+  });
+
+  it('publishes UpdateRequested for a ready environment by branch, and answers one still launching at once (ADR 0029)', async () => {
+    // Act
+    const ready = await handler(
+      slashEvent('/deploy', 'update feature/ABC-123-login-page --reseed'),
+      lambdaContext(),
+    );
+    const launching = await handler(
+      slashEvent('/deploy', `update ${OTHER_DEPLOY_ID}`, { user_id: OTHER_USER }),
+      lambdaContext(),
+    );
+    const messages = await receive(queueUrl, 2);
+
+    // Assess
+    expect(replyOf(ready)?.text).toContain('in place to the newest build of its branch');
+    expect(replyOf(launching)?.text).toContain('is still launching (running)');
+    expect(messages).toHaveLength(1);
+    const envelope = envelopeOf(messages[0]);
+    expect(envelope).toMatchObject({ 'detail-type': 'UpdateRequested', source: 'branch-envs.slack-ingress' });
+    const detail = UpdateRequested.detail.parse(envelope.detail);
+    expect(detail.data).toMatchObject({
+      deployId: DEPLOY_ID,
+      branch: 'feature/ABC-123-login-page',
+      reseed: true,
+    });
+    expect(detail.metadata.correlationId).toBe(DEPLOY_ID);
   });
 
   it('answers a tampered request with a bare 401 and publishes nothing', async () => {

@@ -105,6 +105,20 @@ describe('parseDeployCommand', () => {
       `extend ${ID} overnight`,
       { kind: 'extend', target: { kind: 'deploy', deployId: ID }, extension: { kind: 'overnight' } },
     ],
+    // update (ADR 0029)
+    [`update ${ID}`, { kind: 'update', target: { kind: 'deploy', deployId: ID }, reseed: false }],
+    [
+      `UPDATE ${ID.toLowerCase()} --reseed`,
+      { kind: 'update', target: { kind: 'deploy', deployId: ID }, reseed: true },
+    ],
+    [
+      '--RESEED update feature/login',
+      { kind: 'invalid', reason: expect.stringMatching(/don't know the option `--RESEED`/) },
+    ],
+    [
+      'update feature/login --Reseed',
+      { kind: 'update', target: { kind: 'branch', branch: 'feature/login' }, reseed: true },
+    ],
   ])('reads %j', (text, expected) => {
     // Act
     const command = parseDeployCommand(text, config);
@@ -167,6 +181,15 @@ describe('parseDeployCommand', () => {
     ['extend login', /Say how long/],
     ['extend login forever', /couldn't read the duration `forever`/],
     ['extend login for 2h please', /Say how long/],
+    ['update', /`update` takes one deploy id or branch name, and optionally `--reseed`/],
+    ['update --reseed', /`update` takes one deploy id or branch name/],
+    ['update a b', /`update` takes one deploy id or branch name/],
+    ['update login --fresh', /don't know the option `--fresh` for `update`; its one option is `--reseed`/],
+    ['update login --reseed=yes', /don't know the option `--reseed=yes`/],
+    ['update login;reboot', /neither a deploy id nor a branch name/],
+    ['update -rf', /neither a deploy id nor a branch name/],
+    ['update a/../../etc', /neither a deploy id nor a branch name/],
+    ['update login\nrm -rf /', /a line break/],
   ])('explains what is wrong with %j', (text, reason) => {
     // Act
     const command = parseDeployCommand(text, config);

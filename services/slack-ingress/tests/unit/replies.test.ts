@@ -11,6 +11,7 @@ import {
   terminateAck,
   terminateLabel,
 } from '../../src/domain/messages/replies';
+import { updateReplies } from '../../src/domain/updateRequest';
 import {
   buttonEvent,
   CHANNEL,
@@ -54,6 +55,13 @@ describe('every ingress reply, side by side', () => {
       belongsTo: replies.belongsTo('<@U0LOCAL2>', 'extend'),
       alreadyEnded: replies.alreadyEnded(DEPLOY_ID, 'TERMINATED'),
       notAllowed: replies.notAllowed('U0STRANGER'),
+      updateAck: updateReplies.ack('deploy `X` (`login`)', 'abc1234', false, 'REQ'),
+      updateAckReseed: updateReplies.ack('deploy `X` (`login`)', undefined, true, 'REQ'),
+      updateFollows: updateReplies.followsRunning('abc1234'),
+      updateSeveral: updateReplies.several('login', ['A', 'B'], '/deploy'),
+      updateStillLaunching: updateReplies.stillLaunching('X', 'LAUNCHING'),
+      updateFailed: updateReplies.failed('X'),
+      updateReseedWhileUpdating: updateReplies.reseedWhileUpdating('deploy `X`', 'abc1234'),
       help: helpMessage({
         deployCommand: '/deploy',
         terminateCommand: '/terminate',

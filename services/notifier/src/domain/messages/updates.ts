@@ -1,8 +1,8 @@
-import type { InstanceUpdated, UpdateFailed } from '@branch-envs/shared/events';
+import type { InstanceUpdated, UpdateFailed, UpdateRefused } from '@branch-envs/shared/events';
 import { slackTime } from '@branch-envs/shared/slack';
-import type { SlackMessage } from '../blocks';
+import { context, message, type SlackMessage, section } from '../blocks';
 import type { Facts } from '../states';
-import { code } from '../text';
+import { code, escapeMrkdwn } from '../text';
 import { readyMessage } from './deployment';
 import type { Clocked } from './lifetime';
 
@@ -44,4 +44,16 @@ export const updateFailedMessage = (
     facts,
     view,
   );
+};
+
+/**
+ * 🚫 A `/deploy update` the provisioner did not start (ADR 0029): it replaces the request's
+ * acknowledgement, and the deployment's own message is left as it is.
+ */
+export const updateRefusedMessage = (data: UpdateRefused['data']): SlackMessage => {
+  const headline = `🚫 No update: ${escapeMrkdwn(data.message)}`;
+  return message(headline, [
+    section(headline),
+    context(`deploy ${code(data.deployId)}`, `reason ${code(data.code)}`),
+  ]);
 };

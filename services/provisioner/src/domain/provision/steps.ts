@@ -126,6 +126,10 @@ const claim = async (
       at: ports.now(),
       // What it runs, so a newer build of the branch can be told apart later (ADR 0021).
       set: { ...phoneHomeClaim(job.detail, spec), build: launchedBuild(job.detail.data) },
+      // The token is new for each delivery, so finding it means the claim whose answer was lost was ours.
+      isOwnWrite: (current) =>
+        spec.phoneHomeTokenSha256 !== undefined &&
+        current.phoneHome?.tokenSha256 === spec.phoneHomeTokenSha256,
     });
   } catch (error) {
     if (!(error instanceof TransitionConflictError)) throw error;
@@ -166,6 +170,7 @@ const own = async (job: Job, instance: LaunchedInstance, deps: ProvisionDeps): P
       at: ports.now(),
       note: `${instance.instanceId} ${instance.instanceType} ${instance.market}${instance.subnetId ? ` in ${instance.subnetId}` : ''}`,
       set: ownership(instance, settings.pricing, ports.now()),
+      isOwnWrite: (current) => current.instanceId === instance.instanceId,
     });
   } catch (error) {
     if (!(error instanceof TransitionConflictError)) throw error;
@@ -220,6 +225,10 @@ const fail = async (
       step: failedStep(failure.reason),
       note: failure.message,
       at: ports.now(),
+      // Another delivery failing the same way is the same answer: DeployFailed is published either way.
+      isOwnWrite: (current) =>
+        current.history.at(-1)?.step === failedStep(failure.reason) &&
+        current.history.at(-1)?.note === failure.message,
     });
   } catch (error) {
     if (!(error instanceof TransitionConflictError)) throw error;

@@ -24,6 +24,13 @@ export interface OfferOptions {
   reseed: boolean;
   /** `/deploy update` asks for the update even when the environment does not follow builds. */
   requested: boolean;
+  /**
+   * The update's id when it derives from a request (ADR 0029), so a redelivered request that
+   * finds its own update running knows it started it; absent: a new id.
+   */
+  updateId?: string;
+  /** Who asked, for the history (`/deploy status`); absent for a build that landed. */
+  requestedBy?: string;
 }
 
 /** Longer than the update function's timeout: a send still in flight is never doubled. */
@@ -41,8 +48,10 @@ const follows = (record: DeploymentRecord, deps: UpdateDeps): boolean =>
 const whileUpdating = async (
   record: DeploymentRecord & { update: NonNullable<DeploymentRecord['update']> },
   build: Build,
+  options: OfferOptions,
   deps: UpdateDeps,
 ): Promise<OfferOutcome | 'lost'> => {
+  if (options.updateId !== undefined && record.update.id === options.updateId) return 'started';
   // A send that died after the update started (no command recorded long after) is sent again by
   // the next delivery; only one command id is ever recorded.
   if (sendLost(record.update, deps) && sameBuild(build, record.update.build)) {
@@ -69,11 +78,12 @@ const startIfNewer = async (
   if (!isNewerBuild(build, record.build)) return 'current';
   const { ports } = deps;
   const started = await ports.store.begin(record.deployId, {
-    id: ports.newId(),
+    id: options.updateId ?? ports.newId(),
     build,
     reseed: options.reseed,
     expectedUpdates: record.updates ?? 0,
     at: ports.now(),
+    ...(options.requestedBy ? { requestedBy: options.requestedBy } : {}),
   });
   if (!started) return 'lost';
   const waiting = await sendUpdate(started, deps);
@@ -95,7 +105,7 @@ const round = (
     return Promise.resolve('failed_before');
   const { update } = record;
   return update
-    ? whileUpdating({ ...record, update }, build, deps)
+    ? whileUpdating({ ...record, update }, build, options, deps)
     : startIfNewer(record, build, options, deps);
 };
 

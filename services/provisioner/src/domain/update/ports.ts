@@ -1,6 +1,8 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { Build } from '@branch-envs/shared/events/build';
 import type { UpdateFailureReason } from '@branch-envs/shared/events/UpdateFailed';
+import type { UpdateRefusalCode } from '@branch-envs/shared/events/UpdateRefused';
+import type { UpdateRequested } from '@branch-envs/shared/events/UpdateRequested';
 import type { ArtifactLinks, ArtifactSpec, HealthCheck, Log } from '../ports';
 
 /**
@@ -15,7 +17,15 @@ export interface UpdateStore {
   /** READY, nothing running, `updates` unchanged: the update starts. Undefined when a condition failed. */
   begin(
     deployId: string,
-    start: { id: string; build: Build; reseed: boolean; expectedUpdates: number; at: Date },
+    start: {
+      id: string;
+      build: Build;
+      reseed: boolean;
+      expectedUpdates: number;
+      at: Date;
+      /** Who asked with `/deploy update`, for the history entry. */
+      requestedBy?: string;
+    },
   ): Promise<DeploymentRecord | undefined>;
   /** An update runs: remember `build` for after it, unless a newer one waits already. False when it lost. */
   defer(deployId: string, defer: { build: Build; expectedUpdates: number; at: Date }): Promise<boolean>;
@@ -88,8 +98,17 @@ export type UpdateOutcome =
       oldBuildRunning: boolean;
     };
 
+/** A `/deploy update` that was not started, answered to whoever asked (ADR 0029). */
+export interface UpdateRefusal {
+  request: UpdateRequested;
+  code: UpdateRefusalCode;
+  message: string;
+  runningHeadSha?: string;
+}
+
 export interface UpdateEvents {
   published(outcome: UpdateOutcome): Promise<void>;
+  refused(refusal: UpdateRefusal): Promise<void>;
 }
 
 export interface UpdateSettings {

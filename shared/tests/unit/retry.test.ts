@@ -1,4 +1,4 @@
-import { backoffDelay, isRetryableAwsError, withBackoff } from '../../src/adapters/retry';
+import { backoffDelay, isOutcomeUnknown, isRetryableAwsError, withBackoff } from '../../src/retry';
 
 const awsError = (name: string, status = 400): Error =>
   Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
@@ -77,5 +77,19 @@ describe('withBackoff', () => {
   ])('classifies %s (%d) as retryable: %s', (name, status, expected) => {
     // Act + Assess
     expect(isRetryableAwsError(awsError(name, status))).toBe(expected);
+  });
+});
+
+describe('isOutcomeUnknown', () => {
+  it.each([
+    ['a 500', awsError('InternalError', 500), true],
+    ['a 503 that is not throttling', awsError('Unavailable', 503), true],
+    ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }), true],
+    ['a client-side timeout', Object.assign(new Error('timed out'), { name: 'TimeoutError' }), true],
+    ['throttling sent as 503', awsError('RequestLimitExceeded', 503), false],
+    ['a 400 client error', awsError('InvalidParameterValue', 400), false],
+  ])('%s: %s', (_what, error, unknown) => {
+    // Act + Assess
+    expect(isOutcomeUnknown(error)).toBe(unknown);
   });
 });

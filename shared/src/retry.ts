@@ -3,9 +3,10 @@
  * Jitter"): attempt n waits a uniformly random time in [0, min(cap, base * 2^n)). Full jitter
  * spreads the retries of many concurrent callers (one reaper per stage, plus the provisioner) best.
  *
- * The EC2 client is built with `maxAttempts: 1`, so this is its only retry policy: one budget,
- * visible in logs and metrics, larger than the SDK's default of 3 attempts (a sweep that gives up
- * leaves instances running), and testable with an injected sleep. The SDK's adaptive mode was not
+ * The reaper's EC2 client, and the provisioner's RunInstances client, are built with
+ * `maxAttempts: 1`, so this is their only retry policy: one budget, visible in logs and metrics,
+ * larger than the SDK's default of 3 attempts (a sweep that gives up leaves instances running), and
+ * testable with an injected sleep. The provisioner needs it to look before it re-sends (ADR 0018). The SDK's adaptive mode was not
  * chosen: its client-side token bucket only sees one Lambda container's calls, while EC2's limit is
  * per account and region, and its delays cannot be injected in tests.
  */
@@ -69,6 +70,17 @@ export const isRetryableAwsError = (error: unknown): boolean => {
   const e = error as Error & AwsLikeError;
   const status = e.$metadata?.httpStatusCode ?? 0;
   return TRANSIENT_ERRORS.has(e.name) || status >= 500 || NETWORK_CODES.has(e.code ?? '');
+};
+
+/**
+ * A failure after which the request may still have been applied: a 5xx, a timeout, a dropped
+ * connection (the answer was lost, not necessarily the request). Throttling is not: AWS refused it.
+ */
+export const isOutcomeUnknown = (error: unknown): boolean => {
+  if (!(error instanceof Error) || isThrottling(error)) return false;
+  const status = (error as Error & AwsLikeError).$metadata?.httpStatusCode;
+  // No HTTP status: the failure was in transport (reset, timeout), after the request may have left.
+  return status === undefined || status >= 500;
 };
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
