@@ -1,3 +1,4 @@
+import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import type { EventMetadata } from '@branch-envs/shared/envelope';
 import { BranchResolved } from '@branch-envs/shared/events/BranchResolved';
 import { newId } from '@branch-envs/shared/ids';
@@ -56,6 +57,36 @@ export const uniqueUserId = (): string => `U${newId().slice(-12)}`;
 export const ownedBy = (userId: string): Pick<Resolved, 'owner' | 'replyTo'> => {
   const { owner, replyTo } = fixtureDetail(BranchResolved).data;
   return { owner: { ...owner, userId }, replyTo: { ...replyTo, userId } };
+};
+
+/** A READY deployment of `branch` owned by a fresh user, on `instanceId`, created now, an hour to live. */
+export const readyRecord = (
+  branch: string,
+  instanceId: string,
+  overrides: Partial<DeploymentRecord> = {},
+): DeploymentRecord => {
+  const userId = uniqueUserId();
+  const { owner, replyTo } = ownedBy(userId);
+  return {
+    kind: 'deployment',
+    deployId: newId(),
+    status: 'READY',
+    query: branch,
+    branch,
+    owner,
+    ownerId: userId,
+    channelId: replyTo.channelId,
+    replyTo,
+    responseUrlUses: 0,
+    instanceId,
+    createdAt: new Date().toISOString(),
+    ttlSeconds: 3600,
+    expiresAt: Math.floor(Date.now() / 1000) + 3600,
+    keepOvernight: false,
+    history: [],
+    version: 0,
+    ...overrides,
+  };
 };
 
 export const appSettings = (overrides: Partial<AppSettings> = {}): AppSettings => ({

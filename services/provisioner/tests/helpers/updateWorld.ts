@@ -18,7 +18,7 @@ import { createUpdateStore } from '../../src/adapters/updateStore';
 import type { Log } from '../../src/domain/ports';
 import type { UpdateDeps, UpdateSettings } from '../../src/domain/update/ports';
 import type { Clients } from '../../src/wiring';
-import { APP, appSettings, ownedBy, uniqueUserId } from './factories';
+import { APP, appSettings, readyRecord } from './factories';
 import type { MotoPlatform } from './motoStack';
 import { MOTO_AMI } from './motoStack';
 
@@ -127,30 +127,11 @@ export const updateWorld = async (clients: Clients, platform: MotoPlatform, appU
       new RunInstancesCommand({ ImageId: MOTO_AMI, MinCount: 1, MaxCount: 1, InstanceType: 't3.medium' }),
     );
     const instanceId = run.Instances?.[0]?.InstanceId ?? '';
-    const userId = uniqueUserId();
-    const { owner, replyTo } = ownedBy(userId);
-    const record: DeploymentRecord = {
-      kind: 'deployment',
-      deployId: newId(),
-      status: 'READY',
-      query: branch,
-      branch,
-      owner,
-      ownerId: userId,
-      channelId: replyTo.channelId,
-      replyTo,
-      responseUrlUses: 0,
-      instanceId,
+    const record = readyRecord(branch, instanceId, {
       url: urlOf(instanceId),
-      createdAt: new Date().toISOString(),
-      ttlSeconds: 3600,
-      expiresAt: Math.floor(Date.now() / 1000) + 3600,
-      keepOvernight: false,
-      history: [],
-      version: 0,
       ...(build ? { build } : {}),
       ...overrides,
-    };
+    });
     await repository.create(record);
     return record;
   };

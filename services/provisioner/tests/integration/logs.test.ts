@@ -16,7 +16,7 @@ import { uniqueName } from '../../../../tests/helpers/aws';
 import { createLogsPorts } from '../../src/adapters/logsPorts';
 import type { LogsPorts } from '../../src/domain/logs/ports';
 import { createLogsHandler } from '../../src/handlers/createLogsHandler';
-import { ownedBy, uniqueUserId } from '../helpers/factories';
+import { readyRecord } from '../helpers/factories';
 import { MOTO_AMI, type MotoPlatform, motoClients, motoPlatform, waitForEvent } from '../helpers/motoStack';
 
 /*
@@ -80,32 +80,13 @@ describe('the logs function on moto', () => {
       new RunInstancesCommand({ ImageId: MOTO_AMI, MinCount: 1, MaxCount: 1, InstanceType: 't3.medium' }),
     );
     const instanceId = run.Instances?.[0]?.InstanceId ?? '';
-    const userId = uniqueUserId();
-    const { owner, replyTo } = ownedBy(userId);
-    const deployId = newId();
+    const record = readyRecord('feature/login', instanceId);
+    const { deployId, owner, replyTo } = record;
     const repository = createDeploymentRepository({
       client: clients.documents,
       tableName: platform.deploymentsTable,
     });
-    await repository.create({
-      kind: 'deployment',
-      deployId,
-      status: 'READY',
-      query: 'login',
-      branch: 'feature/login',
-      owner,
-      ownerId: userId,
-      channelId: replyTo.channelId,
-      replyTo,
-      responseUrlUses: 0,
-      instanceId,
-      createdAt: new Date().toISOString(),
-      ttlSeconds: 3600,
-      expiresAt: Math.floor(Date.now() / 1000) + 3600,
-      keepOvernight: false,
-      history: [],
-      version: 0,
-    });
+    await repository.create(record);
     const fixture = fixtureDetail(LogsRequested);
     const detail = {
       metadata: { ...fixture.metadata, eventId: newId(), correlationId: deployId },
