@@ -19,6 +19,10 @@ export const SLACK_ACTIONS = {
   queueMe: 'queue_me',
   /** After a Spot interruption; its value is the branch, redeployed on-demand (ADR 0028). */
   redeploy: 'redeploy',
+  /** [Logs] on a ready message and the Home tab: the app's journal; its value is the deployId (ADR 0030). */
+  logsApp: 'logs_app',
+  /** [Logs] on a failed message: the boot log; its value is the deployId (ADR 0030). */
+  logsBoot: 'logs_boot',
 } as const;
 
 export type TextObject = { type: 'mrkdwn'; text: string } | { type: 'plain_text'; text: string };

@@ -115,7 +115,7 @@ describeIfAll('the App Home tab, end to end on the local stack', () => {
     expect(text).toContain('Your environments (1)');
     expect(text).toContain(String(record?.url));
     const mine = opened.buttons.filter((b) => b.value === deployId).map((b) => b.label);
-    expect(mine).toEqual(['Extend', 'Keep overnight', 'Terminate']);
+    expect(mine).toEqual(['Extend', 'Keep overnight', 'Logs', 'Terminate']);
     expect(opened.buttons.map((b) => b.actionId)).toContain('open_deploy_form');
 
     // Act: press [Terminate] on the tab

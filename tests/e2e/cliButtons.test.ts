@@ -86,7 +86,7 @@ describeIfAll('buttons in the CLI, end to end on the local stack', () => {
     const record = await deploymentStatus(t.stack.endpoints, deployId);
     expect(record?.status).toBe('READY');
     expect(pressed.printed.join('\n')).toContain(String(record?.url));
-    expect(pressed.buttons.map((b) => b.label)).toEqual(['Extend', 'Keep overnight', 'Terminate']);
+    expect(pressed.buttons.map((b) => b.label)).toEqual(['Extend', 'Keep overnight', 'Logs', 'Terminate']);
   }, 240_000);
 
   it('pressing [Terminate] on the ready message terminates it and follows the answer', async () => {

@@ -194,6 +194,15 @@ export const PROVISIONER_ROWS: Row[] = [
   ['cannot send a command to an unmanaged instance', 'provisioner', 'ssm:SendCommand', INSTANCE, 'deny'],
   ["cannot send a command to another stage's instance", 'provisioner', 'ssm:SendCommand', INSTANCE, 'deny', { ...ssmManaged, 'ssm:resourceTag/Stage': 'prod' }],
   ['reads the result of its commands', 'provisioner', 'ssm:GetCommandInvocation', '*', 'allow'],
+  ['runs its logs document (ADR 0030)', 'provisioner', 'ssm:SendCommand', document('branch-envs-local-logs'), 'allow'],
+  ["cannot run another stage's logs document", 'provisioner', 'ssm:SendCommand', document('branch-envs-prod-logs'), 'deny'],
+  ['cannot run AWS-RunShellScript (arbitrary commands)', 'provisioner', 'ssm:SendCommand', document('AWS-RunShellScript'), 'deny'],
+  ["reads the console output of its stage's managed instances", 'provisioner', 'ec2:GetConsoleOutput', INSTANCE, 'allow', managed],
+  ['cannot read the console output of an unmanaged instance', 'provisioner', 'ec2:GetConsoleOutput', INSTANCE, 'deny'],
+  ["cannot read the console output of another stage's instance", 'provisioner', 'ec2:GetConsoleOutput', INSTANCE, 'deny', { ...managed, 'ec2:ResourceTag/Stage': 'prod' }],
+  ['cannot read the Slack secrets', 'provisioner', 'ssm:GetParametersByPath', param('slack'), 'deny'],
+  ['cannot send commands from ingress', 'ingress', 'ssm:SendCommand', document('branch-envs-local-logs'), 'deny'],
+  ['cannot read console output from the notifier', 'notifier', 'ec2:GetConsoleOutput', INSTANCE, 'deny', managed],
   ['cannot send commands from the reaper', 'reaper', 'ssm:SendCommand', document('branch-envs-local-update'), 'deny'],
   ["cannot publish to another stage's bus", 'provisioner', 'events:PutEvents', bus('branch-envs-prod-bus'), 'deny'],
   ['attaches the probe to its VPC (ProbeVpcAccessPolicy)', 'provisioner', 'ec2:CreateNetworkInterface', ec2('subnet/subnet-0aaaaaaaaaaaaaaaa'), 'allow'],
@@ -225,6 +234,7 @@ export const INGRESS_ROWS: Row[] = [
   ["cannot read another stage's signing secret", 'ingress', 'ssm:GetParameter', param('slack/signing-secret', 'prod'), 'deny'],
   ['opens a request record', 'ingress', 'dynamodb:PutItem', table('deployments'), 'allow', { 'dynamodb:LeadingKeys': ['01JABCDEFGHJKMNPQRSTVWXYZ0'] }],
   ['cannot write a branch claim', 'ingress', 'dynamodb:PutItem', table('deployments'), 'deny', { 'dynamodb:LeadingKeys': ['branch#feature-login'] }],
+  ['counts log requests per user (ADR 0030)', 'ingress', 'dynamodb:UpdateItem', table('idempotency'), 'allow', { 'dynamodb:LeadingKeys': ['ratelimit#logs#U0LOCAL1#1764751200'] }],
 ];
 
 // biome-ignore format: one row per line keeps the matrix a table

@@ -63,12 +63,12 @@ describe('alarms', () => {
     expect(unwatched).toEqual([]);
   });
 
-  it('finds the eight dead-letter queues the stacks have', () => {
+  it('finds the nine dead-letter queues the stacks have', () => {
     // Act
     const all = stacks.flatMap(deadLetterQueuesOf);
 
     // Assess: a DLQ-detection that found nothing would pass the test above vacuously.
-    expect(all).toHaveLength(8);
+    expect(all).toHaveLength(9);
   });
 
   it.each(stacks)('watches every function of %s for errors', (service) => {

@@ -12,10 +12,13 @@ import {
 } from './phoneHomeClient';
 import type { Executor } from './runCommandTypes';
 import { bootBuildOf } from './simulatedBuild';
+import { simulatedLogs } from './simulatedLogs';
 import { simulatedUpdate, type UpdatableInstance } from './simulatedUpdate';
 
 /** The update document of the local stage (the provisioner's `UpdateDocument`, ADR 0021). */
 export const UPDATE_DOCUMENT_NAME = `branch-envs-${LOCAL_STAGE}-update`;
+/** The logs document of the local stage (the provisioner's `LogsDocument`, ADR 0030). */
+export const LOGS_DOCUMENT_NAME = `branch-envs-${LOCAL_STAGE}-logs`;
 
 export interface InstanceSimulatorOptions {
   ec2: EC2Client;
@@ -70,7 +73,7 @@ export interface InstanceSimulator extends LocalServer {
   refresh(): Promise<void>;
   /** Whether the instance's SSM agent would take a command: running, managed, its user data read. */
   isOnline(instanceId: string): Promise<boolean>;
-  /** The scripts its SSM agent runs, by document name, for the Run Command stand-in (empty without `s3`). */
+  /** The scripts its SSM agent runs, by document name, for the Run Command stand-in (logs always; the update with `s3`). */
   documents: Record<string, Executor>;
 }
 
@@ -144,6 +147,24 @@ class Fleet {
       print(`cannot read its user data: ${(error as Error).message}`);
     }
     entry.loaded = true;
+    if (entry.build?.broken && entry.failedStep === undefined) this.failStartApp(entry, print);
+  }
+
+  /**
+   * A build that crashes on start: start-app.sh waits for health until its timeout and fails, and
+   * bootstrap.sh reports `failed` at `start-app` (here after the boot delay and the update's health timeout).
+   */
+  private failStartApp(entry: SimulatedInstance, print: (text: string) => void): void {
+    const timer = setTimeout(
+      () => {
+        if (this.stopping.signal.aborted || !this.known.has(entry.instanceId)) return;
+        entry.failedStep = 'start-app';
+        print('failed at start-app: the app never became healthy');
+        this.phoneHome(entry);
+      },
+      this.options.bootDelayMs + (this.options.updateHealthTimeoutMs ?? 2000),
+    );
+    this.stopping.signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
   }
 
   private async readSecrets(
@@ -235,9 +256,17 @@ const answerFor = (fleet: Fleet, rawPath: string, healthPath: string): Answer =>
   return healthy ? landingPage(instance) : { status: 503, body: { status: 'booting', instanceId } };
 };
 
-const documentsOf = (fleet: Fleet, options: InstanceSimulatorOptions): Record<string, Executor> => {
+const documentsOf = (
+  fleet: Fleet,
+  options: InstanceSimulatorOptions & { bootDelayMs: number },
+): Record<string, Executor> => {
+  const logs = simulatedLogs({
+    instance: (id) => fleet.get(id),
+    ...(options.ssm ? { ssm: options.ssm } : {}),
+    bootDelayMs: options.bootDelayMs,
+  });
   const { s3 } = options;
-  if (!s3) return {};
+  if (!s3) return { [LOGS_DOCUMENT_NAME]: logs };
   const update = simulatedUpdate({
     s3,
     instance: (id) => fleet.get(id),
@@ -247,7 +276,7 @@ const documentsOf = (fleet: Fleet, options: InstanceSimulatorOptions): Record<st
       ? { healthTimeoutMs: options.updateHealthTimeoutMs }
       : {}),
   });
-  return { [UPDATE_DOCUMENT_NAME]: update };
+  return { [UPDATE_DOCUMENT_NAME]: update, [LOGS_DOCUMENT_NAME]: logs };
 };
 
 /**
@@ -258,7 +287,8 @@ const documentsOf = (fleet: Fleet, options: InstanceSimulatorOptions): Record<st
 export const startInstanceSimulator = async (
   options: InstanceSimulatorOptions,
 ): Promise<InstanceSimulator> => {
-  const fleet = new Fleet({ ...options, bootDelayMs: options.bootDelayMs ?? 2000 });
+  const settings = { ...options, bootDelayMs: options.bootDelayMs ?? 2000 };
+  const fleet = new Fleet(settings);
   const healthPath = options.healthPath ?? HEALTH_PATH;
   let polling = true;
   const loop = (async () => {
@@ -279,7 +309,7 @@ export const startInstanceSimulator = async (
       if (!fleet.get(instanceId)) await fleet.refresh();
       return fleet.get(instanceId)?.loaded === true;
     },
-    documents: documentsOf(fleet, options),
+    documents: documentsOf(fleet, settings),
     stop: async () => {
       polling = false;
       fleet.stopping.abort();

@@ -9,11 +9,18 @@ import {
   readBody,
   send,
 } from './httpServer';
+import { createFilesCatcher } from './slackFiles';
 import { displayOptions, findDeployId, renderSlackMessage } from './slackRender';
 import { createViewsApi, type ViewsMethod } from './slackViews';
 import { createViewsCatcher } from './slackViewsCatcher';
 
-export type CaughtKind = 'response_url' | 'chat.postMessage' | 'chat.update' | 'webhook' | ViewsMethod;
+export type CaughtKind =
+  | 'response_url'
+  | 'chat.postMessage'
+  | 'chat.update'
+  | 'webhook'
+  | 'files.completeUploadExternal'
+  | ViewsMethod;
 
 /** One message a service sent towards Slack, as the catcher recorded it. */
 export interface CaughtMessage {
@@ -146,7 +153,7 @@ const chatApi = (
 };
 
 /** The bot token's scopes, as Slack's app settings grant them (slack-app-manifest.yml). */
-export const CATCHER_BOT_SCOPES = ['commands', 'chat:write'];
+export const CATCHER_BOT_SCOPES = ['commands', 'chat:write', 'files:write'];
 
 /**
  * auth.test as Slack answers it: HTTP 200 either way, `ok: false` with `not_authed` or `invalid_auth`,
@@ -185,12 +192,14 @@ const hook = (inbox: Inbox, path: string, payload: Record<string, unknown>): Ans
 type ViewsApi = ReturnType<typeof createViewsApi>;
 /** `views.open` as the Deploy form needs it, and `GET /_views` (ADR 0026). */
 type Modals = ReturnType<typeof createViewsCatcher>;
+/** Slack's external file upload (./slackFiles.ts, ADR 0030). */
+type Files = ReturnType<typeof createFilesCatcher>;
 
 const route = (
   inbox: Inbox,
   options: SlackCatcherOptions,
   views: ViewsApi,
-  modals: Modals,
+  modals: Modals & { files: Files },
   req: IncomingMessage,
   body: Buffer,
 ): Answer => {
@@ -205,11 +214,14 @@ const route = (
   if (req.method === 'POST' && path === '/_reset') {
     inbox.clear();
     modals.clear();
+    modals.files.clear();
     return { status: 200, body: { ok: true } };
   }
   const viewed = modals.route(req, url);
   if (viewed) return viewed;
   if (req.method !== 'POST') return { status: 404, body: { ok: false, error: 'unknown_method' } };
+  const filed = modals.files.route(req, path, body, () => parsePayload(req, body));
+  if (filed) return filed;
   return post(inbox, options, views, req, path, body);
 };
 
@@ -256,19 +268,40 @@ export const startSlackCatcher = async (options: SlackCatcherOptions = {}): Prom
       ...(userId ? { user: userId } : {}),
     });
   });
+  let origin = '';
+  const files = createFilesCatcher({
+    ...(options.botToken ? { botToken: options.botToken } : {}),
+    origin: () => origin,
+    // A shared file shows as a message: its comment, then the file's text (what Slack previews).
+    completed: ({ channel, threadTs, comment, files: shared }) =>
+      inbox.record(
+        'files.completeUploadExternal',
+        '/api/files.completeUploadExternal',
+        {
+          text: [comment ?? '', ...shared.map((f) => `📎 ${f.title ?? f.filename}\n${f.content ?? ''}`)].join(
+            '\n',
+          ),
+          files: shared,
+          ...(threadTs ? { thread_ts: threadTs } : {}),
+        },
+        { ...(channel ? { channel } : {}) },
+      ),
+  });
   const server = await listen(
     (req, res) => {
       readBody(req).then(
-        (body) => send(res, route(inbox, options, views, modals, req, body)),
+        (body) => send(res, route(inbox, options, views, { ...modals, files }, req, body)),
         () => send(res, { status: 400, body: { ok: false, error: 'invalid_request' } }),
       );
     },
     options.port,
     { name: 'slack', tap: options.tap },
   );
+  origin = new URL(server.url).origin;
   const reset = (): void => {
     inbox.clear();
     modals.clear();
+    files.clear();
   };
   return { url: server.url, port: server.port, stop: server.stop, messages: inbox.list, reset };
 };

@@ -45,6 +45,9 @@ const IngressEnv = z
     DEFAULT_TTL: duration('4h'),
     MAX_TTL: duration('2d'),
     QUEUE_MAX_WAIT_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+    /** Where the per-user log request counters live (ADR 0030); unset, log requests are not limited. */
+    IDEMPOTENCY_TABLE: z.string().min(1).optional(),
+    LOGS_PER_USER_PER_MINUTE: z.coerce.number().int().min(1).max(60).default(3),
     ...nightlyVariables,
     /** Swapped in at send time only (local mode points it at the Slack catcher). */
     SLACK_HOOKS_ORIGIN: origin('https://hooks.slack.com'),
@@ -71,6 +74,8 @@ export interface IngressConfig {
   eventBusName: string;
   deploymentsTable: string;
   resolverCacheTable: string | undefined;
+  /** The table of the log request counters, and the limit per user and minute (ADR 0030). */
+  logsRateLimit: { table: string; perMinute: number } | undefined;
   signingSecretParam: string;
   botTokenParam: string | undefined;
   slackHooksOrigin: string;
@@ -86,6 +91,9 @@ export const loadIngressConfig = (env: Record<string, string | undefined> = proc
     eventBusName: c.EVENT_BUS_NAME,
     deploymentsTable: c.DEPLOYMENTS_TABLE,
     resolverCacheTable: c.RESOLVER_CACHE_TABLE,
+    logsRateLimit: c.IDEMPOTENCY_TABLE
+      ? { table: c.IDEMPOTENCY_TABLE, perMinute: c.LOGS_PER_USER_PER_MINUTE }
+      : undefined,
     signingSecretParam: c.SIGNING_SECRET_PARAM,
     botTokenParam: c.BOT_TOKEN_PARAM,
     slackHooksOrigin: c.SLACK_HOOKS_ORIGIN,

@@ -8,6 +8,7 @@ import { newId } from '@branch-envs/shared/ids';
 import { createPublisher } from '@branch-envs/shared/publish';
 import { createSecretReader } from '@branch-envs/shared/secrets';
 import { createDeploymentReader } from './adapters/deploymentReader';
+import { createLogsRateLimiter } from './adapters/logsRateLimiter';
 import { createOpenBranchesReader } from './adapters/openBranchesReader';
 import { createRequestRegistry } from './adapters/requestRegistry';
 import { createResponsePoster } from './adapters/responseUrl';
@@ -29,6 +30,18 @@ export interface WiringOptions {
   fetch?: typeof fetch;
   now?: () => Date;
 }
+
+/** The per-user limit on log requests (ADR 0030), when the counters' table is configured. */
+const logsLimiterOf = (config: IngressConfig, clients: AwsClients) =>
+  config.logsRateLimit
+    ? {
+        logsLimiter: createLogsRateLimiter(
+          clients.dynamo,
+          config.logsRateLimit.table,
+          config.logsRateLimit.perMinute,
+        ),
+      }
+    : {};
 
 /** Adapters on top of the clients: the one place the handler's ports are wired, for Lambda and tests. */
 export const buildDependencies = (
@@ -59,6 +72,7 @@ export const buildDependencies = (
       groups: createSlackGroupDirectory({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
       queue: createQueueStore({ client: clients.dynamo, tableName: config.deploymentsTable }),
       views: createSlackModals({ apiBase: config.slackApiBase, token: botToken, fetch: send }),
+      ...logsLimiterOf(config, clients),
       ...(config.resolverCacheTable
         ? {
             openBranches: createOpenBranchesReader(clients.dynamo, config.resolverCacheTable, (error) =>

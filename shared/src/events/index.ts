@@ -23,6 +23,8 @@ import { InstanceTerminated } from './InstanceTerminated';
 import { InstanceTerminatedV2 } from './InstanceTerminated.v2';
 import { InstanceTerminatedV3 } from './InstanceTerminated.v3';
 import { InstanceUpdated } from './InstanceUpdated';
+import { LogsCollected } from './LogsCollected';
+import { LogsRequested } from './LogsRequested';
 import { PullRequestClosed } from './PullRequestClosed';
 import { QueuedDeployEnded } from './QueuedDeployEnded';
 import { QueuedDeployStarted } from './QueuedDeployStarted';
@@ -41,6 +43,8 @@ export { ExpiryReason } from './InstanceExpiring.v2';
 export { TerminationReason } from './InstanceTerminated';
 export { TerminationReasonV2 } from './InstanceTerminated.v2';
 export { TerminationReasonV3 } from './InstanceTerminated.v3';
+export { LogsUnavailableReason, MAX_LOG_TEXT } from './LogsCollected';
+export { LOG_LINES, LogKind } from './LogsRequested';
 export { QueueEndReason } from './QueuedDeployEnded';
 export { TerminateTarget } from './TerminateRequested';
 export { UpdateFailureReason } from './UpdateFailed';
@@ -71,6 +75,8 @@ export {
   QueuedDeployEnded,
   UpdateRequested,
   UpdateRefused,
+  LogsRequested,
+  LogsCollected,
 };
 
 /** Every supported event version. Add a new version beside the old one; never edit a published one. */
@@ -101,6 +107,8 @@ export const allContracts = [
   QueuedDeployEnded,
   UpdateRequested,
   UpdateRefused,
+  LogsRequested,
+  LogsCollected,
 ] as const;
 
 export type AnyContract = (typeof allContracts)[number];

@@ -17,6 +17,7 @@ export const DEAD_LETTER_QUEUES = [
   'provisioner-dlq',
   'provisioner-probes-dlq',
   'provisioner-updates-dlq',
+  'provisioner-logs-dlq',
   'reaper-interruptions-dlq',
   'reaper-requests-dlq',
   'slack-ingress-home-dlq',
@@ -27,7 +28,7 @@ export const FUNCTIONS: Readonly<Record<string, readonly string[]>> = {
   'slack-ingress': ['ingress', 'home'],
   'github-ingress': ['webhook'],
   'branch-resolver': ['consume'],
-  provisioner: ['provision', 'probe', 'phoneHome', 'update'],
+  provisioner: ['provision', 'probe', 'phoneHome', 'update', 'logs'],
   notifier: ['notify'],
   reaper: ['sweep', 'nightly', 'reconcile', 'requests', 'interruptions'],
 };

@@ -51,6 +51,7 @@ const slackIngressOwnParams = ({ slack, deployments, ...config }: StageConfig): 
   maxLivePerUser: String(deployments.maxLivePerUser),
   maxLiveTotal: String(deployments.maxLiveTotal),
   queueMaxWaitMinutes: config.queue.maxWaitMinutes,
+  logsPerUserPerMinute: String(config.logs.perUserPerMinute),
 });
 
 const branchResolverParams = (config: StageConfig, stage: string): StackParams => ({
@@ -140,6 +141,8 @@ const provisionerParams = (config: StageConfig, stage: string): StackParams => {
     followBuilds: bool(instances.followBuilds),
     // branch-envs-update may start the new build and then the old one, each within the boot timeout.
     updateTimeoutSeconds: String(2 * instances.bootTimeoutSeconds + 300),
+    logsRedactJson: JSON.stringify(config.logs.redact),
+    logsWaitSeconds: String(config.logs.runCommandWaitSeconds),
   };
 };
 

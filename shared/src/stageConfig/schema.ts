@@ -143,6 +143,23 @@ const Reaper = z.strictObject({
   terminateOnPrClose: flag,
 });
 const Queue = z.strictObject({ maxWaitMinutes: int(1, 1440) });
+const compiles = (source: string): boolean => {
+  try {
+    new RegExp(source, 'g');
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** Logs in Slack (ADR 0030): what else to redact, how often a user may ask, how long Run Command may take. */
+const Logs = z.strictObject({
+  redact: list(
+    text('a regular expression').refine(compiles, 'must be a valid JavaScript regular expression'),
+    "'password=\\S+'",
+  ),
+  perUserPerMinute: int(1, 60),
+  runCommandWaitSeconds: int(5, 40),
+});
 const Platform = z.strictObject({ archiveRetentionDays: int(0, 3650) });
 const Alarms = z.strictObject({
   topicArn: optionalId(
@@ -163,6 +180,7 @@ const Shape = z.strictObject({
   resolver: Resolver,
   reaper: Reaper,
   queue: Queue,
+  logs: Logs,
   platform: Platform,
   alarms: Alarms,
   pricing: PriceTable,

@@ -52,6 +52,7 @@ describe('contractsConsumedBy', () => {
       'QueuedDeployStarted',
       'QueuedDeployEnded',
       'UpdateRefused',
+      'LogsCollected',
     ]);
   });
 
@@ -60,6 +61,7 @@ describe('contractsConsumedBy', () => {
     expect(names(contractsConsumedBy('provisioner', 'update'))).toEqual(['UpdateRequested']);
     expect(names(contractsConsumedBy('provisioner', 'provision'))).toEqual(['BranchResolved']);
     expect(names(contractsConsumedBy('provisioner', 'probe'))).toEqual([]);
+    expect(names(contractsConsumedBy('provisioner', 'logs'))).toEqual(['LogsRequested']);
     expect(consumerFunctionOf(UpdateRequested, 'provisioner')).toBe('update');
     expect(consumerFunctionOf(BranchResolved, 'provisioner')).toBe(MAIN_CONSUMER_FUNCTION.provisioner);
   });

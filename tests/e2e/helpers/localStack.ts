@@ -100,3 +100,20 @@ export const waitUntil = async <T>(
   }
   throw new Error(`timed out waiting for ${what}\n${stack.output.slice(-40).join('\n')}`);
 };
+
+/**
+ * A slash command sent again, as a user would retype it, while ingress answers 503: on a loaded
+ * two-core machine its first DynamoDB and EventBridge calls can outlast its timeout. Up to five tries.
+ */
+export const slashAnswered = async (
+  stack: TestStack,
+  line: string,
+  options: TalkOptions = {},
+): Promise<Awaited<ReturnType<TestStack['slash']>>> => {
+  let result = await stack.slash(line, options);
+  for (let retry = 0; retry < 4 && result.ack.status === 503; retry++) {
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    result = await stack.slash(line, options);
+  }
+  return result;
+};

@@ -65,4 +65,7 @@ jq -r '.[] | select(.problem != null) | "secret \(.key | @json) skipped: \(.prob
 )
 install -d -m 0755 -- "$(dirname -- "$dest")"
 install -m 0600 -o "$owner" -g "$owner" -- "$work/out" "$dest"
+# Values of 6+ characters, root's only: the logs document redacts them (ADR 0030).
+jq '[.[].value | select(length >= 6)]' "$work/checked.json" >"$work/redact.json"
+install -m 0600 -- "$work/redact.json" "${BRANCH_ENVS_REDACT_VALUES:-/etc/branch-envs/redact-values.json}"
 echo "app secrets: $(jq '[.[] | select(.problem == null)] | length' "$work/checked.json") written to $dest ($format)"

@@ -18,7 +18,13 @@ export const tokenSettings = (target: OpsTarget, env: Record<string, string>): T
     ? `${target.local.slackCatcherUrl}/api`
     : (env.SLACK_API_BASE ?? 'https://slack.com/api'),
   githubApiUrl: target.local ? target.local.githubUrl : (env.GITHUB_API_URL ?? 'https://api.github.com'),
-  slackScopes: ['commands', 'chat:write', ...(env.ALLOWED_USER_GROUPS ? ['usergroups:read'] : [])],
+  // files:write: a long log is uploaded as a file (ADR 0030).
+  slackScopes: [
+    'commands',
+    'chat:write',
+    'files:write',
+    ...(env.ALLOWED_USER_GROUPS ? ['usergroups:read'] : []),
+  ],
   ...(env.BOT_TOKEN_PARAM ? { botTokenParam: env.BOT_TOKEN_PARAM } : {}),
   ...(env.GITHUB_TOKEN_PARAM ? { githubTokenParam: env.GITHUB_TOKEN_PARAM } : {}),
   ...(env.GITHUB_OWNER && env.GITHUB_REPO ? { githubRepo: `${env.GITHUB_OWNER}/${env.GITHUB_REPO}` } : {}),

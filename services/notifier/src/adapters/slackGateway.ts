@@ -3,7 +3,7 @@ import { SlackResponseUrl } from '@branch-envs/shared';
 import * as z from 'zod';
 import { isHooksUrl } from '../config';
 import type { SlackMessage } from '../domain/blocks';
-import type { Budget, ResponseUrlBody, SlackGateway } from '../domain/ports';
+import type { Budget, FileUpload, ResponseUrlBody, SlackGateway } from '../domain/ports';
 import { retryDecision } from '../domain/retry';
 import type { Thread } from '../domain/routing';
 import { SlackApiError, SlackRateLimitedError, SlackUnavailableError, slackScopesOf } from '../errors';
@@ -28,7 +28,12 @@ const ChatResponse = z.object({
   provided: z.string().optional(),
   ts: z.string().optional(),
   channel: z.string().optional(),
+  upload_url: z.string().optional(),
+  file_id: z.string().optional(),
 });
+
+/** Where Slack's upload URLs point; the local catcher's own origin is accepted as the API base's. */
+const UPLOAD_ORIGIN = 'https://files.slack.com';
 
 /** Slack errors that a later attempt can get past; the rest need a person (token, channel, payload). */
 const TRANSIENT = new Set(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
@@ -125,10 +130,70 @@ export class SlackWebGateway implements SlackGateway {
     if (!response.ok) throw await hookFailure('webhook', response);
   }
 
-  private async callChat(method: string, body: Record<string, unknown>, budget: Budget) {
+  public async postReply(thread: Thread, message: SlackMessage, budget: Budget): Promise<Thread> {
+    const body = { channel: thread.channel, thread_ts: thread.ts, ...message, unfurl_links: false };
+    const answer = await this.callChat('chat.postMessage', body, budget);
+    if (!answer.ok) throw chatError('chat.postMessage', answer);
+    return threadFrom('chat.postMessage', answer, thread.channel);
+  }
+
+  /**
+   * Slack's external upload (files.upload is retired): ask for an upload URL for the file's byte
+   * length, POST the bytes there (no token: the URL is signed), then complete the upload into the
+   * channel, as a reply in the thread when `threadTs` is given.
+   */
+  public async uploadFile(file: FileUpload, budget: Budget): Promise<void> {
+    const bytes = Buffer.from(file.content, 'utf8');
+    const form = new URLSearchParams({
+      filename: file.filename,
+      length: String(bytes.length),
+      snippet_type: 'text',
+    });
+    const asked = await this.callChat('files.getUploadURLExternal', form, budget);
+    if (!asked.ok) throw chatError('files.getUploadURLExternal', asked);
+    if (!asked.upload_url || !asked.file_id)
+      throw new SlackUnavailableError('files.getUploadURLExternal', 'answer without upload_url or file_id');
+    const uploadUrl = this.checkedUploadUrl(asked.upload_url);
+    const uploaded = await this.post(
+      'file upload',
+      uploadUrl,
+      { headers: { 'content-type': 'text/plain; charset=utf-8' }, body: bytes },
+      budget,
+    );
+    if (!uploaded.ok) throw await hookFailure('file upload', uploaded);
+    await uploaded.arrayBuffer().catch(() => undefined);
+    const completed = await this.callChat(
+      'files.completeUploadExternal',
+      {
+        files: [{ id: asked.file_id, title: file.title }],
+        channel_id: file.channel,
+        ...(file.threadTs ? { thread_ts: file.threadTs } : {}),
+        initial_comment: file.comment,
+      },
+      budget,
+    );
+    if (!completed.ok) throw chatError('files.completeUploadExternal', completed);
+  }
+
+  private checkedUploadUrl(url: string): URL {
+    const parsed = URL.canParse(url) ? new URL(url) : undefined;
+    const allowed = [UPLOAD_ORIGIN, new URL(this.options.apiBase).origin];
+    if (!parsed || !allowed.includes(parsed.origin))
+      throw new SlackApiError('files.getUploadURLExternal', 'upload_url_not_allowed');
+    return parsed;
+  }
+
+  /** A Web API call with the bot token: JSON for an object, form-encoded for URLSearchParams. */
+  private async callChat(method: string, body: Record<string, unknown> | URLSearchParams, budget: Budget) {
     const token = await this.options.botToken();
     if (!token) throw new SlackApiError(method, 'not_authed');
-    const init = json(body);
+    const init =
+      body instanceof URLSearchParams
+        ? {
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: body.toString(),
+          }
+        : json(body);
     const headers = { ...init.headers, authorization: `Bearer ${token}` };
     const url = new URL(`${this.options.apiBase}/${method}`);
     const response = await this.post(method, url, { ...init, headers }, budget);

@@ -4,6 +4,7 @@ import { retireEnvironment } from './environments';
 import type { GithubState, GithubStep, NoticePlan, Plan, StatePlan } from './plan';
 import type { Acquired, Invocation, NotifierPorts, StoredMessage } from './ports';
 import { candidateRoutes } from './routing';
+import { sendLogs } from './sendLogs';
 import { ENDED_RANK, type Facts, type MessageState, STATE_RANK } from './states';
 
 /** How long to wait for another event's lease on the same message before handing back to SQS. */
@@ -217,5 +218,8 @@ const sendNotice = async (plan: NoticePlan, ports: NotifierPorts, inv: Invocatio
 };
 
 /** Carries out one event's plan. Throws on anything that should be retried or reach the DLQ. */
-export const notify = (plan: Plan, ports: NotifierPorts, inv: Invocation): Promise<void> =>
-  plan.kind === 'state' ? showState(plan, ports, inv) : sendNotice(plan, ports, inv);
+export const notify = (plan: Plan, ports: NotifierPorts, inv: Invocation): Promise<void> => {
+  if (plan.kind === 'state') return showState(plan, ports, inv);
+  if (plan.kind === 'logs') return sendLogs(plan, ports, inv);
+  return sendNotice(plan, ports, inv);
+};

@@ -1,5 +1,10 @@
 import type { ConsumedEvent } from '@branch-envs/shared/consumer';
-import { contractsConsumedBy, type DeployFailed, type ReplyTo } from '@branch-envs/shared/events';
+import {
+  contractsConsumedBy,
+  type DeployFailed,
+  type LogsCollected,
+  type ReplyTo,
+} from '@branch-envs/shared/events';
 import type { SlackMessage } from './blocks';
 import {
   failedMessage,
@@ -71,7 +76,14 @@ export interface NoticePlan {
   render(known: Facts): SlackMessage;
 }
 
-export type Plan = StatePlan | NoticePlan;
+/** The logs someone asked for (ADR 0030): in the deployment's thread, else to the person who asked. */
+export interface LogsPlan {
+  kind: 'logs';
+  deployId: string;
+  data: LogsCollected['data'];
+}
+
+export type Plan = StatePlan | NoticePlan | LogsPlan;
 
 const description = (text: string): string => (text.length <= 140 ? text : `${text.slice(0, 139)}…`);
 
@@ -238,6 +250,7 @@ const planners: Planners = {
   }),
   RequestRefused: ({ detail: { data: d } }) => answer(d, () => refusedMessage(d)),
   UpdateRefused: ({ detail: { data: d } }) => answer(d, () => updateRefusedMessage(d)),
+  LogsCollected: ({ detail: { data: d } }) => ({ kind: 'logs', deployId: d.deployId, data: d }),
 };
 
 /** What one event means for Slack and GitHub; no I/O, so it is tested with fixtures alone. */

@@ -61,6 +61,18 @@ export interface ResponseUrlBody extends SlackMessage {
   replace_original: boolean;
 }
 
+/** A text file for `files.getUploadURLExternal` → upload → `files.completeUploadExternal` (ADR 0030). */
+export interface FileUpload {
+  channel: string;
+  /** The parent message: the file is posted as a reply in its thread. */
+  threadTs?: string;
+  filename: string;
+  title: string;
+  content: string;
+  /** The message that introduces the file (mrkdwn). */
+  comment: string;
+}
+
 export interface SlackGateway {
   /** Which optional routes are configured (bot token, webhook); read once per cold start. */
   capabilities(): Promise<{ bot: boolean; webhook: boolean }>;
@@ -70,6 +82,10 @@ export interface SlackGateway {
   /** `not_found` when the message was deleted: post a new one. */
   update(thread: Thread, message: SlackMessage, budget: Budget): Promise<Thread | 'not_found'>;
   webhook(message: SlackMessage, budget: Budget): Promise<void>;
+  /** A reply in a bot message's thread (chat.postMessage with thread_ts). */
+  postReply(thread: Thread, message: SlackMessage, budget: Budget): Promise<Thread>;
+  /** Uploads a text file with Slack's external upload flow and shares it in the channel (or thread). */
+  uploadFile(file: FileUpload, budget: Budget): Promise<void>;
 }
 
 export interface GithubStatus {

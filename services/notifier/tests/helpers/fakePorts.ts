@@ -1,6 +1,7 @@
 import type { SlackMessage } from '../../src/domain/blocks';
 import type {
   Acquired,
+  FileUpload,
   GithubGateway,
   GithubStatus,
   MessageStore,
@@ -75,7 +76,9 @@ export type SlackCall =
   | { kind: 'response_url'; url: string; body: ResponseUrlBody }
   | { kind: 'chat.postMessage'; channel: string; message: SlackMessage }
   | { kind: 'chat.update'; thread: Thread; message: SlackMessage }
-  | { kind: 'webhook'; message: SlackMessage };
+  | { kind: 'webhook'; message: SlackMessage }
+  | { kind: 'reply'; thread: Thread; message: SlackMessage }
+  | { kind: 'file'; file: FileUpload };
 
 export const recordingSlack = (options: { bot?: boolean; webhook?: boolean } = {}) => {
   const calls: SlackCall[] = [];
@@ -108,6 +111,16 @@ export const recordingSlack = (options: { bot?: boolean; webhook?: boolean } = {
     async webhook(message) {
       next();
       calls.push({ kind: 'webhook', message });
+    },
+    async postReply(thread, message) {
+      next();
+      calls.push({ kind: 'reply', thread, message });
+      ts += 1;
+      return { channel: thread.channel, ts: `1764147600.000${ts}` };
+    },
+    async uploadFile(file) {
+      next();
+      calls.push({ kind: 'file', file });
     },
   };
   return { slack, calls, failNextWith: (error: Error) => failures.push(error) };

@@ -73,7 +73,7 @@ describe('deployment messages', () => {
     expect(textOf(message)).toContain('t3.medium');
   });
 
-  it('gives the ready URL, its real end and Extend, Keep overnight and Terminate buttons carrying the deployId', () => {
+  it('gives the ready URL, its real end and Extend, Keep overnight, Logs and Terminate buttons carrying the deployId', () => {
     // Act
     const message = readyMessage(fixtureData(InstanceReady), facts, FIXTURE_VIEW);
 
@@ -86,9 +86,10 @@ describe('deployment messages', () => {
     expect(buttonsOf(message).map((b) => [b.action_id, b.value, b.text.text])).toEqual([
       ['extend', DEPLOY_ID, 'Extend'],
       ['keep_overnight', DEPLOY_ID, 'Keep overnight'],
+      ['logs_app', DEPLOY_ID, 'Logs'],
       ['terminate', DEPLOY_ID, 'Terminate'],
     ]);
-    expect(buttonsOf(message)[2]?.confirm).toBeDefined();
+    expect(buttonsOf(message)[3]?.confirm).toBeDefined();
   });
 
   it('shows what the environment costs on the ready message when InstanceReady v2 carries a rate', () => {
@@ -323,7 +324,12 @@ describe('notices', () => {
     // Assess
     expect(message).toMatchSnapshot();
     expect(textOf(message)).toContain('Extended: it now runs until <!date^1795712400^');
-    expect(buttonsOf(message).map((b) => b.action_id)).toEqual(['extend', 'keep_overnight', 'terminate']);
+    expect(buttonsOf(message).map((b) => b.action_id)).toEqual([
+      'extend',
+      'keep_overnight',
+      'logs_app',
+      'terminate',
+    ]);
   });
 
   it('confirms an extension in words when the URL is not known', () => {

@@ -9,6 +9,7 @@ const epochBefore = (minutes: number) => Math.floor(NOW.getTime() / 1000) - minu
 
 const rendered = (event: ReturnType<typeof consumed>) => {
   const plan = planFor(event, FIXTURE_VIEW);
+  if (plan.kind === 'logs') throw new Error('a queue event never plans logs');
   return { plan, message: plan.render({}) };
 };
 

@@ -23,19 +23,20 @@ const STATUS: Record<string, CommandResult['status']> = {
 /** Output may name URLs the script was given; only the end of it is kept, and it stays in logs. */
 const OUTPUT_TAIL_CHARS = 2000;
 
-const resultOf = (out: GetCommandInvocationCommandOutput): CommandResult => {
+const resultOf = (out: GetCommandInvocationCommandOutput, tailChars: number): CommandResult => {
   const status = STATUS[out.Status ?? ''] ?? 'pending';
   if (status === 'pending') return { status };
   const output = [out.StandardOutputContent, out.StandardErrorContent].filter(Boolean).join('\n');
-  return { status, responseCode: out.ResponseCode ?? -1, output: output.slice(-OUTPUT_TAIL_CHARS) };
+  return { status, responseCode: out.ResponseCode ?? -1, output: output.slice(-tailChars) };
 };
 
 /**
  * SSM Run Command, generic: a document by name, one instance, parameters that are data (the update
  * document reads them as environment variables, ADR 0021), and the invocation's result. Reused by
- * any later document (e.g. collecting logs) with its own parameters.
+ * any later document (e.g. collecting logs) with its own parameters. The logs function keeps the
+ * whole output (`outputTailChars`): SSM itself returns at most 24,000 characters per stream.
  */
-export const createRunCommand = (ssm: SSMClient): RunCommand => ({
+export const createRunCommand = (ssm: SSMClient, options: { outputTailChars?: number } = {}): RunCommand => ({
   async send({ documentName, instanceId, parameters, timeoutSeconds, comment }) {
     const out = await ssm.send(
       new SendCommandCommand({
@@ -56,7 +57,7 @@ export const createRunCommand = (ssm: SSMClient): RunCommand => ({
       const out = await ssm.send(
         new GetCommandInvocationCommand({ CommandId: commandId, InstanceId: instanceId }),
       );
-      return resultOf(out);
+      return resultOf(out, options.outputTailChars ?? OUTPUT_TAIL_CHARS);
     } catch (error) {
       // Right after SendCommand the invocation may not be visible yet: ask again later.
       if (error instanceof Error && error.name === 'InvocationDoesNotExist') return { status: 'pending' };

@@ -52,6 +52,7 @@ const scratch = (deploy: Record<string, unknown>, format: 'env' | 'json'): Box =
         PATH: `${bin}:${process.env.PATH ?? ''}`,
         BRANCH_ENVS_DEPLOY_JSON: path.join(dir, 'deploy.json'),
         BRANCH_ENVS_SECRETS_FORMAT_JSON: path.join(dir, 'format.json'),
+        BRANCH_ENVS_REDACT_VALUES: path.join(dir, 'redact-values.json'),
         SSM_CLIENT_MODULE: require.resolve('@aws-sdk/client-ssm'),
         AWS_ARGS_OUT: path.join(dir, 'aws-args'),
         AWS_ENDPOINT_URL: motoEndpoint(),
@@ -144,6 +145,12 @@ describe('fetch-secrets.sh against SSM (moto)', () => {
       expect(read).toEqual({ ...AWKWARD, PLAIN: 'branch-value-wins', MANY_11: 'many-11', DEEP: '<unset>' });
       expect(statSync(box.dest).mode & 0o777).toBe(0o600);
       expect(result.output).toContain(`app secrets: 15 written to ${box.dest} (env)`);
+      // The values the logs document redacts (ADR 0030): every one of 6 characters or more, root's only.
+      const redactFile = path.join(box.dir, 'redact-values.json');
+      expect(statSync(redactFile).mode & 0o777).toBe(0o600);
+      expect(JSON.parse(readFileSync(redactFile, 'utf8'))).toEqual(
+        expect.arrayContaining([AWKWARD.DB_PASSWORD, AWKWARD.API_KEY, 'branch-value-wins', 'many-11']),
+      );
       for (const value of [...Object.values(AWKWARD), 'branch-value-wins', 'many-1']) {
         expect(result.output).not.toContain(value);
       }

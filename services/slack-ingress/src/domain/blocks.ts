@@ -96,6 +96,8 @@ const helpLines = ({
     `overnight: until the nightly shutdown of the next day (owner or admin).`,
   `\`${d} update <id|branch> [--reseed]\`: update a ready environment in place to the newest build of its branch, ` +
     'keeping its URL and database (`--reseed`: restore the database from the dump instead) (owner or admin).',
+  `\`${d} logs <id|branch> [app|boot] [--lines N]\`: the last N lines (default 100, at most 500) of the app's ` +
+    'journal, or of the boot log, with secrets redacted (owner or admin; a few times a minute).',
   `*Every day at ${nightlyTime(nightly)} the nightly shutdown ends every environment* that is not kept overnight, ` +
     `whatever its time left; you are warned before it, with a Keep overnight button. Replies say which comes first.`,
   `\`${t} <id|branch|mine|all>\`: end environments; yours, or anyone's if you are an admin. Only admins may use \`all\`.`,

@@ -5,6 +5,7 @@ import {
   type QueryProblem,
 } from '@branch-envs/shared/deployQuery';
 import { capDuration, formatDuration, parseDuration } from '@branch-envs/shared/duration';
+import { LOG_LINES, type LogKind } from '@branch-envs/shared/events/LogsRequested';
 import type { TerminateTarget } from '@branch-envs/shared/events/TerminateRequested';
 import { code, describeCharacter } from './text';
 
@@ -50,6 +51,8 @@ export type DeployCommand =
   | { kind: 'extend'; target: Target; extension: Extension }
   /** `/deploy update <id|branch> [--reseed]`: the newest build, in place (ADR 0029). */
   | { kind: 'update'; target: Target; reseed: boolean }
+  /** `logs <id|branch> [app|boot] [--lines N]` (ADR 0030). */
+  | { kind: 'logs'; target: Target; logKind: LogKind; lines: number }
   | Help
   | Invalid;
 
@@ -239,9 +242,57 @@ const parseUpdate = (args: readonly string[]): DeployCommand => {
   return { kind: 'update', target, reseed: words.length < args.length };
 };
 
+const LOGS_USAGE = '`logs <id|branch> [app|boot] [--lines N]`';
+
+/** `--lines N` as a whole number 1..500, digits only: it becomes a document parameter, never text. */
+const parseLines = (word: string | undefined): number | Invalid => {
+  if (word === undefined) return invalid(`\`--lines\` needs a number after it, e.g. \`--lines 200\`.`);
+  const lines = /^\d{1,3}$/.test(word) ? Number(word) : Number.NaN;
+  if (!Number.isInteger(lines) || lines < LOG_LINES.min || lines > LOG_LINES.max)
+    return invalid(
+      `${code(word, 30)} is not a number of lines; use a whole number from ${LOG_LINES.min} to ${LOG_LINES.max}.`,
+    );
+  return lines;
+};
+
+type LogOptions = { logKind: LogKind; lines: number };
+
+const isLogKind = (word: string): word is LogKind => word === 'app' || word === 'boot';
+
+/** `[app|boot]` and `--lines N`, in any order; anything else is named back to the user. */
+const parseLogOptions = (words: readonly string[]): LogOptions | Invalid => {
+  const options: { logKind?: LogKind; lines: number } = { lines: LOG_LINES.default };
+  for (let i = 0; i < words.length; i += 1) {
+    const word = words[i] ?? '';
+    const lower = word.toLowerCase();
+    if (lower === '--lines') {
+      const parsed = parseLines(words[i + 1]);
+      if (typeof parsed !== 'number') return parsed;
+      options.lines = parsed;
+      i += 1;
+      continue;
+    }
+    if (!isLogKind(lower) || options.logKind !== undefined)
+      return invalid(
+        `I don't know ${code(word, 30)} here: logs are \`app\` or \`boot\`. Usage: ${LOGS_USAGE}.`,
+      );
+    options.logKind = lower;
+  }
+  return { logKind: options.logKind ?? 'app', lines: options.lines };
+};
+
+const parseLogs = (args: readonly string[]): DeployCommand => {
+  const [word, ...rest] = args;
+  if (word === undefined) return invalid(`\`logs\` takes a deploy id or branch name: ${LOGS_USAGE}.`);
+  const target = parseTarget(word);
+  if (target.kind === 'invalid') return target;
+  const options = parseLogOptions(rest);
+  return 'kind' in options ? options : { kind: 'logs', target, ...options };
+};
+
 /**
  * `/deploy <query> [for <duration>] [--fresh]`, `list [mine]`, `status <id|branch>`,
- * `extend <id|branch> <duration|overnight>`, `update <id|branch> [--reseed]`, `help`. Empty text is `help`. The subcommand words
+ * `extend <id|branch> <duration|overnight>`, `update <id|branch> [--reseed]`, `logs <id|branch> [app|boot] [--lines N]`, `help`. Empty text is `help`. The subcommand words
  * win over queries: a branch called `list` is deployed with a longer fragment or `raw:`.
  */
 export const parseDeployCommand = (text: string, config: GrammarConfig): DeployCommand => {
@@ -262,6 +313,8 @@ export const parseDeployCommand = (text: string, config: GrammarConfig): DeployC
       return parseExtend(args, config);
     case 'update':
       return parseUpdate(args);
+    case 'logs':
+      return parseLogs(args);
     default:
       return parseDeploy(words, config);
   }

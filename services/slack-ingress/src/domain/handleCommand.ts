@@ -1,5 +1,6 @@
 import { isLive } from '@branch-envs/shared/deployments/states';
 import { parseDeployQuery } from '@branch-envs/shared/deployQuery';
+import { LOG_LINES } from '@branch-envs/shared/events/LogsRequested';
 import { resolveRole } from './authorization';
 import { helpMessage, notice } from './blocks';
 import {
@@ -10,6 +11,7 @@ import {
   type Target,
   type TerminateCommand,
 } from './grammar';
+import { requestLogs } from './logsRequest';
 import { ACTIONS, listMessage, statusMessage } from './messages/deploymentViews';
 import { queuedSection } from './messages/queueList';
 import { replies } from './messages/replies';
@@ -99,6 +101,13 @@ export const parseButton = ({ actionId, value }: ButtonRequest, settings: Ingres
     };
   }
   if (actionId === ACTIONS.terminate) return { kind: 'terminate', target };
+  if (actionId === ACTIONS.logsApp || actionId === ACTIONS.logsBoot)
+    return {
+      kind: 'logs',
+      target,
+      logKind: actionId === ACTIONS.logsApp ? 'app' : 'boot',
+      lines: LOG_LINES.default,
+    };
   if (actionId === ACTIONS.queueMe) return { kind: 'queue', deployId: target.deployId };
   return { kind: 'unknown', reason: replies.unknownButton };
 };
@@ -154,6 +163,8 @@ const run = (command: Runnable, ctx: RequestContext): Promise<Outcome> => {
       return requestUpdate(command.target, command.reseed, ctx);
     case 'queue':
       return requestQueue(command.deployId, ctx);
+    case 'logs':
+      return requestLogs(command, ctx);
   }
 };
 

@@ -6,6 +6,7 @@ import type { Publisher } from '@branch-envs/shared/publish';
 import type { AccessPolicy, GroupDirectory, Role } from './authorization';
 import type { SlackMessage } from './blocks';
 import type { GrammarConfig } from './grammar';
+import type { LogsRateLimiter } from './logsRateLimit';
 
 /** The Slack user behind a request, as the contracts' `owner` / `requestedBy`. */
 export interface Actor {
@@ -51,6 +52,8 @@ export interface IngressPorts {
   queue?: QueueStore;
   /** Slack's `views.open`, for the Deploy form (ADR 0026). */
   views?: { open(triggerId: string, view: unknown): Promise<void> };
+  /** Log requests per user and minute (ADR 0030); without it, requests are not limited. */
+  logsLimiter?: LogsRateLimiter;
   /** The resolver's last listing of open pull requests, for the form's type-ahead. */
   openBranches?: () => Promise<readonly OpenBranch[]>;
 }
@@ -72,7 +75,14 @@ export interface IngressSettings extends GrammarConfig {
 export type Outcome =
   | { kind: 'answered'; message: SlackMessage }
   | { kind: 'refused'; message: SlackMessage }
-  | { kind: 'published'; message: SlackMessage; detailType: string; correlationId: string };
+  | {
+      kind: 'published';
+      message: SlackMessage;
+      detailType: string;
+      correlationId: string;
+      /** A button's acknowledgement is a new note, leaving the message it was pressed on (logs). */
+      keepOriginal?: boolean;
+    };
 
 /** One authorized request on its way through the use cases. */
 export interface RequestContext {

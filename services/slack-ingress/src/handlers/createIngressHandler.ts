@@ -67,9 +67,12 @@ const handleSlashCommand = async (form: URLSearchParams, deps: IngressDependenci
   return ephemeral(outcome.message);
 };
 
-/** A published button request replaces the message it came from; anything else is a private note. */
+/**
+ * A published button request replaces the message it came from, unless it asks to keep it ([Logs]
+ * on a ready message must not take the URL away); anything else is a private note.
+ */
 const replyBody = (outcome: Outcome): Record<string, unknown> =>
-  outcome.kind === 'published'
+  outcome.kind === 'published' && !outcome.keepOriginal
     ? { replace_original: true, ...outcome.message }
     : { response_type: 'ephemeral', replace_original: false, ...outcome.message };
 

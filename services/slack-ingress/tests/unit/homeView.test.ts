@@ -174,7 +174,7 @@ describe('the Home tab view', () => {
     expect(buttons[0]?.text.text).toBe('Deploy a branch');
   });
 
-  it("gives each of the viewer's environments the ready message's three buttons, valued with its deployId", () => {
+  it("gives each of the viewer's environments the ready message's buttons (and Logs, once it has an instance), valued with its deployId", () => {
     // Prepare
     const [mine] = environments(1);
 
@@ -186,9 +186,10 @@ describe('the Home tab view', () => {
       ['Deploy a branch', OPEN_DEPLOY_FORM, 'home'],
       ['Extend', SLACK_ACTIONS.extend, mine?.deployId],
       ['Keep overnight', SLACK_ACTIONS.keepOvernight, mine?.deployId],
+      ['Logs', SLACK_ACTIONS.logsApp, mine?.deployId],
       ['Terminate', SLACK_ACTIONS.terminate, mine?.deployId],
     ]);
-    expect(buttons[3]?.confirm?.confirm.text).toBe('Terminate');
+    expect(buttons[4]?.confirm?.confirm.text).toBe('Terminate');
   });
 
   it("shows a user no buttons on others' environments, and an admin [Terminate] on each one listed", () => {

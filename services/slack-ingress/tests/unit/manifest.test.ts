@@ -54,9 +54,9 @@ describe('slack-app-manifest.yml', () => {
     ]);
   });
 
-  it('asks for no more scopes than commands and chat:write', () => {
+  it('asks for no more scopes than commands, chat:write and files:write (long logs, ADR 0030)', () => {
     // Assess
-    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(['commands', 'chat:write', 'files:write']);
   });
 
   it('does not have Slack escape user text, which the grammar checks itself', () => {

@@ -108,7 +108,7 @@ export const readyMessage = (view: ReadyView, facts: Facts, clocked: Clocked): S
       deployRef(view.deployId),
     ),
     ...(view.note ? [context(view.note)] : []),
-    lifetimeButtons(view.deployId, { terminate: true }),
+    lifetimeButtons(view.deployId, { terminate: true, logs: true }),
   ]);
 };
 
@@ -147,6 +147,9 @@ export const failedMessage = (data: Failed, facts: Facts): SlackMessage => {
       deployRef(data.deployId),
     ),
   );
+  // A kept instance can still be read: [Logs] posts its boot log in this thread (ADR 0030).
+  if (data.instanceId && data.instanceKept)
+    blocks.push(actions(button('Logs', ACTIONS.logsBoot, data.deployId)));
   return message(headline, blocks);
 };
 

@@ -15,10 +15,12 @@ export const endsNightly = (lifetime: Lifetime, view: Clocked): boolean =>
   realEnd(lifetime, view.now, view.nightly).cause === 'nightly';
 
 /** [Extend] [Keep overnight] (and [Terminate]); the values are the deployId, which slack-ingress parses. */
-export const lifetimeButtons = (deployId: string, options: { terminate: boolean }): Block => {
+export const lifetimeButtons = (deployId: string, options: { terminate: boolean; logs?: boolean }): Block => {
   const buttons = [
     button('Extend', ACTIONS.extend, deployId, 'primary'),
     button('Keep overnight', ACTIONS.keepOvernight, deployId),
+    // The app's journal, posted in this message's thread (ADR 0030).
+    ...(options.logs ? [button('Logs', ACTIONS.logsApp, deployId)] : []),
   ];
   if (!options.terminate) return actions(...buttons);
   const terminate = button('Terminate', ACTIONS.terminate, deployId, 'danger');

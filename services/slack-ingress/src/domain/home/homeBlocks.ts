@@ -45,12 +45,16 @@ export const terminateButton = (deployId: string): Button => ({
   },
 });
 
-/** [Extend] [Keep overnight] [Terminate]: the ready message's buttons, so the same handler serves them. */
-export const lifetimeActions = (deployId: string): Block => ({
+/**
+ * [Extend] [Keep overnight] [Terminate], and [Logs] once it has an instance (the app's journal, ADR
+ * 0030): the ready message's buttons, so the same handler serves them.
+ */
+export const lifetimeActions = (deployId: string, options: { logs?: boolean } = {}): Block => ({
   type: 'actions',
   elements: [
     button('Extend', SLACK_ACTIONS.extend, deployId, 'primary'),
     button('Keep overnight', SLACK_ACTIONS.keepOvernight, deployId),
+    ...(options.logs ? [button('Logs', SLACK_ACTIONS.logsApp, deployId)] : []),
     terminateButton(deployId),
   ],
 });

@@ -73,7 +73,10 @@ const mySection = (mine: readonly DeploymentRecord[], input: HomeInput): HomeBlo
   const shown = mine.slice(0, MAX_MINE);
   return [
     title,
-    ...shown.flatMap((r) => [section(mineLine(r, input.clock)), lifetimeActions(r.deployId)]),
+    ...shown.flatMap((r) => [
+      section(mineLine(r, input.clock)),
+      lifetimeActions(r.deployId, { logs: r.instanceId !== undefined }),
+    ]),
     ...more(mine.length - shown.length, `${input.deployCommand} list mine`),
   ];
 };
