@@ -36,3 +36,13 @@ export const recordedFailure = (
   if (!entry || !reason.success) return undefined;
   return { reason: reason.data, message: entry.note ?? `The deployment failed (${reason.data}).` };
 };
+
+/**
+ * Recognises a failure transition as one's own after its answer was lost (`isOwnWrite`): the last
+ * entry is this failure. Another delivery failing the same way gives the same answer (ADR 0018).
+ */
+export const endsWithFailure =
+  (failure: { reason: FailureReason; message: string }) =>
+  (record: DeploymentRecord): boolean =>
+    record.history.at(-1)?.step === failedStep(failure.reason) &&
+    record.history.at(-1)?.note === failure.message;

@@ -32,6 +32,9 @@ export class MemoryRepository implements DeploymentRepository {
     const current = this.items.get(deployId);
     const from: readonly DeploymentStatus[] = request.from ?? allowedPredecessors(request.to);
     if (!current || current.kind !== 'deployment' || !from.includes(current.status)) {
+      // As the real repository: a re-send that finds its own write done returns it (ADR 0018).
+      if (current?.kind === 'deployment' && current.status === request.to && request.isOwnWrite?.(current))
+        return structuredClone(current);
       const state = current ? `it is ${current.status}` : 'it does not exist';
       throw new TransitionConflictError(deployId, `cannot move to ${request.to}: ${state}`);
     }

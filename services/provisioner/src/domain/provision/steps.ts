@@ -1,7 +1,7 @@
 import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { TransitionConflictError } from '@branch-envs/shared/errors';
 import { type Failure, isLaunchError, launchFailure, preparationFailure } from '../failures';
-import { failedStep, recordedFailure, STEPS, stepTime, wasClaimed } from '../history';
+import { endsWithFailure, failedStep, recordedFailure, STEPS, stepTime, wasClaimed } from '../history';
 import type { LaunchedInstance, LaunchSpec } from '../ports';
 import { launchedBuild } from '../update/builds';
 import type { Job, ProvisionDeps, Step } from './job';
@@ -226,9 +226,7 @@ const fail = async (
       note: failure.message,
       at: ports.now(),
       // Another delivery failing the same way is the same answer: DeployFailed is published either way.
-      isOwnWrite: (current) =>
-        current.history.at(-1)?.step === failedStep(failure.reason) &&
-        current.history.at(-1)?.note === failure.message,
+      isOwnWrite: endsWithFailure(failure),
     });
   } catch (error) {
     if (!(error instanceof TransitionConflictError)) throw error;

@@ -2,7 +2,7 @@ import type { DeploymentRecord } from '@branch-envs/shared/deployments/table';
 import { TransitionConflictError } from '@branch-envs/shared/errors';
 import type { Cause } from '@branch-envs/shared/publish';
 import type { Failure } from '../failures';
-import { failedStep, STEPS } from '../history';
+import { endsWithFailure, failedStep, STEPS } from '../history';
 import type { DetectedBy, InstanceObservation, Log, ProberPorts, ReadinessSettings } from '../ports';
 import { buildAppUrl, healthUrl } from './appUrl';
 
@@ -76,6 +76,9 @@ export const markReady = async (
       at: ports.now(),
       note: detectedBy === 'phone_home' ? `${url}${PHONE_HOME_NOTE}` : url,
       set: { url, detectedBy },
+      // A lost answer whose re-send found this write done (chaos run 2, ADR 0018). The same path
+      // winning elsewhere (a second probe chain) publishes the same eventId, dropped downstream.
+      isOwnWrite: (current) => current.detectedBy === detectedBy && current.url === url,
     });
   } catch (error) {
     if (!(error instanceof TransitionConflictError)) throw error;
@@ -101,6 +104,7 @@ export const failReadiness = async (
       step: failedStep(failure.reason),
       note: failure.message,
       at: ports.now(),
+      isOwnWrite: endsWithFailure(failure),
     });
   } catch (error) {
     if (!(error instanceof TransitionConflictError)) throw error;

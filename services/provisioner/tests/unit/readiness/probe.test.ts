@@ -167,6 +167,30 @@ describe('a readiness probe', () => {
     expect(probes.sent).toHaveLength(0);
   });
 
+  it('ready message never sent: a READY write whose answer was lost still publishes InstanceReady', async () => {
+    // Prepare: the write is applied, then its answer lost; the SDK's re-send finds the record READY
+    const { probe, repository, publisher, message } = await setup({
+      health: scriptedHealth({ healthy: true, status: 200 }),
+    });
+    const transition = repository.transition.bind(repository);
+    repository.transition = async (deployId, request) => {
+      await transition(deployId, request);
+      return transition(deployId, request);
+    };
+
+    // Act
+    const outcome = await probe();
+
+    // Assess
+    expect(outcome).toBe('ready');
+    expect(publisher.dataOf(InstanceReady)).toEqual([
+      expect.objectContaining({ url: 'http://10.0.1.23/', instanceId: INSTANCE, detectedBy: 'probe' }),
+    ]);
+    expect(publisher.events[0]?.detail.metadata.eventId).toBe(
+      derivedId(message.cause.eventId, 'InstanceReady', ''),
+    );
+  });
+
   it('fails with boot_timeout, terminates the instance and gives debug hints after the deadline', async () => {
     // Prepare
     const { probe, advance, repository, publisher, instances, deployId } = await setup();
