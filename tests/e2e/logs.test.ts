@@ -13,7 +13,7 @@ import {
 
 /**
  * Issue 20, part 1 on the local stack: [Logs] on a ready environment posts the simulated app
- * journal's last lines, collected by the Run Command stand-in running the logs document, with the
+ * journal's last lines (as a file: Slack's external upload, the stage's messages being in-channel), collected by the Run Command stand-in running the logs document, with the
  * seeded app secret redacted on the instance and the bearer and GitHub tokens by the provisioner; [Logs] on a failed boot (its instance kept)
  * posts the boot log ending at the failed step; a bad `--lines` is answered with the usage.
  */
@@ -44,8 +44,11 @@ const lastSeq = async () =>
 
 describeIfAll('logs in Slack, end to end on the local stack', () => {
   beforeAll(async () => {
-    // A failed boot keeps its instance, so its boot log can still be read.
-    t = await startTestStack({ functionEnv: { KEEP_FAILED_INSTANCES: 'true' } });
+    // A failed boot keeps its instance, so its boot log can still be read; messages are visible in
+    // the channel, so a long log is uploaded there as a file (ADR 0030).
+    t = await startTestStack({
+      functionEnv: { KEEP_FAILED_INSTANCES: 'true', MESSAGE_VISIBILITY: 'in_channel' },
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -71,6 +74,9 @@ describeIfAll('logs in Slack, end to end on the local stack', () => {
     // The ready message stays: the acknowledgement is a new ephemeral note, not a replacement.
     expect(pressed.answer?.payload.replace_original).toBe(false);
     const text = textOf(message);
+    // 100 journal lines are longer than a message holds: a file, through Slack's external upload.
+    expect(message.kind).toBe('files.completeUploadExternal');
+    expect(message.channel).toMatch(/^C/);
     expect(text).toContain("the app's journal");
     expect(text).toContain('GET /health 200');
     expect(text).toContain('DEMO_API_KEY=[REDACTED]');

@@ -66,6 +66,10 @@ const appJournal = async (instance: LoggingInstance, deps: SimulatedLogsDeps, no
       started,
       `starting shop ${instance.build?.headSha?.slice(0, 7) ?? 'unknown build'} for branch ${instance.branch ?? '?'}`,
     ),
+    // A JVM app's start is long: the journal of a fresh environment already outgrows one message.
+    ...STARTUP_MODULES.map((module, i) =>
+      app(started + 10 * i, `INFO  startup - initialised ${module} (${i + 1}/${STARTUP_MODULES.length})`),
+    ),
   ];
   if (instance.build?.broken) {
     lines.push(
@@ -94,6 +98,25 @@ const requestLines = (
   ...(i % 25 === 0 ? [app(at, 'calling payments with Authorization: Bearer sim-9f8e7d6c5b4a3f2e1d0c')] : []),
   ...(i % 30 === 0 ? [app(at, `cloning with ${SIMULATED_GITHUB_TOKEN}`)] : []),
 ];
+
+const STARTUP_MODULES = [
+  'config',
+  'datasource',
+  'flyway',
+  'cache',
+  'sessions',
+  'catalog',
+  'cart',
+  'checkout',
+  'payments',
+  'orders',
+  'search',
+  'mail',
+  'scheduler',
+  'metrics',
+  'health',
+  'http',
+].flatMap((m) => [`${m} (loading)`, `${m} (ready)`]);
 
 /** A GitHub token the simulated app logs; the provisioner's built-in patterns must replace it. */
 export const SIMULATED_GITHUB_TOKEN = 'ghp_SimulatedToken0123456789abcdefABCDEF';
