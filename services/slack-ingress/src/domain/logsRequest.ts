@@ -7,6 +7,7 @@ import type { Target } from './grammar';
 import { replies } from './messages/replies';
 import type { Outcome, RequestContext } from './ports';
 import { replyToOf } from './requestRecord';
+import { labelOf } from './targets';
 import { code } from './text';
 
 /**
@@ -55,9 +56,6 @@ export const logsReplies = {
     `:scroll: Collecting the last ${lines} lines of ${what} of ${label}; they will appear here ` +
     `in a few seconds, with secrets redacted. (request ${code(requestId)})`,
 };
-
-const labelOf = (record: DeploymentRecord): string =>
-  `deploy ${code(record.deployId)}${record.branch ? ` (${code(record.branch)})` : ''}`;
 
 export const requestLogs = async (command: LogsCommand, ctx: RequestContext): Promise<Outcome> => {
   const found = await recordOf(command.target, ctx);

@@ -17,6 +17,10 @@ export interface CheckedTarget {
 export const answered = (text: string): Outcome => ({ kind: 'answered', message: notice(text) });
 export const refused = (text: string): Outcome => ({ kind: 'refused', message: notice(text) });
 
+/** How a reply names one deployment: "deploy `id` (`branch`)". */
+export const labelOf = (record: DeploymentRecord): string =>
+  `deploy ${code(record.deployId)}${record.branch ? ` (${code(record.branch)})` : ''}`;
+
 export const liveRecordsOf = async (
   target: Target,
   ctx: RequestContext,

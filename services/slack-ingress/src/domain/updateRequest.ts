@@ -6,7 +6,7 @@ import type { Target } from './grammar';
 import { replies } from './messages/replies';
 import type { Outcome, RequestContext } from './ports';
 import { replyToOf } from './requestRecord';
-import { answered, liveRecordsOf, refused } from './targets';
+import { answered, labelOf, liveRecordsOf, refused } from './targets';
 import { code } from './text';
 
 /** `/deploy update` (ADR 0029): the refusals ingress can answer at once, and the acknowledgement. */
@@ -33,9 +33,6 @@ export const updateReplies = {
 };
 
 const short = (sha: string | undefined): string | undefined => sha?.slice(0, 7);
-
-const labelOf = (record: DeploymentRecord): string =>
-  `deploy ${code(record.deployId)}${record.branch !== undefined ? ` (${code(record.branch)})` : ''}`;
 
 /** The one live record the actor may update, or the answer that says why there is none. */
 const updatableRecord = async (target: Target, ctx: RequestContext): Promise<DeploymentRecord | Outcome> => {
