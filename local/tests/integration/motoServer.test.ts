@@ -6,14 +6,19 @@ import { join } from 'node:path';
  * concurrent conditional writes race depends on load, so a race test alone cannot fail reliably; this
  * checks the mechanism itself: every DynamoDB write of moto's backend runs under the lock.
  */
+/** Python lines that load motoServer.py as a module (its patches applied, the server not started). */
+const LOAD_MOTO_SERVER = [
+  'import importlib.util, json',
+  `spec = importlib.util.spec_from_file_location("motoServer", ${JSON.stringify(join(__dirname, '../../src/aws/motoServer.py'))})`,
+  'module = importlib.util.module_from_spec(spec)',
+  'spec.loader.exec_module(module)',
+];
+
 describe('motoServer.py', () => {
   it('wraps every DynamoDB write of moto in one lock, and leaves reads alone', () => {
     // Act
     const script = [
-      'import importlib.util, json',
-      `spec = importlib.util.spec_from_file_location("motoServer", ${JSON.stringify(join(__dirname, '../../src/aws/motoServer.py'))})`,
-      'module = importlib.util.module_from_spec(spec)',
-      'spec.loader.exec_module(module)',
+      ...LOAD_MOTO_SERVER,
       'from moto.dynamodb.models import DynamoDBBackend as B',
       'wrapped = lambda name: hasattr(getattr(B, name), "__wrapped__")',
       'print(json.dumps({"writes": {n: wrapped(n) for n in module.WRITES}, "get_item": wrapped("get_item"), "query": wrapped("query")}))',
@@ -37,10 +42,7 @@ describe('motoServer.py', () => {
   it('burst acks past the ingress timeout: each JSONPath of a target input is compiled once, not on every PutEvents', () => {
     // Act: render one event through moto's template parser twice, as two PutEvents would.
     const script = [
-      'import importlib.util, json',
-      `spec = importlib.util.spec_from_file_location("motoServer", ${JSON.stringify(join(__dirname, '../../src/aws/motoServer.py'))})`,
-      'module = importlib.util.module_from_spec(spec)',
-      'spec.loader.exec_module(module)',
+      ...LOAD_MOTO_SERVER,
       'import jsonpath_ng.ext',
       'from moto.events.utils import EventTemplateParser',
       'event = {"id": "1", "account": "123456789012", "source": "s", "detail": {"data": {"deployId": "d"}}, "ingestion-time": 1}',
