@@ -23,6 +23,19 @@ import {
 
 const clients = motoClients();
 const faults = ec2Faults(clients.ec2Launch);
+
+/** Exactly one live instance is tagged with the deployment, and its RUNNING record owns it. */
+const expectOneInstanceOwned = async (
+  repository: ReturnType<typeof motoHandlers>['repository'],
+  deployId: string,
+): Promise<void> => {
+  const instances = await instancesOf(clients.ec2, deployId);
+  expect(instances).toHaveLength(1);
+  expect(await repository.get(deployId)).toMatchObject({
+    status: 'RUNNING',
+    instanceId: instances[0]?.InstanceId,
+  });
+};
 const schemaCheck = (text: string): { status: number | null; output: string } => {
   const dir = mkdtempSync(join(tmpdir(), 'provisioner-user-data-'));
   try {
@@ -167,12 +180,7 @@ describe('provisioning on moto', () => {
     await deliver(provision, detail);
 
     // Assess
-    const instances = await instancesOf(clients.ec2, detail.data.deployId);
-    expect(instances).toHaveLength(1);
-    expect(await repository.get(detail.data.deployId)).toMatchObject({
-      status: 'RUNNING',
-      instanceId: instances[0]?.InstanceId,
-    });
+    await expectOneInstanceOwned(repository, detail.data.deployId);
   });
 
   it('LAUNCHING forever: a claim whose answer was lost is recognised as its own on the re-send, and the launch goes on', async () => {
@@ -206,12 +214,7 @@ describe('provisioning on moto', () => {
 
     // Assess
     expect(lost).toBe(1);
-    const instances = await instancesOf(clients.ec2, detail.data.deployId);
-    expect(instances).toHaveLength(1);
-    expect(await repository.get(detail.data.deployId)).toMatchObject({
-      status: 'RUNNING',
-      instanceId: instances[0]?.InstanceId,
-    });
+    await expectOneInstanceOwned(repository, detail.data.deployId);
   });
 
   it('fails with launch_error naming SUBNET_IDS when the subnet does not exist, and launches nothing', async () => {

@@ -16,6 +16,20 @@ import { code } from './text';
 
 type DeployRequest = Extract<DeployCommand, { kind: 'deploy' }>;
 
+/**
+ * How long a failed publish waits for its record to be ended before the user hears the error. Ending
+ * it is one UpdateItem with ingress's 2 s request timeout and one retry; waiting for all of that after
+ * a publish that failed slowly ran past the 5 s Lambda timeout, and the user got the API's 503 instead
+ * of the error (issue 17's chaos run 5). A record left REQUESTED is ended by the reaper's sweep of
+ * requests that never reached the resolver (ADR 0018).
+ */
+export const ABANDON_WAIT_MS = 1000;
+
+const atMost = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    setTimeout(resolve, ms).unref();
+  });
+
 /** Publishes a deploy request whose record exists; if the bus refuses it, the record is ended. */
 const publishOrAbandon = async (
   ctx: RequestContext,
@@ -25,9 +39,10 @@ const publishOrAbandon = async (
   try {
     await ctx.ports.publisher.publish(events);
   } catch (error) {
-    // The publish error is what the user and the logs must see; if ending the record fails too,
-    // the reaper's sweep ends it at its provisional expiry.
-    await ctx.ports.registry.abandon(deployId, 'the request could not be published').catch(() => undefined);
+    // The publish error is what the user and the logs must see; if ending the record fails or is
+    // slow, the reaper's sweep ends it.
+    const abandoned = ctx.ports.registry.abandon(deployId, 'the request could not be published');
+    await Promise.race([abandoned.catch(() => undefined), atMost(ABANDON_WAIT_MS)]);
     throw error;
   }
 };

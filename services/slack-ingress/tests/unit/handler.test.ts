@@ -4,6 +4,7 @@ import { GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand } from
 import { DeployRequestedV3 } from '@branch-envs/shared/events/DeployRequested.v3';
 import { ExtendRequested } from '@branch-envs/shared/events/ExtendRequested';
 import { TerminateRequested } from '@branch-envs/shared/events/TerminateRequested';
+import { ABANDON_WAIT_MS } from '../../src/domain/requests';
 import {
   ADMIN,
   buttonEvent,
@@ -530,6 +531,23 @@ describe('buttons', () => {
     const update = mocks.dynamo.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(update?.Key).toEqual({ deployId: put?.Item?.deployId });
     expect(update?.ExpressionAttributeValues).toMatchObject({ ':to': 'REJECTED', ':from0': 'REQUESTED' });
+  });
+
+  it('ingress 503 after a failed publish: the user hears the error even when ending the record hangs', async () => {
+    // Prepare: the bus refuses, and the REJECTED write never answers (chaos run 5: it outlived the timeout)
+    mocks.eventBridge.on(PutEventsCommand).rejects(new Error('network down'));
+    mocks.dynamo.on(UpdateCommand).callsFake(() => new Promise(() => undefined));
+    const { invoke, context } = ingressHarness();
+    const started = Date.now();
+
+    // Act
+    const result = await invoke(slashEvent('/deploy', 'login'));
+
+    // Assess
+    expect(Date.now() - started).toBeLessThan(ABANDON_WAIT_MS + 1500);
+    expect(result.statusCode).toBe(200);
+    expect(replyOf(result)?.text).toContain(context.awsRequestId);
+    expect(mocks.dynamo.commandCalls(UpdateCommand)).toHaveLength(1);
   });
 
   it('tells the user when publishing a button request failed', async () => {

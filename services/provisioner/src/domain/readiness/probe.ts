@@ -45,8 +45,9 @@ export const nextDelay = (
  * One step of the readiness loop (docs/architecture.md §5): re-read the record, look at the instance, ask the
  * app, then either finish (InstanceReady, DeployFailed) or send the next probe with a delay. No
  * Lambda ever waits. The record's state makes the probe idempotent: a probe for a deployment that
- * is no longer RUNNING does nothing, unless it is the redelivery of the probe that finished it,
- * which re-publishes the outcome in case that publish was lost (same eventId, so deduplicated).
+ * is no longer RUNNING does nothing, except that READY is re-published by every probe that finds it
+ * (its writer, probe or phone-home, may have died before publishing) and FAILED by the redelivery of
+ * the probe that finished it (same eventId, so consumers drop the copies).
  */
 export const handleProbe = async (
   message: ProbeMessage,
@@ -66,7 +67,9 @@ export const handleProbe = async (
     await deps.ports.instances.terminate(message.instanceId);
     return 'terminated';
   }
-  if (context.redelivered && (record.status === 'READY' || record.status === 'FAILED')) {
+  // READY found by any probe is announced again: the phone-home that wrote it may have died before
+  // its publish and the instance given up retrying (chaos run 7). Same eventId, so deduplicated.
+  if (record.status === 'READY' || (context.redelivered && record.status === 'FAILED')) {
     return republish(message, record, deps);
   }
   return 'ignored';

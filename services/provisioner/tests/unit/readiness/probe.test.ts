@@ -22,6 +22,7 @@ const START = new Date('2026-11-26T09:00:00.000Z');
 const setup = async (
   options: {
     status?: DeploymentStatus;
+    url?: string;
     settings?: Partial<ReadinessSettings>;
     health?: ReturnType<typeof scriptedHealth>;
   } = {},
@@ -37,6 +38,7 @@ const setup = async (
     ...newRecord(detail, START),
     status: options.status ?? 'RUNNING',
     instanceId: INSTANCE,
+    ...(options.url ? { url: options.url, detectedBy: 'phone_home' as const } : {}),
   });
   instances.observations.set(INSTANCE, { state: 'running', privateIp: '10.0.1.23' });
   const prober = createProber(
@@ -283,7 +285,25 @@ describe('a readiness probe', () => {
     expect(publisher.events).toHaveLength(0);
   });
 
-  it('does nothing when a late probe arrives after READY', async () => {
+  it('ready message never sent after a phone-home crash: a probe that finds READY publishes InstanceReady again', async () => {
+    // Prepare: the phone-home wrote READY and died before publishing; the instance gave up retrying
+    const { probe, publisher, probes, message } = await setup({ status: 'READY', url: 'http://10.0.1.23/' });
+
+    // Act
+    const outcome = await probe();
+
+    // Assess: the eventId the writer would have used, so consumers drop it if the writer did publish
+    expect(outcome).toBe('republished');
+    expect(publisher.dataOf(InstanceReady)).toEqual([
+      expect.objectContaining({ url: 'http://10.0.1.23/', detectedBy: 'phone_home' }),
+    ]);
+    expect(publisher.events[0]?.detail.metadata.eventId).toBe(
+      derivedId(message.cause.eventId, 'InstanceReady', ''),
+    );
+    expect(probes.sent).toHaveLength(0);
+  });
+
+  it('does nothing when a late probe arrives after READY without a URL to announce', async () => {
     // Prepare
     const { probe, publisher, probes, instances } = await setup({ status: 'READY' });
 
